@@ -1,0 +1,13 @@
+package io.github.reactivemilvus;
+
+/**
+ * One alias in a {@link ReactiveConnections#listConnections()} snapshot.
+ *
+ * @param info the normalized, secret-free view of the alias's config
+ * @param state the alias's state when the snapshot was taken
+ */
+public record ConnectionStatus(ConnectionInfo info, ConnectionState state) {
+  public String alias() {
+    return info.alias();
+  }
+}
