@@ -151,25 +151,13 @@ final class AliasEntry {
 
   private Retry connectRetry(AliasChannel ch) {
     RetryPolicy p = config.retryPolicy();
-    return Retry.backoff(p.maxRetries(), p.initialBackoff())
-        .maxBackoff(p.maxBackoff())
-        .multiplier(p.multiplier())
-        .jitter(p.jitter())
-        .scheduler(ctx.scheduler)
-        .filter(Failures::isTransientConnectFailure)
-        .doBeforeRetry(signal -> {
-          // skip gRPC's own reconnect backoff so the next attempt really dials again
-          ch.resetConnectBackoff();
-          ctx.metrics.retried(alias, "connect");
-          ctx.emit(ConnectionEvent.Type.RETRYING, alias, info.address(), (int) signal.totalRetries() + 1,
-              nominalBackoff(p, signal.totalRetries()), String.valueOf(signal.failure().getMessage()));
-        })
-        .onRetryExhaustedThrow((spec, signal) -> signal.failure());
-  }
-
-  static Duration nominalBackoff(RetryPolicy p, long retriesSoFar) {
-    double nanos = p.initialBackoff().toNanos() * Math.pow(p.multiplier(), retriesSoFar);
-    return nanos >= p.maxBackoff().toNanos() ? p.maxBackoff() : Duration.ofNanos((long) nanos);
+    return Backoff.spec(p, ctx.scheduler, Failures::isTransientConnectFailure, signal -> {
+      // skip gRPC's own reconnect backoff so the next attempt really dials again
+      ch.resetConnectBackoff();
+      ctx.metrics.retried(alias, "connect");
+      ctx.emit(ConnectionEvent.Type.RETRYING, alias, info.address(), (int) signal.totalRetries() + 1,
+          Backoff.nominal(p, signal.totalRetries()), String.valueOf(signal.failure().getMessage()));
+    });
   }
 
   private MilvusConnectionException classifyConnectFailure(Throwable error, Throwable last) {

@@ -136,21 +136,14 @@ public final class MilvusStub {
 
   private Retry retry(AliasEntry entry, RetryPolicy p) {
     RegistryContext ctx = registry.context();
-    return Retry.backoff(p.maxRetries(), p.initialBackoff())
-        .maxBackoff(p.maxBackoff())
-        .multiplier(p.multiplier())
-        .jitter(p.jitter())
-        .scheduler(ctx.scheduler)
-        .filter(Failures::isRetryableCallFailure)
-        .doBeforeRetry(signal -> {
-          AliasChannel ch = entry.current();
-          if (ch != null) {
-            ch.resetConnectBackoff();
-          }
-          ctx.metrics.retried(alias, "call");
-          ctx.emit(ConnectionEvent.Type.RETRYING, alias, entry.info.address(), (int) signal.totalRetries() + 1,
-              AliasEntry.nominalBackoff(p, signal.totalRetries()), String.valueOf(signal.failure().getMessage()));
-        })
-        .onRetryExhaustedThrow((spec, signal) -> signal.failure());
+    return Backoff.spec(p, ctx.scheduler, Failures::isRetryableCallFailure, signal -> {
+      AliasChannel ch = entry.current();
+      if (ch != null) {
+        ch.resetConnectBackoff();
+      }
+      ctx.metrics.retried(alias, "call");
+      ctx.emit(ConnectionEvent.Type.RETRYING, alias, entry.info.address(), (int) signal.totalRetries() + 1,
+          Backoff.nominal(p, signal.totalRetries()), String.valueOf(signal.failure().getMessage()));
+    });
   }
 }
