@@ -202,8 +202,10 @@ public final class FaultServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("fault-server-worker", true),
                 NioIoHandler.newFactory());
-        executor = Executors.newCachedThreadPool(new DefaultThreadFactory("fault-server-exec", true));
-        timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("fault-server-timer", true));
+        // plain threads: Netty's DefaultThreadFactory makes FastThreadLocalThreads, which BlockHound
+        // treats as event loops, and these pools park while idle
+        executor = Executors.newCachedThreadPool(plainDaemonThreads("fault-server-exec"));
+        timer = Executors.newSingleThreadScheduledExecutor(plainDaemonThreads("fault-server-timer"));
         List<ServerInterceptor> interceptors = new ArrayList<>(builder.interceptors);
         interceptors.add(new RecordingInterceptor()); // added last = runs first
         NettyServerBuilder serverBuilder = NettyServerBuilder
@@ -211,6 +213,9 @@ public final class FaultServer implements AutoCloseable {
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .channelType(NioServerSocketChannel.class)
+                // like the Milvus proxy: clients may ping every 5 s, also without calls
+                .permitKeepAliveTime(5, java.util.concurrent.TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
                 .executor(executor)
                 .addService(ServerInterceptors.intercept(new Service(), interceptors));
         try {
@@ -219,6 +224,15 @@ public final class FaultServer implements AutoCloseable {
             shutdownResources();
             throw new UncheckedIOException("cannot start the fault server on port " + builder.port, e);
         }
+    }
+
+    private static java.util.concurrent.ThreadFactory plainDaemonThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     /** A plaintext server without authentication on a free port. */
