@@ -169,6 +169,7 @@ public final class FaultServer implements AutoCloseable {
     private final ExecutorService executor;
     private final ScheduledExecutorService timer;
     private final Server server;
+    private final int port;
     private volatile String expectedAuthorization;
     private volatile boolean healthy = true;
     private volatile List<String> unhealthyReasons = List.of();
@@ -202,10 +203,9 @@ public final class FaultServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("fault-server-worker", true),
                 NioIoHandler.newFactory());
-        // plain threads: Netty's DefaultThreadFactory makes FastThreadLocalThreads, which BlockHound
-        // treats as event loops, and these pools park while idle
-        executor = Executors.newCachedThreadPool(plainDaemonThreads("fault-server-exec"));
-        timer = Executors.newSingleThreadScheduledExecutor(plainDaemonThreads("fault-server-timer"));
+        // plain JDK threads: Netty FastThreadLocalThreads count as non-blocking for BlockHound
+        executor = Executors.newCachedThreadPool(namedDaemon("fault-server-exec-"));
+        timer = Executors.newSingleThreadScheduledExecutor(namedDaemon("fault-server-timer-"));
         List<ServerInterceptor> interceptors = new ArrayList<>(builder.interceptors);
         interceptors.add(new RecordingInterceptor()); // added last = runs first
         NettyServerBuilder serverBuilder = NettyServerBuilder
@@ -220,19 +220,11 @@ public final class FaultServer implements AutoCloseable {
                 .addService(ServerInterceptors.intercept(new Service(), interceptors));
         try {
             server = serverBuilder.build().start();
+            port = server.getPort();
         } catch (IOException e) {
             shutdownResources();
             throw new UncheckedIOException("cannot start the fault server on port " + builder.port, e);
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory plainDaemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** A plaintext server without authentication on a free port. */
@@ -316,7 +308,7 @@ public final class FaultServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.getPort();
+        return port;
     }
 
     /** {@code 127.0.0.1:P}, a grpc-java target. */
@@ -547,6 +539,15 @@ public final class FaultServer implements AutoCloseable {
             }
             return Contexts.interceptCall(Context.current().withValue(HEADERS, copy), call, headers, next);
         }
+    }
+
+    private static java.util.concurrent.ThreadFactory namedDaemon(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static Status ok() {
