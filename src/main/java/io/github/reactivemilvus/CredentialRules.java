@@ -52,7 +52,7 @@ final class CredentialRules {
     r.password = password;
     r.token = token;
 
-    String db = in.get(DB_NAME, v -> checkDbName(Values.string(v).trim(), "is"));
+    String db = in.get(DB_NAME, v -> checkDbName(Values.string(v).strip(), "is"));
     if (db == null && !in.given(DB_NAME) && uri != null && uri.dbName() != null) {
       try {
         db = checkDbName(uri.dbName(), "the database in the path is");

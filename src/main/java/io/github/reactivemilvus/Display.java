@@ -13,6 +13,7 @@ import java.time.Duration;
 final class Display {
   static final String MASK = "***";
   private static final int MAX_CHARS = 120;
+  private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
 
   private Display() {}
 
@@ -49,27 +50,24 @@ final class Display {
   }
 
   /**
-   * A URI (or something meant to be one) with the password of its user info masked. Works on
-   * text that does not parse, too: everything between the authority's start and its last '@'
-   * after the first ':' is masked, which may mask more than the password but never less.
+   * A URI (or something meant to be one) with the password of its user info masked, quoted.
    */
   static String uri(String raw) {
     return quote(maskUserInfo(raw));
   }
 
+  /**
+   * Masks everything between the first ':' of the authority and the last '@'. This is exactly
+   * what {@link UriParser} takes as the password, and it also covers text that does not parse
+   * (no scheme, no "//"): it may mask more than the password, never less.
+   */
   static String maskUserInfo(String raw) {
     int at = raw.lastIndexOf('@');
     if (at < 0) {
       return raw;
     }
-    int sep = raw.indexOf("//");
-    int start = sep >= 0 && sep < at ? sep + 2 : 0;
-    if (sep < 0 || sep > at) {
-      int colon = raw.indexOf(':');
-      // "scheme:user:pw@host" without "//": skip a leading scheme only when it looks like one.
-      start = colon >= 0 && colon < at && raw.indexOf(':', colon + 1) >= 0 && raw.indexOf(':', colon + 1) < at
-          ? colon + 1 : 0;
-    }
+    int sep = raw.indexOf("://");
+    int start = sep > 0 && sep < at && SCHEME.matcher(raw.substring(0, sep)).matches() ? sep + 3 : 0;
     int colon = raw.indexOf(':', start);
     if (colon < 0 || colon > at) {
       return raw;

@@ -56,7 +56,7 @@ final class EndpointRules {
 
   /** {@code host:port} or {@code [v6]:port}; the port is required. */
   static Endpoint parseAddress(String raw) throws InvalidValue {
-    String s = raw.trim();
+    String s = raw.strip();
     if (s.isEmpty()) {
       throw new InvalidValue("is blank; expected host:port");
     }
@@ -100,7 +100,7 @@ final class EndpointRules {
 
   /** The {@code host} key: trimmed; a name, an IPv4 literal or an IPv6 literal with or without brackets. */
   static String parseHostKey(String raw) throws InvalidValue {
-    String h = raw.trim();
+    String h = raw.strip();
     if (h.isEmpty()) {
       throw new InvalidValue("is blank");
     }

@@ -56,7 +56,7 @@ final class TlsRules {
     }
 
     String serverName = in.get(SERVER_NAME, v -> {
-      String s = Values.string(v).trim();
+      String s = Values.string(v).strip();
       if (s.isEmpty()) {
         throw new InvalidValue("is blank");
       }

@@ -38,11 +38,11 @@ final class UriParser {
 
   /** Whether a URI names https, judged from its scheme alone (also for URIs that do not parse). */
   static boolean isHttps(String raw) {
-    return raw.trim().toLowerCase(Locale.ROOT).startsWith("https:");
+    return raw.strip().toLowerCase(Locale.ROOT).startsWith("https:");
   }
 
   static ParsedUri parse(String raw) throws InvalidValue {
-    String s = raw.trim();
+    String s = raw.strip();
     String shown = Display.uri(s);
     if (HostSyntax.containsWhitespaceOrControl(s)) {
       throw new InvalidValue(shown + " contains white space or control characters");
@@ -81,17 +81,23 @@ final class UriParser {
       throw new InvalidValue(shown + " must have the form " + scheme + "://host[:port][/db_name]");
     }
     String afterSlashes = rest.substring(2);
-    int end = indexOfAny(afterSlashes, "/?#");
-    String authority = end < 0 ? afterSlashes : afterSlashes.substring(0, end);
-    String path = end < 0 ? "" : cut(afterSlashes.substring(end), "?#");
+    // Everything before the last '@' is user info, even if it holds a raw '/', '?' or '#': a
+    // password must never be mistaken for a host, port or path and end up in a message.
+    // Display.maskUserInfo draws the same line.
+    int at = afterSlashes.lastIndexOf('@');
+    String afterUserInfo = afterSlashes.substring(at + 1);
+    int end = indexOfAny(afterUserInfo, "/?#");
+    String hostPort = end < 0 ? afterUserInfo : afterUserInfo.substring(0, end);
+    String path = end < 0 ? "" : cut(afterUserInfo.substring(end), "?#");
 
     String user = null;
     String password = null;
-    int at = authority.lastIndexOf('@');
-    String hostPort = authority;
     if (at >= 0) {
-      String userInfo = authority.substring(0, at);
-      hostPort = authority.substring(at + 1);
+      String userInfo = afterSlashes.substring(0, at);
+      if (indexOfAny(userInfo, "/?#") >= 0) {
+        throw new InvalidValue(shown + ": the user info contains '/', '?' or '#'; percent-encode them"
+            + " (%2F, %3F, %23)");
+      }
       int sep = userInfo.indexOf(':');
       try {
         user = emptyToNull(percentDecode(sep < 0 ? userInfo : userInfo.substring(0, sep)));

@@ -60,7 +60,7 @@ final class Values {
       return b;
     }
     if (v instanceof CharSequence) {
-      String s = string(v).trim().toLowerCase(Locale.ROOT);
+      String s = string(v).strip().toLowerCase(Locale.ROOT);
       if (s.equals("true") || s.equals("false")) {
         return s.equals("true");
       }
@@ -173,7 +173,7 @@ final class Values {
       throw new InvalidValue("must be " + expected + ", got a boolean");
     }
     if (v instanceof CharSequence && textAllowed) {
-      String s = string(v).trim();
+      String s = string(v).strip();
       if (!textPattern.matcher(s).matches()) {
         throw new InvalidValue("must be " + expected + ", got " + Display.value(v));
       }
