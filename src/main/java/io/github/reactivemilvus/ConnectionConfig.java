@@ -103,8 +103,11 @@ public final class ConnectionConfig {
   }
 
   /**
-   * Resolves a map with pymilvus key names (and the Java-only snake-case keys). Values may be of
-   * any type; a value of the wrong type is a problem like any other. Key reference:
+   * Resolves a map with pymilvus key names (and the Java-only snake-case keys, among them
+   * {@code retry_max_retries}, {@code retry_initial_backoff}, {@code retry_max_backoff},
+   * {@code retry_multiplier}, {@code retry_jitter} and {@code retry_writes}, which tune the
+   * {@link RetryPolicy}). Values may be of any type; a value of the wrong type is a problem like
+   * any other. Durations are a number of seconds or a {@link Duration}. Key reference:
    * {@code docs/configuration.md}.
    *
    * @throws ConnectionConfigException listing every problem, unknown keys included; nothing else
@@ -330,9 +333,12 @@ public final class ConnectionConfig {
 
     private Builder() {}
 
-    /** Sets a key by its map name (pymilvus spelling or Java-only snake case); checked at build. */
+    /**
+     * Sets a key by its map name (pymilvus spelling or Java-only snake case); checked at build,
+     * where an unknown or null key is reported as a problem.
+     */
     public Builder put(String key, Object value) {
-      values.put(Objects.requireNonNull(key, "key"), value);
+      values.put(key, value);
       return this;
     }
 

@@ -92,11 +92,12 @@ final class Values {
   static int intIn(Object v, int min, int max, boolean textAllowed) throws InvalidValue {
     String range = "an integer " + min + "-" + max;
     BigDecimal d = decimal(v, textAllowed, INTEGER_TEXT, range);
-    if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) {
-      throw new InvalidValue("must be " + range + ", got " + Display.value(v));
-    }
+    // Range first: it is cheap for any magnitude, while stripTrailingZeros on a huge value is not.
     if (d.compareTo(BigDecimal.valueOf(min)) < 0 || d.compareTo(BigDecimal.valueOf(max)) > 0) {
       throw new InvalidValue("must be " + range + ", got " + Display.value(v) + " (out of range)");
+    }
+    if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) {
+      throw new InvalidValue("must be " + range + ", got " + Display.value(v));
     }
     return d.intValue();
   }

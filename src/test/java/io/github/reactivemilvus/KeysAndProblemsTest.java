@@ -41,6 +41,20 @@ class KeysAndProblemsTest {
   }
 
   @Test
+  void aNullKeyPutOnTheBuilderIsAProblemAtBuild() {
+    ConnectionConfigException e = catchThrowableOfType(ConnectionConfigException.class,
+        () -> ConnectionConfig.builder().put(null, 1).build());
+    assertThat(fields(e)).containsExactly("key");
+  }
+
+  @Test
+  void enormousNumbersAreRejectedByRangeBeforeAnyCostlyArithmetic() {
+    java.math.BigInteger huge = java.math.BigInteger.TEN.pow(200_000);
+    assertThat(fields(rejected("port", huge, "pool_size", new java.math.BigDecimal(huge), "timeout", huge)))
+        .containsExactly("port", "timeout", "pool_size");
+  }
+
+  @Test
   @SuppressWarnings({"unchecked", "rawtypes"})
   void aNonStringKeySmuggledThroughRawTypesIsAProblem() {
     Map raw = new HashMap();

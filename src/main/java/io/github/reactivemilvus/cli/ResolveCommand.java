@@ -76,7 +76,14 @@ final class ResolveCommand implements Callable<Integer> {
         if (line.isBlank()) {
           continue;
         }
-        Map<String, Object> result = resolveLine(line, number, defaultTimeout, envProblems);
+        Map<String, Object> result;
+        try {
+          result = resolveLine(line, number, defaultTimeout, envProblems);
+        } catch (RuntimeException e) {
+          // Not expected (the rules throw only ConnectionConfigException), but one line must never end the run.
+          result = failure(null, List.of(error("input", "line " + number + " could not be resolved ("
+              + e.getClass().getSimpleName() + ")")));
+        }
         allOk &= Boolean.TRUE.equals(result.get("ok"));
         printer.println(JSON.writeValueAsString(result));
         printer.flush();
