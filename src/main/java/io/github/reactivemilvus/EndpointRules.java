@@ -106,6 +106,8 @@ final class EndpointRules {
     }
     if (h.startsWith("[") && h.endsWith("]") && h.indexOf(':') >= 0) {
       h = h.substring(1, h.length() - 1);
+    } else if (h.indexOf(':') >= 0 && h.indexOf(':') == h.lastIndexOf(':')) {
+      throw new InvalidValue(Display.uri(h) + " looks like host:port; give the port in 'port', or use 'address'");
     }
     return HostSyntax.check(h);
   }

@@ -138,7 +138,8 @@ final class HostSyntax {
     }
     String head = gap >= 0 ? s.substring(0, gap) : s;
     String tail = gap >= 0 ? s.substring(gap + 2) : "";
-    int[] headGroups = groups(head, gap < 0 || tail.isEmpty());
+    // A dotted IPv4 tail may only end the address: "::1.2.3.4" yes, "1.2.3.4::" no.
+    int[] headGroups = groups(head, gap < 0);
     int[] tailGroups = gap >= 0 ? groups(tail, true) : new int[0];
     if (headGroups == null || tailGroups == null) {
       return null;

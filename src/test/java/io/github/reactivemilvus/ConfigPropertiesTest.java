@@ -77,6 +77,64 @@ class ConfigPropertiesTest {
     }
   }
 
+  @Property(tries = 2_000)
+  void ipv6LiteralsParseToTheirGroupsInEveryTextForm(
+      @ForAll("ipv6Groups") int[] groups, @ForAll boolean upper, @ForAll boolean compress) {
+    StringBuilder full = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      full.append(i == 0 ? "" : ":").append(Integer.toHexString(groups[i]));
+    }
+    String text = compress ? compressLongestZeroRun(groups) : full.toString();
+    text = upper ? text.toUpperCase(java.util.Locale.ROOT) : text;
+    byte[] bytes = HostSyntax.ipv6(text);
+    assertThat(bytes).as(text).isNotNull();
+    for (int i = 0; i < 8; i++) {
+      assertThat(((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff)).as(text).isEqualTo(groups[i]);
+    }
+    ConnectionConfig c = ConnectionConfig.fromMap(Map.of("uri", "http://[" + text + "]:1"));
+    assertThat(c.address()).isEqualTo("[" + text.toLowerCase(java.util.Locale.ROOT) + "]:1");
+    assertThat(ConnectionConfig.fromMap(Map.of("address", "[" + full + "]:1", "host", text)).port()).isEqualTo(1);
+  }
+
+  private static String compressLongestZeroRun(int[] g) {
+    int bestStart = -1;
+    int bestLength = 0;
+    for (int i = 0; i < 8; i++) {
+      int j = i;
+      while (j < 8 && g[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLength) {
+        bestStart = i;
+        bestLength = j - i;
+      }
+    }
+    if (bestLength < 2) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < 8; i++) {
+        sb.append(i == 0 ? "" : ":").append(Integer.toHexString(g[i]));
+      }
+      return sb.toString();
+    }
+    StringBuilder head = new StringBuilder();
+    for (int i = 0; i < bestStart; i++) {
+      head.append(i == 0 ? "" : ":").append(Integer.toHexString(g[i]));
+    }
+    StringBuilder tail = new StringBuilder();
+    for (int i = bestStart + bestLength; i < 8; i++) {
+      tail.append(tail.length() == 0 ? "" : ":").append(Integer.toHexString(g[i]));
+    }
+    return head + "::" + tail;
+  }
+
+  @Provide
+  Arbitrary<int[]> ipv6Groups() {
+    return Arbitraries.frequencyOf(
+            net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(0, 0xffff)),
+            net.jqwik.api.Tuple.of(2, Arbitraries.just(0)))
+        .array(int[].class).ofSize(8);
+  }
+
   // ---- generators ----
 
   @Provide

@@ -109,6 +109,11 @@ class EndpointRulesTest {
     }
 
     @Test
+    void aHostWithAPortPointsToThePortAndAddressKeys() {
+      assertThat(rejected("host", "h:1").getMessage()).contains("'port'").contains("'address'");
+    }
+
+    @Test
     void aHostOfTheWrongTypeIsAProblem() {
       assertThat(fields(rejected("host", 127))).containsExactly("host");
     }

@@ -100,7 +100,8 @@ class UriRulesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"http://[1:2:3:4:5:6:7:8:9]:1", "http://[12345::1]:1", "http://[1:::2]:1",
-        "http://[::1::2]:1", "http://[::1.2.3]:1", "http://[1:2:3:4:5:6:7]:1"})
+        "http://[::1::2]:1", "http://[::1.2.3]:1", "http://[1:2:3:4:5:6:7]:1",
+        "http://[1.2.3.4::]:1", "http://[1.2.3.4::1]:1", "http://[:1::]:1", "http://[1:]:1"})
     void invalidIpv6LiteralsAreRejected(String uri) {
       assertThat(fields(rejected("uri", uri))).containsExactly("uri");
     }
