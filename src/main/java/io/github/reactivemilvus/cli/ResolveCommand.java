@@ -102,8 +102,9 @@ final class ResolveCommand implements Callable<Integer> {
     } catch (JsonProcessingException e) {
       // The parser's own message may quote the offending text, which could be a secret: give the position only.
       int column = e.getLocation() != null ? e.getLocation().getColumnNr() : -1;
-      return failure(null, List.of(error("input", "line " + number + " is not valid JSON"
-          + (column > 0 ? " (near column " + column + ")" : ""))));
+      return failure(null, List.of(error("input", "line " + number + " could not be parsed as JSON"
+          + (column > 0 ? " (near column " + column + ")" : "")
+          + "; it is invalid, or beyond the parser's nesting and number-length limits")));
     }
     if (node == null || !node.isObject()) {
       return failure(null, List.of(error("input", "line " + number
