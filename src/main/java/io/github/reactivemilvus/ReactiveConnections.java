@@ -277,10 +277,6 @@ public final class ReactiveConnections implements AutoCloseable {
     return entry;
   }
 
-  RegistryContext context() {
-    return ctx;
-  }
-
   /** Open physical channels (for tests and metrics). */
   int openChannels() {
     return ctx.shared.openChannels();
