@@ -34,6 +34,8 @@ final class AliasEntry {
   private final Runnable unregisterGauges;
   private volatile ConnectionState state = ConnectionState.CONFIGURED;
   private volatile AliasChannel current;
+  /** {@code Mono.just(current)} while connected: the hot path, with no shared state to update. */
+  private volatile Mono<ManagedChannel> ready;
 
   AliasEntry(String alias, ConnectionConfig config, RegistryContext ctx) {
     this.alias = alias;
@@ -76,6 +78,13 @@ final class AliasEntry {
     return current;
   }
 
+  /** The channel to hand out: the connected one directly, else the shared connect. */
+  Mono<ManagedChannel> channel() {
+    Mono<ManagedChannel> connected = ready;
+    AliasChannel ch = current;
+    return connected != null && ch != null && !ch.isShutdown() ? connected : channel;
+  }
+
   private double inFlight() {
     AliasChannel ch = current;
     return ch == null ? 0 : ch.limiter.inFlight();
@@ -107,6 +116,7 @@ final class AliasEntry {
                 "disconnected while connecting", null, 0, null);
           }
           current = ch;
+          ready = Mono.just(ch);
           state = ConnectionState.CONNECTED;
           ctx.metrics.connectFinished(alias, System.nanoTime() - started, true);
           ctx.emit(ConnectionEvent.Type.CONNECTED, alias, info.address(), "");
@@ -223,6 +233,7 @@ final class AliasEntry {
     generation.incrementAndGet();
     AliasChannel ch = current;
     current = null;
+    ready = null;
     state = ConnectionState.CONFIGURED;
     if (ch == null) {
       return Mono.empty();
