@@ -115,7 +115,8 @@ final class TlsProbe {
     private final MonoSink<Boolean> sink;
     private final byte[] hello;
     private final int millis;
-    private final ByteBuf received = Unpooled.buffer(2);
+    private final byte[] head = new byte[2];
+    private int received;
     private boolean done;
     private io.netty.util.concurrent.Future<?> timer;
 
@@ -135,11 +136,12 @@ final class TlsProbe {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
         if (!done && msg instanceof ByteBuf in) {
-          received.writeBytes(in, Math.min(in.readableBytes(), received.writableBytes()));
-          if (received.readableBytes() >= 2) {
-            int type = received.getUnsignedByte(0);
-            boolean tls = (type == TLS_HANDSHAKE || type == TLS_ALERT) && received.getUnsignedByte(1) == TLS_MAJOR_VERSION;
-            finish(ctx, tls);
+          while (received < head.length && in.isReadable()) {
+            head[received++] = in.readByte();
+          }
+          if (received == head.length) {
+            int type = head[0] & 0xff;
+            finish(ctx, (type == TLS_HANDSHAKE || type == TLS_ALERT) && (head[1] & 0xff) == TLS_MAJOR_VERSION);
           }
         }
       } finally {
@@ -165,7 +167,6 @@ final class TlsProbe {
       if (timer != null) {
         timer.cancel(false);
       }
-      received.release();
       sink.success(tls);
       ctx.close();
     }

@@ -230,6 +230,23 @@ class TlsConnectTest {
     }
   }
 
+  @Test
+  void theTlsProbeAnswersYesOnlyForATlsServer() {
+    EventLoops loops = EventLoops.create(1);
+    try (io.github.reactivemilvus.testing.HttpPortServer http = io.github.reactivemilvus.testing.HttpPortServer.start();
+         RawServer closing = RawServer.start(socket -> read(socket))) {
+      Duration limit = Duration.ofSeconds(10);
+      StepVerifier.create(TlsProbe.speaksTls(loops, "127.0.0.1", tls.port(), limit)).expectNext(true).verifyComplete();
+      StepVerifier.create(TlsProbe.speaksTls(loops, "localhost", mutual.port(), limit)).expectNext(true).verifyComplete();
+      StepVerifier.create(TlsProbe.speaksTls(loops, "127.0.0.1", plain.port(), limit)).expectNext(false).verifyComplete();
+      StepVerifier.create(TlsProbe.speaksTls(loops, "127.0.0.1", http.port(), limit)).expectNext(false).verifyComplete();
+      StepVerifier.create(TlsProbe.speaksTls(loops, "127.0.0.1", closing.port(), limit)).expectNext(false).verifyComplete();
+      StepVerifier.create(TlsProbe.speaksTls(loops, "127.0.0.1", FreePorts.closedPort(), limit)).expectNext(false).verifyComplete();
+    } finally {
+      loops.close().block(WAIT);
+    }
+  }
+
   // ---- unusable certificate files
 
   private Path garbage(String name) {
