@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import reactor.core.publisher.Mono;
@@ -22,6 +23,9 @@ import reactor.util.retry.Retry;
  * connection, later ones get the cached channel until it is shut down; failures are not cached.
  */
 final class AliasEntry {
+  /** Upper bound of the TLS probe after a plaintext connection closed without an answer. */
+  static final Duration TLS_PROBE_LIMIT = Duration.ofSeconds(2);
+
   final String alias;
   final ConnectionConfig config;
   final ConnectionInfo info;
@@ -101,9 +105,14 @@ final class AliasEntry {
     ctx.emit(ConnectionEvent.Type.CONNECTING, alias, info.address(), "");
     long started = System.nanoTime();
     AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+    AtomicBoolean probed = new AtomicBoolean();
     return Mono.usingWhen(
             ctx.shared.acquire(config).map(this::newAliasChannel),
-            ch -> handshake(ch).doOnError(lastFailure::set).retryWhen(connectRetry(ch)).thenReturn(ch),
+            ch -> handshake(ch)
+                .onErrorResume(error -> plaintextToTls(error, probed))
+                .doOnError(lastFailure::set)
+                .retryWhen(connectRetry(ch))
+                .thenReturn(ch),
             ch -> Mono.empty(),
             (ch, error) -> release(ch),
             this::release)
@@ -171,6 +180,29 @@ final class AliasEntry {
         ch.identifier(response.getIdentifier());
       }
       return Mono.just(response);
+    });
+  }
+
+  /**
+   * A plaintext handshake whose connection was closed or reset before the server said anything is
+   * what a TLS server does to a plaintext client, but also what a proxy without a backend does. The
+   * first such failure of a connect probes the endpoint with a TLS ClientHello: a TLS answer makes
+   * it a TLS failure (not retried); anything else leaves the failure as it was (retried as
+   * unreachable).
+   */
+  private Mono<ConnectResponse> plaintextToTls(Throwable error, AtomicBoolean probed) {
+    if (config.secure() || !Failures.isClosedWithoutAnswer(error) || !probed.compareAndSet(false, true)) {
+      return Mono.error(error);
+    }
+    Duration limit = timeout.compareTo(TLS_PROBE_LIMIT) < 0 ? timeout : TLS_PROBE_LIMIT;
+    return ctx.shared.speaksTls(config, limit).flatMap(tls -> {
+      if (!tls) {
+        return Mono.error(error);
+      }
+      io.grpc.Status grpc = io.grpc.Status.fromThrowable(error);
+      String detail = Failures.PLAINTEXT_TO_TLS + ": " + grpc.getCode() + " " + Failures.description(grpc)
+          + " (a TLS ClientHello to the same port is answered with TLS)";
+      return Mono.error(new MilvusConnectionException(FailureKind.TLS, alias, info.address(), detail, grpc, 0, error));
     });
   }
 

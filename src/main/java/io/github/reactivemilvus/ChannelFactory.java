@@ -8,9 +8,12 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import reactor.core.publisher.Mono;
 
 /**
  * Builds one physical grpc-java channel for a config, on the registry's event loops. May read
@@ -63,25 +66,59 @@ final class ChannelFactory {
     return builder.build();
   }
 
-  private static SslContext sslContext(ConnectionConfig c) {
-    String field = "server_pem_path";
-    try {
-      SslContextBuilder ssl = GrpcSslContexts.forClient();
-      switch (c.tls()) {
-        case CUSTOM_ROOT -> ssl.trustManager(c.serverPemPath().toFile());
-        case MUTUAL -> {
-          field = "ca_pem_path";
-          ssl.trustManager(c.caPemPath().toFile());
-          field = "client_pem_path";
-          ssl.keyManager(c.clientPemPath().toFile(), c.clientKeyPath().toFile());
-        }
-        default -> { }
-      }
-      return ssl.build();
-    } catch (SSLException | IllegalArgumentException e) {
-      throw new MilvusConnectionException(FailureKind.TLS, null, c.address(),
-          "cannot use the certificate files (" + field + " and related): " + rootMessage(e), null, 0, e);
+  /**
+   * Whether the config's TCP endpoint answers a TLS ClientHello with a TLS record (see
+   * {@link TlsProbe}); false for Unix sockets.
+   */
+  Mono<Boolean> speaksTls(ConnectionConfig c, Duration limit) {
+    if (c.unixSocketPath() != null) {
+      return Mono.just(false);
     }
+    return TlsProbe.speaksTls(loops, c.host(), c.port(), limit);
+  }
+
+  /**
+   * Reads the certificate files (blocking file I/O: callers run on a blocking-capable scheduler).
+   * A file whose content cannot be used fails as {@link FailureKind#TLS} naming the config key and
+   * the file, never as a raw exception.
+   */
+  private static SslContext sslContext(ConnectionConfig c) {
+    SslContextBuilder ssl = GrpcSslContexts.forClient();
+    switch (c.tls()) {
+      case CUSTOM_ROOT -> trust(ssl, c, "server_pem_path", c.serverPemPath());
+      case MUTUAL -> {
+        trust(ssl, c, "ca_pem_path", c.caPemPath());
+        try {
+          ssl.keyManager(c.clientPemPath().toFile(), c.clientKeyPath().toFile());
+        } catch (RuntimeException e) {
+          boolean key = String.valueOf(e.getMessage()).contains("private key");
+          throw unusable(c, key ? "client_key_path" : "client_pem_path",
+              key ? c.clientKeyPath() : c.clientPemPath(), key ? "no usable PKCS#8 PEM private key" : "no usable PEM certificate", e);
+        }
+      }
+      default -> { }
+    }
+    try {
+      return ssl.build();
+    } catch (SSLException | RuntimeException e) {
+      String keys = c.tls() == TlsMode.MUTUAL ? "client_pem_path / client_key_path / ca_pem_path"
+          : c.tls() == TlsMode.CUSTOM_ROOT ? "server_pem_path" : "system trust roots";
+      throw new MilvusConnectionException(FailureKind.TLS, null, c.address(),
+          "cannot set up TLS from " + keys + ": " + rootMessage(e), null, 0, e);
+    }
+  }
+
+  private static void trust(SslContextBuilder ssl, ConnectionConfig c, String key, Path file) {
+    try {
+      ssl.trustManager(file.toFile());
+    } catch (RuntimeException e) {
+      throw unusable(c, key, file, "no usable PEM certificate", e);
+    }
+  }
+
+  private static MilvusConnectionException unusable(ConnectionConfig c, String key, Path file, String what, Throwable e) {
+    return new MilvusConnectionException(FailureKind.TLS, null, c.address(),
+        "cannot use " + key + " (" + file + "): " + what + " (" + rootMessage(e) + ")", null, 0, e);
   }
 
   private static String rootMessage(Throwable e) {

@@ -4,7 +4,10 @@ package io.github.reactivemilvus;
 public enum FailureKind {
   /** Refused, DNS failure, no route, or no answer within the timeout. */
   UNREACHABLE("server unreachable"),
-  /** The TLS handshake failed (untrusted certificate, TLS against plaintext or the reverse). */
+  /**
+   * The TLS handshake failed (untrusted certificate, rejected client certificate, TLS against
+   * plaintext or the reverse), or a certificate file holds nothing usable. Never retried.
+   */
   TLS("TLS failure"),
   /** The server rejected the credentials (UNAUTHENTICATED, or UNKNOWN saying so). */
   AUTHENTICATION("authentication failed"),

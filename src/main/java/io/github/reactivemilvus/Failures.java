@@ -2,8 +2,11 @@ package io.github.reactivemilvus;
 
 import io.github.reactivemilvus.proto.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
 /** Tells failure causes apart and decides which are worth retrying. Stateless. */
@@ -55,8 +58,27 @@ final class Failures {
     }
     io.grpc.Status grpc = io.grpc.Status.fromThrowable(error);
     FailureKind kind = kindOf(grpc, duringConnect);
-    return new MilvusConnectionException(kind, alias, address, describe(grpc), grpc, 0, error);
+    String detail = describe(grpc);
+    if (kind == FailureKind.TLS) {
+      if (isTlsRecordAnswer(grpc)) {
+        detail = PLAINTEXT_TO_TLS + ": " + detail;
+      } else if (hasCause(grpc, "NotSslRecordException")) {
+        detail = "the server did not answer with TLS (a plaintext endpoint? use an http:// URI or secure=false): " + detail;
+      } else if (texts(grpc).stream().anyMatch(t -> t.contains("pkix path") || t.contains("unable to find valid certification path"))) {
+        detail = "the server's certificate is not trusted by the configured root (server_pem_path, ca_pem_path or the system roots): " + detail;
+      } else if (texts(grpc).stream().anyMatch(t -> t.contains("alert: bad_certificate") || t.contains("alert: certificate_required")
+          || t.contains("alert: unknown_ca"))) {
+        detail = "the server rejected the client certificate (client_pem_path, client_key_path): " + detail;
+      } else if (texts(grpc).stream().anyMatch(t -> t.contains("no subject alternative") || t.contains("no name matching"))) {
+        detail = "the server's certificate does not name this host (set server_name to a name it holds): " + detail;
+      }
+    }
+    return new MilvusConnectionException(kind, alias, address, detail, grpc, 0, error);
   }
+
+  /** The hint for a plaintext connection to a TLS endpoint. */
+  static final String PLAINTEXT_TO_TLS =
+      "the server speaks TLS but this connection is plaintext (use an https:// URI or secure=true)";
 
   static FailureKind kindOf(io.grpc.Status grpc, boolean duringConnect) {
     String text = String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT);
@@ -94,9 +116,68 @@ final class Failures {
         return true;
       }
     }
-    String text = String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT);
-    // a plaintext HTTP/2 client reading a TLS record: content type 0x15 (alert) or 0x16 (handshake)
-    return text.contains("hex dump: 1503") || text.contains("hex dump: 1603") || text.contains("ssl");
+    return String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT).contains("ssl") || isTlsRecordAnswer(grpc);
+  }
+
+  /**
+   * A plaintext HTTP/2 client that read a TLS record where the server's SETTINGS frame should be:
+   * Netty reports "First received frame was not SETTINGS. Hex dump for first 5 bytes: 15 03 .."
+   * (alert) or "16 03 .." (handshake).
+   */
+  static boolean isTlsRecordAnswer(io.grpc.Status grpc) {
+    for (String text : texts(grpc)) {
+      if (TLS_RECORD_DUMP.matcher(text).find()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static final Pattern TLS_RECORD_DUMP =
+      Pattern.compile("first received frame was not settings\\. hex dump for first 5 bytes: 1[56]03");
+
+  /**
+   * The connection ended before the server sent anything: closed ("Network closed for unknown
+   * reason") or reset, with no HTTP/2 frame and no TLS error. That is what a plaintext client sees
+   * from a TLS server, but also from a server or proxy closing connections for other reasons, so
+   * it is only a reason to probe ({@link TlsProbe}), not a classification.
+   */
+  static boolean isClosedWithoutAnswer(Throwable error) {
+    if (!(error instanceof StatusRuntimeException || error instanceof io.grpc.StatusException)) {
+      return false;
+    }
+    io.grpc.Status grpc = io.grpc.Status.fromThrowable(error);
+    if (grpc.getCode() != io.grpc.Status.Code.UNAVAILABLE || isTls(grpc) || isNotGrpc(grpc)) {
+      return false;
+    }
+    if (grpc.getCause() == null) {
+      return String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT).contains("network closed for unknown reason");
+    }
+    for (Throwable t = grpc.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof java.io.IOException && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connection reset")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The description and every cause's message, lower case. */
+  private static List<String> texts(io.grpc.Status grpc) {
+    List<String> texts = new ArrayList<>();
+    texts.add(String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT));
+    for (Throwable t = grpc.getCause(); t != null; t = t.getCause()) {
+      texts.add(String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT));
+    }
+    return texts;
+  }
+
+  private static boolean hasCause(io.grpc.Status grpc, String simpleName) {
+    for (Throwable t = grpc.getCause(); t != null; t = t.getCause()) {
+      if (t.getClass().getSimpleName().equals(simpleName)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isNotGrpc(io.grpc.Status grpc) {
@@ -113,17 +194,45 @@ final class Failures {
     return false;
   }
 
+  /**
+   * Code, description and the most telling cause message: the first TLS exception's (it says what
+   * was wrong with the handshake), else the innermost cause's.
+   */
   private static String describe(io.grpc.Status grpc) {
     StringBuilder b = new StringBuilder(grpc.getCode().name());
-    if (grpc.getDescription() != null) {
-      b.append(' ').append(grpc.getDescription());
+    String description = description(grpc);
+    if (description != null) {
+      b.append(' ').append(description);
     }
-    Throwable root = grpc.getCause();
-    while (root != null && root.getCause() != null) {
-      root = root.getCause();
+    Throwable telling = null;
+    for (Throwable t = grpc.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof SSLException || t.getClass().getSimpleName().equals("NotSslRecordException")) {
+        telling = t;
+        break;
+      }
+      telling = t;
     }
-    if (root != null && root.getMessage() != null && (grpc.getDescription() == null || !grpc.getDescription().contains(root.getMessage()))) {
-      b.append(" (").append(root.getMessage()).append(')');
+    String message = telling == null ? null : telling.getMessage();
+    if (message != null && (description == null || !description.contains(message))) {
+      b.append(" (").append(message).append(')');
+    }
+    return b.toString();
+  }
+
+  /**
+   * The status description on one line, without grpc-java's internal "Channel Pipeline: [...]"
+   * line (handler names, of no use to a reader).
+   */
+  static String description(io.grpc.Status grpc) {
+    String d = grpc.getDescription();
+    if (d == null) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder();
+    for (String line : d.split("\\R")) {
+      if (!line.isBlank() && !line.startsWith("Channel Pipeline:")) {
+        b.append(b.length() == 0 ? "" : "; ").append(line.strip());
+      }
     }
     return b.toString();
   }

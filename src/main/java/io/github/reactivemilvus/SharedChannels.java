@@ -62,6 +62,11 @@ final class SharedChannels {
     }
   }
 
+  /** Whether the config's endpoint speaks TLS; see {@link TlsProbe}. */
+  Mono<Boolean> speaksTls(ConnectionConfig config, Duration limit) {
+    return factory.speaksTls(config, limit);
+  }
+
   /** Drops a reference; the last one shuts the group down. */
   Mono<Void> release(ChannelGroup group) {
     synchronized (groups) {
