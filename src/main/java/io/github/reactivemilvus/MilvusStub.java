@@ -115,18 +115,32 @@ public final class MilvusStub {
       RetryPolicy policy = entry.config.retryPolicy();
       Mono<R> attempt = Mono.defer(entry::channel).flatMap(channel ->
           UnaryCalls.call(channel, method, request, callOptions())
-              .flatMap(response -> {
+              .handle((response, sink) -> {
                 Status status = statusOf.apply(response);
-                return Failures.isSuccess(status) ? Mono.just(response)
-                    : Mono.error(new Failures.ServerStatusException(status));
+                if (Failures.isSuccess(status)) {
+                  sink.next(response);
+                } else {
+                  sink.error(new Failures.ServerStatusException(status));
+                }
               }));
+      Mono<R> call = attempt;
       if ((idempotent || policy.retryWrites()) && policy.maxRetries() > 0) {
-        attempt = attempt.retryWhen(entry.callRetry);
+        // the retry operator is only assembled once a first attempt failed retryably, so a call
+        // that succeeds pays nothing for it; the failure seen is replayed as the loop's first error
+        call = attempt.onErrorResume(Failures::isRetryableCallFailure,
+            first -> replayingFirst(first, attempt).retryWhen(entry.callRetry));
       }
-      return attempt.onErrorMap(e -> !(e instanceof MilvusConnectionException),
+      return call.onErrorMap(e -> !(e instanceof MilvusConnectionException),
           e -> Failures.classify(e, alias, entry.info.address(), false));
     });
   }
+
+  /** Fails with {@code first} on the first subscription, then subscribes to {@code attempt}. */
+  private static <R> Mono<R> replayingFirst(Throwable first, Mono<R> attempt) {
+    java.util.concurrent.atomic.AtomicBoolean replayed = new java.util.concurrent.atomic.AtomicBoolean();
+    return Mono.defer(() -> replayed.compareAndSet(false, true) ? Mono.error(first) : attempt);
+  }
+
 
   private CallOptions callOptions() {
     return deadline == null ? CallOptions.DEFAULT
