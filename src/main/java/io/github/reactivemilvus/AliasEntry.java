@@ -179,8 +179,10 @@ final class AliasEntry {
   }
 
   /**
-   * Follows the first transport's state; when it is READY again after a failure, the handshake is
-   * redone so that the server knows the client on its new connection.
+   * Follows the first transport's state; when it is READY again after the connection was lost, the
+   * handshake is redone so that the server knows the client on its new connection. A lost
+   * connection shows as TRANSIENT_FAILURE, or (when the server went away and came back before the
+   * next call) as READY going to IDLE: either way the next READY is a new transport.
    */
   private void watchTransport(AliasChannel ch, ConnectivityState seen, boolean failedSince) {
     ManagedChannel transport = ch.group.channel(0);
@@ -189,7 +191,8 @@ final class AliasEntry {
         return;
       }
       ConnectivityState now = transport.getState(false);
-      boolean failed = failedSince || now == ConnectivityState.TRANSIENT_FAILURE;
+      boolean failed = failedSince || now == ConnectivityState.TRANSIENT_FAILURE
+          || (seen == ConnectivityState.READY && now != ConnectivityState.READY);
       if (now == ConnectivityState.READY && failed) {
         failed = false;
         handshake(ch).subscribe(
