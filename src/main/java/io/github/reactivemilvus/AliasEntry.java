@@ -32,6 +32,9 @@ final class AliasEntry {
   private final Runnable unregisterGauges;
   private volatile ConnectionState state = ConnectionState.CONFIGURED;
   private volatile AliasChannel current;
+  // set once the entry left the registry (removed, replaced or closed); guarded by this, like the
+  // publication of a new channel and its withdrawal by disconnect
+  private boolean retired;
 
   AliasEntry(String alias, ConnectionConfig config, RegistryContext ctx) {
     this.alias = alias;
@@ -72,13 +75,27 @@ final class AliasEntry {
   }
 
   private Mono<ManagedChannel> connectOnce() {
+    synchronized (this) {
+      if (retired) {
+        // a subscriber that looked the alias up before it was removed or replaced
+        return Mono.error(retiredError());
+      }
+    }
     int gen = generation.get();
     state = ConnectionState.CONNECTING;
     ctx.emit(ConnectionEvent.Type.CONNECTING, alias, info.address(), "");
     long started = System.nanoTime();
     AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+    Attempt attempt = new Attempt();
     return Mono.usingWhen(
-            ctx.shared.acquire(config).map(this::newAliasChannel),
+            ctx.shared.acquire(config).map(group -> {
+              AliasChannel ch = newAliasChannel(group);
+              if (!attempt.own(ch)) {
+                ch.shutdownNow();
+                throw new MilvusConnectionException(FailureKind.CLOSED, alias, info.address(), "connect cancelled", null, 0, null);
+              }
+              return ch;
+            }),
             ch -> handshake(ch).doOnError(lastFailure::set).retryWhen(connectRetry(ch)).thenReturn(ch),
             ch -> Mono.empty(),
             (ch, error) -> release(ch),
@@ -86,13 +103,24 @@ final class AliasEntry {
         .timeout(timeout, ctx.scheduler)
         .onErrorMap(error -> classifyConnectFailure(error, lastFailure.get()))
         .<ManagedChannel>map(ch -> {
-          if (generation.get() != gen) {
-            ch.shutdownNow();
-            throw new MilvusConnectionException(FailureKind.CLOSED, alias, info.address(),
-                "disconnected while connecting", null, 0, null);
+          // published under the lock that disconnect and retire take, so that a channel is either
+          // seen (and shut down) by them or refused here, never left behind
+          boolean wasRetired;
+          boolean stale;
+          synchronized (this) {
+            wasRetired = retired;
+            stale = wasRetired || generation.get() != gen;
+            if (!stale) {
+              current = ch;
+              state = ConnectionState.CONNECTED;
+              attempt.published();
+            }
           }
-          current = ch;
-          state = ConnectionState.CONNECTED;
+          if (stale) {
+            ch.shutdownNow();
+            throw wasRetired ? retiredError() : new MilvusConnectionException(FailureKind.CLOSED, alias,
+                info.address(), "disconnected while connecting", null, 0, null);
+          }
           ctx.metrics.connectFinished(alias, System.nanoTime() - started, true);
           ctx.emit(ConnectionEvent.Type.CONNECTED, alias, info.address(), "");
           watchTransport(ch, ConnectivityState.READY, false);
@@ -106,10 +134,46 @@ final class AliasEntry {
           ctx.emit(ConnectionEvent.Type.FAILED, alias, info.address(), error.getMessage());
         })
         .doOnCancel(() -> {
+          // Reactor may still deliver the channel of a cancelled attempt into the void (a resource
+          // that arrives as usingWhen is cancelled): whatever it built and did not publish goes
+          AliasChannel orphan = attempt.abandon();
+          if (orphan != null) {
+            orphan.shutdownNow();
+          }
           if (generation.get() == gen && state == ConnectionState.CONNECTING) {
             state = ConnectionState.CONFIGURED;
           }
         });
+  }
+
+  /** The channel one connect attempt built, until it is published or the attempt is abandoned. */
+  private static final class Attempt {
+    private AliasChannel channel;
+    private boolean abandoned;
+    private boolean published;
+
+    synchronized boolean own(AliasChannel ch) {
+      if (abandoned) {
+        return false;
+      }
+      channel = ch;
+      return true;
+    }
+
+    synchronized void published() {
+      published = true;
+    }
+
+    /** Marks the attempt cancelled; returns its unpublished channel, if any, to shut down. */
+    synchronized AliasChannel abandon() {
+      abandoned = true;
+      return published ? null : channel;
+    }
+  }
+
+  private MilvusConnectionException retiredError() {
+    return new MilvusConnectionException(FailureKind.CLOSED, alias, info.address(),
+        "the alias was removed, replaced or closed while connecting", null, 0, null);
   }
 
   private AliasChannel newAliasChannel(ChannelGroup group) {
@@ -208,10 +272,13 @@ final class AliasEntry {
 
   /** Graceful: refuses new calls, lets calls in flight finish for the grace period; keeps the config. */
   Mono<Void> disconnect() {
-    generation.incrementAndGet();
-    AliasChannel ch = current;
-    current = null;
-    state = ConnectionState.CONFIGURED;
+    AliasChannel ch;
+    synchronized (this) {
+      generation.incrementAndGet();
+      ch = current;
+      current = null;
+      state = ConnectionState.CONFIGURED;
+    }
     if (ch == null) {
       return Mono.empty();
     }
@@ -222,6 +289,9 @@ final class AliasEntry {
 
   /** Disconnects and drops the meters; the entry is not used afterwards. */
   Mono<Void> retire() {
+    synchronized (this) {
+      retired = true;
+    }
     unregisterGauges.run();
     return disconnect();
   }
