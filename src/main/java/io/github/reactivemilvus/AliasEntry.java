@@ -40,6 +40,9 @@ final class AliasEntry {
   private volatile AliasChannel current;
   /** {@code Mono.just(current)} while connected: the hot path, with no shared state to update. */
   private volatile Mono<ManagedChannel> ready;
+  // set once the entry left the registry (removed, replaced or closed); guarded by this, like the
+  // publication of a new channel and its withdrawal by disconnect
+  private boolean retired;
 
   AliasEntry(String alias, ConnectionConfig config, RegistryContext ctx) {
     this.alias = alias;
@@ -100,14 +103,28 @@ final class AliasEntry {
   }
 
   private Mono<ManagedChannel> connectOnce() {
+    synchronized (this) {
+      if (retired) {
+        // a subscriber that looked the alias up before it was removed or replaced
+        return Mono.error(retiredError());
+      }
+    }
     int gen = generation.get();
     state = ConnectionState.CONNECTING;
     ctx.emit(ConnectionEvent.Type.CONNECTING, alias, info.address(), "");
     long started = System.nanoTime();
     AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+    Attempt attempt = new Attempt();
     AtomicBoolean probed = new AtomicBoolean();
     return Mono.usingWhen(
-            ctx.shared.acquire(config).map(this::newAliasChannel),
+            ctx.shared.acquire(config).map(group -> {
+              AliasChannel ch = newAliasChannel(group);
+              if (!attempt.own(ch)) {
+                ch.shutdownNow();
+                throw new MilvusConnectionException(FailureKind.CLOSED, alias, info.address(), "connect cancelled", null, 0, null);
+              }
+              return ch;
+            }),
             ch -> handshake(ch)
                 .onErrorResume(error -> plaintextToTls(error, probed))
                 .doOnError(lastFailure::set)
@@ -119,14 +136,25 @@ final class AliasEntry {
         .timeout(timeout, ctx.scheduler)
         .onErrorMap(error -> classifyConnectFailure(error, lastFailure.get()))
         .<ManagedChannel>map(ch -> {
-          if (generation.get() != gen) {
-            ch.shutdownNow();
-            throw new MilvusConnectionException(FailureKind.CLOSED, alias, info.address(),
-                "disconnected while connecting", null, 0, null);
+          // published under the lock that disconnect and retire take, so that a channel is either
+          // seen (and shut down) by them or refused here, never left behind
+          boolean wasRetired;
+          boolean stale;
+          synchronized (this) {
+            wasRetired = retired;
+            stale = wasRetired || generation.get() != gen;
+            if (!stale) {
+              current = ch;
+              ready = Mono.just(ch);
+              state = ConnectionState.CONNECTED;
+              attempt.published();
+            }
           }
-          current = ch;
-          ready = Mono.just(ch);
-          state = ConnectionState.CONNECTED;
+          if (stale) {
+            ch.shutdownNow();
+            throw wasRetired ? retiredError() : new MilvusConnectionException(FailureKind.CLOSED, alias,
+                info.address(), "disconnected while connecting", null, 0, null);
+          }
           ctx.metrics.connectFinished(alias, System.nanoTime() - started, true);
           ctx.emit(ConnectionEvent.Type.CONNECTED, alias, info.address(), "");
           watchTransport(ch, ConnectivityState.READY, false);
@@ -140,10 +168,46 @@ final class AliasEntry {
           ctx.emit(ConnectionEvent.Type.FAILED, alias, info.address(), error.getMessage());
         })
         .doOnCancel(() -> {
+          // Reactor may still deliver the channel of a cancelled attempt into the void (a resource
+          // that arrives as usingWhen is cancelled): whatever it built and did not publish goes
+          AliasChannel orphan = attempt.abandon();
+          if (orphan != null) {
+            orphan.shutdownNow();
+          }
           if (generation.get() == gen && state == ConnectionState.CONNECTING) {
             state = ConnectionState.CONFIGURED;
           }
         });
+  }
+
+  /** The channel one connect attempt built, until it is published or the attempt is abandoned. */
+  private static final class Attempt {
+    private AliasChannel channel;
+    private boolean abandoned;
+    private boolean published;
+
+    synchronized boolean own(AliasChannel ch) {
+      if (abandoned) {
+        return false;
+      }
+      channel = ch;
+      return true;
+    }
+
+    synchronized void published() {
+      published = true;
+    }
+
+    /** Marks the attempt cancelled; returns its unpublished channel, if any, to shut down. */
+    synchronized AliasChannel abandon() {
+      abandoned = true;
+      return published ? null : channel;
+    }
+  }
+
+  private MilvusConnectionException retiredError() {
+    return new MilvusConnectionException(FailureKind.CLOSED, alias, info.address(),
+        "the alias was removed, replaced or closed while connecting", null, 0, null);
   }
 
   private AliasChannel newAliasChannel(ChannelGroup group) {
@@ -236,8 +300,10 @@ final class AliasEntry {
   }
 
   /**
-   * Follows the first transport's state; when it is READY again after a failure, the handshake is
-   * redone so that the server knows the client on its new connection.
+   * Follows the first transport's state; when it is READY again after the connection was lost, the
+   * handshake is redone so that the server knows the client on its new connection. A lost
+   * connection shows as TRANSIENT_FAILURE, or (when the server went away and came back before the
+   * next call) as READY going to IDLE: either way the next READY is a new transport.
    */
   private void watchTransport(AliasChannel ch, ConnectivityState seen, boolean failedSince) {
     ManagedChannel transport = ch.group.channel(0);
@@ -246,7 +312,8 @@ final class AliasEntry {
         return;
       }
       ConnectivityState now = transport.getState(false);
-      boolean failed = failedSince || now == ConnectivityState.TRANSIENT_FAILURE;
+      boolean failed = failedSince || now == ConnectivityState.TRANSIENT_FAILURE
+          || (seen == ConnectivityState.READY && now != ConnectivityState.READY);
       if (now == ConnectivityState.READY && failed) {
         failed = false;
         handshake(ch).subscribe(
@@ -262,11 +329,14 @@ final class AliasEntry {
 
   /** Graceful: refuses new calls, lets calls in flight finish for the grace period; keeps the config. */
   Mono<Void> disconnect() {
-    generation.incrementAndGet();
-    AliasChannel ch = current;
-    current = null;
-    ready = null;
-    state = ConnectionState.CONFIGURED;
+    AliasChannel ch;
+    synchronized (this) {
+      generation.incrementAndGet();
+      ch = current;
+      current = null;
+      ready = null;
+      state = ConnectionState.CONFIGURED;
+    }
     if (ch == null) {
       return Mono.empty();
     }
@@ -277,6 +347,9 @@ final class AliasEntry {
 
   /** Disconnects and drops the meters; the entry is not used afterwards. */
   Mono<Void> retire() {
+    synchronized (this) {
+      retired = true;
+    }
     unregisterGauges.run();
     return disconnect();
   }

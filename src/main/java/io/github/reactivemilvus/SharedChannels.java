@@ -29,7 +29,20 @@ final class SharedChannels {
    */
   Mono<ChannelGroup> acquire(ConnectionConfig config) {
     Key key = Key.of(config);
-    return Mono.fromCallable(() -> acquireNow(key, config)).subscribeOn(Schedulers.boundedElastic());
+    // once started, taking the reference always completes; a subscriber that cancelled meanwhile
+    // gets nothing, and the reference is given back (fromCallable().subscribeOn() would drop the
+    // group silently, leaving it open with nobody to release it)
+    return Mono.<ChannelGroup>create(sink -> Schedulers.boundedElastic().schedule(() -> {
+          ChannelGroup group;
+          try {
+            group = acquireNow(key, config);
+          } catch (RuntimeException e) {
+            sink.error(e);
+            return;
+          }
+          sink.success(group);
+        }))
+        .doOnDiscard(ChannelGroup.class, group -> release(group).subscribe(null, e -> { }));
   }
 
   private ChannelGroup acquireNow(Key key, ConnectionConfig config) {
