@@ -13,6 +13,7 @@ public class MilvusConnectionException extends RuntimeException {
   private final String address;
   private final transient io.grpc.Status grpcStatus;
   private final int serverCode;
+  private final String detail;
 
   public MilvusConnectionException(FailureKind kind, String alias, String address, String detail,
       io.grpc.Status grpcStatus, int serverCode, Throwable cause) {
@@ -22,20 +23,26 @@ public class MilvusConnectionException extends RuntimeException {
     this.address = address;
     this.grpcStatus = grpcStatus;
     this.serverCode = serverCode;
+    this.detail = detail == null ? "" : detail;
   }
 
   private static String render(FailureKind kind, String alias, String address, String detail) {
     StringBuilder b = new StringBuilder(kind.description());
     if (alias != null) {
-      b.append(" for alias '").append(alias).append('\'');
+      b.append(": alias '").append(alias).append('\'');
     }
     if (address != null) {
-      b.append(" at ").append(address);
+      b.append(alias != null ? " (" + address + ")" : ": " + address);
     }
     if (detail != null && !detail.isEmpty()) {
       b.append(": ").append(detail);
     }
     return b.toString();
+  }
+
+  /** What went wrong, without the kind, alias and address. */
+  public String detail() {
+    return detail;
   }
 
   public FailureKind kind() {

@@ -1,36 +1,149 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.proto.BoolResponse;
+import io.github.reactivemilvus.proto.CheckHealthRequest;
 import io.github.reactivemilvus.proto.CheckHealthResponse;
+import io.github.reactivemilvus.proto.CreateDatabaseRequest;
+import io.github.reactivemilvus.proto.DropDatabaseRequest;
+import io.github.reactivemilvus.proto.GetVersionRequest;
+import io.github.reactivemilvus.proto.GetVersionResponse;
+import io.github.reactivemilvus.proto.HasCollectionRequest;
+import io.github.reactivemilvus.proto.ListDatabasesRequest;
+import io.github.reactivemilvus.proto.ListDatabasesResponse;
+import io.github.reactivemilvus.proto.MilvusServiceGrpc;
+import io.github.reactivemilvus.proto.ShowCollectionsRequest;
+import io.github.reactivemilvus.proto.ShowCollectionsResponse;
+import io.github.reactivemilvus.proto.Status;
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
+import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import reactor.core.publisher.Mono;
+import reactor.util.retry.Retry;
 
-/** Reactive stubs for the Milvus RPCs (skeleton; implementation follows). */
+/**
+ * Reactive stubs for the Milvus RPCs this library covers, made through an alias's channel (so
+ * they connect lazily and carry the alias's headers, deadline and limits).
+ *
+ * <p>Every method returns a cold {@link Mono}: the call is made on subscription and cancelled when
+ * the subscriber cancels. A response is a success only when both {@code code} and
+ * {@code error_code} of its status are 0; anything else fails with a
+ * {@link MilvusConnectionException} naming the alias, address and server code.
+ *
+ * <p><b>Retries.</b> Reads (GetVersion, CheckHealth, ListDatabases, ShowCollections,
+ * HasCollection) are retried with the alias's {@link RetryPolicy} on {@code UNAVAILABLE} and on
+ * Milvus rate limiting (code 8 / legacy 49), never on other codes. Writes (CreateDatabase,
+ * DropDatabase) are retried only when the policy says {@code retryWrites}. Backoff runs on the
+ * registry's scheduler. Immutable and thread-safe.
+ */
 public final class MilvusStub {
-  public Mono<String> getVersion() {
-    throw new UnsupportedOperationException();
+  private final ReactiveConnections registry;
+  private final String alias;
+  private final Duration deadline;
+
+  MilvusStub(ReactiveConnections registry, String alias, Duration deadline) {
+    this.registry = registry;
+    this.alias = alias;
+    this.deadline = deadline;
   }
 
+  /** A stub whose calls (each attempt) get this deadline instead of the alias's call timeout. */
+  public MilvusStub withDeadline(Duration deadline) {
+    if (deadline.isNegative() || deadline.isZero()) {
+      throw new IllegalArgumentException("deadline must be positive, was " + deadline);
+    }
+    return new MilvusStub(registry, alias, deadline);
+  }
+
+  public String alias() {
+    return alias;
+  }
+
+  /** The server's version string, for example {@code v2.3.5} or {@code milvus_lite-3.2.2}. */
+  public Mono<String> getVersion() {
+    return read(MilvusServiceGrpc.getGetVersionMethod(), GetVersionRequest.getDefaultInstance(),
+        GetVersionResponse::getStatus).map(GetVersionResponse::getVersion);
+  }
+
+  /** The health report; read {@code getIsHealthy()}: a success status may still say unhealthy. */
   public Mono<CheckHealthResponse> checkHealth() {
-    throw new UnsupportedOperationException();
+    return read(MilvusServiceGrpc.getCheckHealthMethod(), CheckHealthRequest.getDefaultInstance(),
+        CheckHealthResponse::getStatus);
   }
 
   public Mono<List<String>> listDatabases() {
-    throw new UnsupportedOperationException();
+    return read(MilvusServiceGrpc.getListDatabasesMethod(), ListDatabasesRequest.getDefaultInstance(),
+        ListDatabasesResponse::getStatus).map(r -> List.copyOf(r.getDbNamesList()));
   }
 
+  /** Collections of the alias's database (the {@code dbname} header), or the server's default. */
   public Mono<List<String>> showCollections() {
-    throw new UnsupportedOperationException();
+    return read(MilvusServiceGrpc.getShowCollectionsMethod(), ShowCollectionsRequest.getDefaultInstance(),
+        ShowCollectionsResponse::getStatus).map(r -> List.copyOf(r.getCollectionNamesList()));
   }
 
   public Mono<Boolean> hasCollection(String collectionName) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(collectionName, "collectionName");
+    return read(MilvusServiceGrpc.getHasCollectionMethod(),
+        HasCollectionRequest.newBuilder().setCollectionName(collectionName).build(),
+        BoolResponse::getStatus).map(BoolResponse::getValue);
   }
 
+  /** A write: not retried unless the alias's retry policy has {@code retryWrites}. */
   public Mono<Void> createDatabase(String dbName) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(dbName, "dbName");
+    return call(MilvusServiceGrpc.getCreateDatabaseMethod(),
+        CreateDatabaseRequest.newBuilder().setDbName(dbName).build(), Function.identity(), false).then();
   }
 
+  /** A write: not retried unless the alias's retry policy has {@code retryWrites}. */
   public Mono<Void> dropDatabase(String dbName) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(dbName, "dbName");
+    return call(MilvusServiceGrpc.getDropDatabaseMethod(),
+        DropDatabaseRequest.newBuilder().setDbName(dbName).build(), Function.identity(), false).then();
+  }
+
+  private <Q, R> Mono<R> read(MethodDescriptor<Q, R> method, Q request, Function<R, Status> status) {
+    return call(method, request, status, true);
+  }
+
+  private <Q, R> Mono<R> call(MethodDescriptor<Q, R> method, Q request, Function<R, Status> statusOf, boolean idempotent) {
+    return Mono.defer(() -> {
+      AliasEntry entry = registry.entry(alias);
+      RetryPolicy policy = entry.config.retryPolicy();
+      Mono<R> attempt = registry.channel(alias).flatMap(channel ->
+          UnaryCalls.call(channel, method, request, callOptions())
+              .flatMap(response -> {
+                Status status = statusOf.apply(response);
+                return Failures.isSuccess(status) ? Mono.just(response)
+                    : Mono.error(new Failures.ServerStatusException(status));
+              }));
+      if ((idempotent || policy.retryWrites()) && policy.maxRetries() > 0) {
+        attempt = attempt.retryWhen(retry(entry, policy));
+      }
+      return attempt.onErrorMap(e -> !(e instanceof MilvusConnectionException),
+          e -> Failures.classify(e, alias, entry.info.address(), false));
+    });
+  }
+
+  private CallOptions callOptions() {
+    return deadline == null ? CallOptions.DEFAULT
+        : CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private Retry retry(AliasEntry entry, RetryPolicy p) {
+    RegistryContext ctx = registry.context();
+    return Backoff.spec(p, ctx.scheduler, Failures::isRetryableCallFailure, signal -> {
+      AliasChannel ch = entry.current();
+      if (ch != null) {
+        ch.resetConnectBackoff();
+      }
+      ctx.metrics.retried(alias, "call");
+      ctx.emit(ConnectionEvent.Type.RETRYING, alias, entry.info.address(), (int) signal.totalRetries() + 1,
+          Backoff.nominal(p, signal.totalRetries()), String.valueOf(signal.failure().getMessage()));
+    });
   }
 }

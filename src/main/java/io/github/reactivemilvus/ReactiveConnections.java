@@ -1,79 +1,410 @@
 package io.github.reactivemilvus;
 
 import io.grpc.ManagedChannel;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.resources.LoopResources;
 
-/** Registry of named Milvus connections (skeleton; implementation follows). */
+/**
+ * A registry of named Milvus connections ("aliases"), the reactive counterpart of pymilvus's
+ * {@code connections}: {@link #addConnections add}, {@link #channel connect},
+ * {@link #disconnect}, {@link #removeConnection remove}, {@link #hasConnection},
+ * {@link #listConnections}, {@link #getConnectionAddr}.
+ *
+ * <p><b>Laziness.</b> Every method returning a {@link Mono} or {@link Flux} does nothing until
+ * subscribed. {@link #channel(String)} connects on the first subscription; concurrent subscribers
+ * share that one attempt (one TCP connection, one handshake), and later subscribers get the cached
+ * channel until the alias is disconnected. A failed connect is not cached and keeps the config.
+ * Cancelling every subscriber of an in-flight connect releases everything it built.
+ *
+ * <p><b>Timeouts.</b> The connect {@code timeout} of a config (default 10 s, or
+ * {@code MILVUS_CONN_TIMEOUT}) bounds the whole connect: building the channel, the TCP and TLS
+ * handshakes, the {@code Connect} RPC and its retries. Calls on the channel get the config's
+ * {@code call_timeout} as their deadline unless they set one.
+ *
+ * <p><b>Threads.</b> No method blocks except {@link #close()}. Channel signals and call
+ * callbacks arrive on the registry's Netty event loops (by default one group per registry, shared
+ * by all channels; or loops the user hands in); never block in them. Backoff, timeouts and grace
+ * periods run on the {@link Builder#scheduler(Scheduler) scheduler} (default
+ * {@link Schedulers#parallel()}), so tests can use virtual time.
+ *
+ * <p><b>Ownership.</b> The channels handed out belong to the registry: use
+ * {@link #disconnect(String)} rather than shutting them down. {@link #close()} releases every
+ * channel, event loop and thread the registry created, and nothing the user handed in. This class
+ * is thread-safe.
+ */
 public final class ReactiveConnections implements AutoCloseable {
+  /** The alias that exists from the start, pointing at {@code MILVUS_URI} or localhost:19530. */
   public static final String DEFAULT_ALIAS = "default";
+  /** How long disconnect and close let calls in flight finish before cancelling them. */
+  public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(5);
+  private static final int BATCH_PREFETCH = 256;
 
-  public static ReactiveConnections create() {
-    throw new UnsupportedOperationException();
+  private final ConcurrentHashMap<String, AliasEntry> aliases = new ConcurrentHashMap<>();
+  private final Object mutations = new Object();
+  private final RegistryContext ctx;
+  private final EventLoops loops;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Sinks.Empty<Void> terminated = Sinks.empty();
+
+  private ReactiveConnections(Builder b) {
+    ConfigResolver.EnvironmentDefaults env = ConfigResolver.environmentDefaults(b.environment);
+    if (b.eventLoopGroup != null) {
+      this.loops = EventLoops.borrow(b.eventLoopGroup, b.channelType);
+    } else if (b.loopResources != null) {
+      this.loops = EventLoops.borrow(b.loopResources);
+    } else {
+      this.loops = EventLoops.create(b.eventLoopThreads);
+    }
+    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor));
+    Metrics metrics = b.meterRegistry != null
+        ? new MicrometerMetrics((io.micrometer.core.instrument.MeterRegistry) b.meterRegistry, shared)
+        : Metrics.NOOP;
+    this.ctx = new RegistryContext(shared, b.scheduler, env.timeout(), b.gracePeriod, metrics);
+    aliases.put(DEFAULT_ALIAS, new AliasEntry(DEFAULT_ALIAS, env.defaultConfig(), ctx));
   }
 
+  /**
+   * A registry with defaults, reading {@code MILVUS_URI} and {@code MILVUS_CONN_TIMEOUT}.
+   *
+   * @throws ConnectionConfigException when one of those variables is invalid
+   */
+  public static ReactiveConnections create() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** This library's version (from the jar manifest; {@code dev} when run from classes). */
   public static String libraryVersion() {
     String v = ReactiveConnections.class.getPackage().getImplementationVersion();
     return v != null ? v : "dev";
   }
 
+  /** Adds or replaces one alias; a batch of one (see {@link #addConnections}). */
   public Mono<Void> addConnection(String alias, ConnectionConfig config) {
     return addConnections(Flux.just(NamedConfig.of(alias, config)));
   }
 
+  /** Adds or replaces one alias from pymilvus-style keys; a batch of one. */
   public Mono<Void> addConnection(String alias, Map<String, ?> config) {
-    return addConnections(Flux.just(NamedConfig.of(alias, config)));
+    return addConnections(Flux.defer(() -> Flux.just(NamedConfig.of(alias, config))));
   }
 
+  /**
+   * Registers a batch of configs, all or nothing. The source is pulled with bounded demand (in
+   * chunks of 256) and resolved off the caller's thread (resolution checks certificate files).
+   * If any config is invalid, or would change an alias that is connected, nothing is registered
+   * and the {@link ConnectionConfigException} lists every problem with its alias. Otherwise each
+   * alias is added; an alias that is not connected gets the new config; a connected alias with an
+   * equal config is left alone. When an alias appears twice in a batch, the last one counts.
+   * Nothing connects here.
+   */
   public Mono<Void> addConnections(Flux<NamedConfig> configs) {
-    throw new UnsupportedOperationException();
+    Objects.requireNonNull(configs, "configs");
+    return configs
+        .publishOn(Schedulers.boundedElastic(), BATCH_PREFETCH)
+        .reduce(new Batch(), Batch::add)
+        .flatMap(this::apply);
   }
 
+  private Mono<Void> apply(Batch batch) {
+    if (!batch.problems.isEmpty()) {
+      return Mono.error(new ConnectionConfigException(batch.problems));
+    }
+    List<AliasEntry> replaced = new ArrayList<>();
+    synchronized (mutations) {
+      if (closed.get()) {
+        return Mono.error(closedError(null));
+      }
+      List<ConfigProblem> conflicts = new ArrayList<>();
+      batch.resolved.forEach((alias, config) -> {
+        AliasEntry existing = aliases.get(alias);
+        if (existing != null && existing.isLive() && !existing.config.equals(config)) {
+          conflicts.add(new ConfigProblem(alias, String.join(",", existing.config.differingFields(config)),
+              "alias '" + alias + "' is connected with a different config (differs in "
+                  + existing.config.differingFields(config) + "); disconnect it first"));
+        }
+      });
+      if (!conflicts.isEmpty()) {
+        return Mono.error(new ConnectionConfigException(conflicts));
+      }
+      batch.resolved.forEach((alias, config) -> {
+        AliasEntry existing = aliases.get(alias);
+        if (existing != null && existing.config.equals(config)) {
+          return;
+        }
+        aliases.put(alias, new AliasEntry(alias, config, ctx));
+        if (existing != null) {
+          replaced.add(existing);
+        }
+        ctx.emit(ConnectionEvent.Type.ADDED, alias, config.address(), "");
+      });
+    }
+    return Flux.fromIterable(replaced).flatMap(AliasEntry::retire).then();
+  }
+
+  /** Accumulates a batch: resolved configs by alias (last wins) and every problem. */
+  private static final class Batch {
+    final Map<String, ConnectionConfig> resolved = new LinkedHashMap<>();
+    final List<ConfigProblem> problems = new ArrayList<>();
+
+    Batch add(NamedConfig named) {
+      try {
+        ConnectionConfig config = named.resolve();
+        if (problems.isEmpty()) {
+          resolved.put(named.alias(), config);
+        }
+      } catch (ConnectionConfigException e) {
+        problems.addAll(e.problems());
+        resolved.clear();
+      }
+      return this;
+    }
+  }
+
+  /**
+   * The alias's channel, connecting on first subscription (see the class javadoc). Emits a
+   * {@link ManagedChannel} whose calls carry the alias's headers, deadline and limits. Fails with
+   * {@link MilvusConnectionException}: {@link FailureKind#UNKNOWN_ALIAS} for an unknown alias
+   * (the message lists the known ones), or the classified connect failure.
+   */
   public Mono<ManagedChannel> channel(String alias) {
-    throw new UnsupportedOperationException();
+    return Mono.defer(() -> {
+      AliasEntry entry = alias == null ? null : aliases.get(alias);
+      if (entry == null) {
+        return Mono.error(closed.get() ? closedError(alias) : unknownAlias(alias));
+      }
+      return entry.channel;
+    });
   }
 
+  /** Same as {@link #channel(String)}: pymilvus's {@code connect}. */
   public Mono<ManagedChannel> connect(String alias) {
     return channel(alias);
   }
 
+  /**
+   * Disconnects gracefully: new calls are refused at once, calls in flight get the grace period,
+   * then are cancelled. The config stays. Completes when the alias released its channels. An
+   * unknown alias is a no-op.
+   */
   public Mono<Void> disconnect(String alias) {
-    throw new UnsupportedOperationException();
+    return Mono.defer(() -> {
+      AliasEntry entry = alias == null ? null : aliases.get(alias);
+      return entry == null ? Mono.empty() : entry.disconnect();
+    });
   }
 
+  /** Disconnects (as {@link #disconnect}) and forgets the config. An unknown alias is a no-op. */
   public Mono<Void> removeConnection(String alias) {
-    throw new UnsupportedOperationException();
+    return Mono.defer(() -> {
+      AliasEntry entry;
+      synchronized (mutations) {
+        entry = alias == null ? null : aliases.remove(alias);
+      }
+      if (entry == null) {
+        return Mono.empty();
+      }
+      return entry.retire().doFinally(s -> ctx.emit(ConnectionEvent.Type.REMOVED, alias, entry.info.address(), ""));
+    });
   }
 
+  /** True only when the alias's handshake completed and it was not disconnected since. */
   public boolean hasConnection(String alias) {
-    throw new UnsupportedOperationException();
+    AliasEntry entry = alias == null ? null : aliases.get(alias);
+    return entry != null && entry.isConnected();
   }
 
+  /** A snapshot of every alias with its state and normalized address, sorted by alias. */
   public List<ConnectionStatus> listConnections() {
-    throw new UnsupportedOperationException();
+    return aliases.values().stream()
+        .map(e -> new ConnectionStatus(e.info, e.isConnected() ? ConnectionState.CONNECTED
+            : e.state() == ConnectionState.CONNECTED ? ConnectionState.CONFIGURED : e.state()))
+        .sorted(Comparator.comparing(ConnectionStatus::alias))
+        .toList();
   }
 
+  /** The normalized, secret-free view of the alias's config (an immutable copy), or empty. */
   public Optional<ConnectionInfo> getConnectionAddr(String alias) {
-    throw new UnsupportedOperationException();
+    AliasEntry entry = alias == null ? null : aliases.get(alias);
+    return entry == null ? Optional.empty() : Optional.of(entry.info);
   }
 
+  /**
+   * A hot stream of connection events (added, connecting, connected, retrying, failed,
+   * disconnected, removed, call limit exceeded, reconnected). Subscribers see events from the
+   * moment they subscribe; a slow subscriber misses events rather than slowing connections down.
+   * Completes when the registry is closed.
+   */
   public Flux<ConnectionEvent> events() {
-    throw new UnsupportedOperationException();
+    return ctx.events().asFlux();
   }
 
+  /** Reactive stubs for the Milvus RPCs, made through the alias's channel. */
   public MilvusStub stub(String alias) {
-    throw new UnsupportedOperationException();
+    return new MilvusStub(this, alias, null);
   }
 
+  AliasEntry entry(String alias) {
+    AliasEntry entry = alias == null ? null : aliases.get(alias);
+    if (entry == null) {
+      throw closed.get() ? closedError(alias) : unknownAlias(alias);
+    }
+    return entry;
+  }
+
+  RegistryContext context() {
+    return ctx;
+  }
+
+  /** Open physical channels (for tests and metrics). */
+  int openChannels() {
+    return ctx.shared.openChannels();
+  }
+
+  private MilvusConnectionException unknownAlias(String alias) {
+    List<String> known = aliases.keySet().stream().sorted().toList();
+    return new MilvusConnectionException(FailureKind.UNKNOWN_ALIAS, alias, null,
+        "no such alias; known aliases: " + known, null, 0, null);
+  }
+
+  private MilvusConnectionException closedError(String alias) {
+    return new MilvusConnectionException(FailureKind.CLOSED, alias, null, "the registry is closed", null, 0, null);
+  }
+
+  /**
+   * Closes the registry without blocking: every alias is disconnected gracefully, then the event
+   * loops and threads the registry created are shut down (loops handed in are left alone).
+   * Completes when all of that is done. Later calls return the same completion.
+   */
   public Mono<Void> closeGracefully() {
-    throw new UnsupportedOperationException();
+    return Mono.defer(() -> {
+      if (closed.compareAndSet(false, true)) {
+        List<AliasEntry> all;
+        synchronized (mutations) {
+          all = new ArrayList<>(aliases.values());
+          aliases.clear();
+        }
+        Flux.fromIterable(all).flatMap(AliasEntry::retire)
+            .then(Mono.defer(ctx.shared::closeAll))
+            .then(Mono.defer(loops::close))
+            .doFinally(s -> {
+              ctx.events().tryEmitComplete();
+              terminated.tryEmitEmpty();
+            })
+            .subscribe(null, e -> { });
+      }
+      return terminated.asMono();
+    });
   }
 
+  /**
+   * Blocking form of {@link #closeGracefully()}. Do not call it on an event loop or a Reactor
+   * non-blocking thread.
+   */
   @Override
   public void close() {
     closeGracefully().block();
+  }
+
+  /** Options of a registry. Not thread-safe; {@link #build()} may be called more than once. */
+  public static final class Builder {
+    private Map<String, String> environment = System.getenv();
+    private EventLoopGroup eventLoopGroup;
+    private Class<? extends Channel> channelType;
+    private LoopResources loopResources;
+    private int eventLoopThreads;
+    private Scheduler scheduler = Schedulers.parallel();
+    private Executor callbackExecutor = Runnable::run;
+    private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
+    private Object meterRegistry;
+
+    private Builder() {}
+
+    /** Where {@code MILVUS_URI} and {@code MILVUS_CONN_TIMEOUT} are read (default: the process environment). */
+    public Builder environment(Map<String, String> environment) {
+      this.environment = Map.copyOf(Objects.requireNonNull(environment, "environment"));
+      return this;
+    }
+
+    /** Share the user's Netty loops; {@code channelType} must match the group (NIO or epoll). Never closed by the registry. */
+    public Builder eventLoopGroup(EventLoopGroup group, Class<? extends Channel> channelType) {
+      this.eventLoopGroup = Objects.requireNonNull(group, "group");
+      this.channelType = Objects.requireNonNull(channelType, "channelType");
+      return this;
+    }
+
+    /** Share reactor-netty's client loops (for example WebFlux's). Never closed by the registry. */
+    public Builder loopResources(LoopResources resources) {
+      this.loopResources = Objects.requireNonNull(resources, "resources");
+      return this;
+    }
+
+    /** Threads of the registry's own event loop group; 0 (default) means Netty's default (2 x cores). */
+    public Builder eventLoopThreads(int threads) {
+      if (threads < 0) {
+        throw new IllegalArgumentException("eventLoopThreads must be >= 0, was " + threads);
+      }
+      this.eventLoopThreads = threads;
+      return this;
+    }
+
+    /** Scheduler for backoff delays, connect timeouts and grace periods (tests: a VirtualTimeScheduler). */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Where gRPC runs call callbacks (and so where emitted values arrive). Default: directly on the
+     * event loop, which is fastest and requires that nothing downstream blocks.
+     */
+    public Builder callbackExecutor(Executor executor) {
+      this.callbackExecutor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /** How long disconnect and close wait for calls in flight before cancelling them (default 5 s). */
+    public Builder shutdownGracePeriod(Duration grace) {
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("shutdownGracePeriod must not be negative, was " + grace);
+      }
+      this.gracePeriod = grace;
+      return this;
+    }
+
+    /** A Micrometer {@code MeterRegistry} for the registry's meters (Micrometer is optional). */
+    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /**
+     * Builds the registry, with the {@code default} alias registered.
+     *
+     * @throws ConnectionConfigException when {@code MILVUS_URI} or {@code MILVUS_CONN_TIMEOUT} is invalid
+     */
+    public ReactiveConnections build() {
+      return new ReactiveConnections(this);
+    }
   }
 }

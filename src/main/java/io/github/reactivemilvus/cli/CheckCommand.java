@@ -1,13 +1,151 @@
 package io.github.reactivemilvus.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.reactivemilvus.ConnectionConfigException;
+import io.github.reactivemilvus.ConnectionInfo;
+import io.github.reactivemilvus.MilvusConnectionException;
+import io.github.reactivemilvus.NamedConfig;
+import io.github.reactivemilvus.ReactiveConnections;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
-/** {@code check}: connect every alias concurrently and print a table (SPEC §7). */
-@Command(name = "check", description = "Connect every alias concurrently and print a table.")
+/**
+ * {@code check}: connects every alias concurrently (bounded), calls GetVersion on each, and prints
+ * a table: alias, address, state, server version, latency (connect + GetVersion), error. Exit code
+ * 0 when every alias answered, 1 when any failed, 2 when the configs are invalid.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+    description = "Connect every alias concurrently and print a table. With no --config or --uri, "
+        + "checks the default alias (MILVUS_URI, else localhost:19530).")
 final class CheckCommand implements Callable<Integer> {
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "JSON file: an object {alias: {config keys}} or JSON lines {\"alias\": ..., \"config\": {...}}.")
+  Path config;
+
+  @Option(names = "--uri", paramLabel = "URI", description = "A Milvus URI to check (repeatable); aliases uri-1, uri-2, ...")
+  List<String> uris = new ArrayList<>();
+
+  @Option(names = "--concurrency", defaultValue = "16", description = "Aliases connected at once (default ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  private final PrintStream out = System.out;
+  private final PrintStream err = System.err;
+
   @Override
-  public Integer call() {
-    return 2;
+  public Integer call() throws IOException {
+    List<NamedConfig> configs = new ArrayList<>();
+    if (config != null) {
+      configs.addAll(readConfigFile(config));
+    }
+    for (int i = 0; i < uris.size(); i++) {
+      configs.add(NamedConfig.of("uri-" + (i + 1), Map.of("uri", uris.get(i))));
+    }
+    try (ReactiveConnections registry = ReactiveConnections.create()) {
+      List<String> aliases = configs.isEmpty() ? List.of(ReactiveConnections.DEFAULT_ALIAS)
+          : configs.stream().map(NamedConfig::alias).distinct().toList();
+      try {
+        registry.addConnections(Flux.fromIterable(configs)).block();
+      } catch (ConnectionConfigException e) {
+        e.problems().forEach(p -> err.println("invalid config: " + p));
+        return 2;
+      }
+      AtomicInteger done = new AtomicInteger();
+      err.printf("checking %d alias%s (up to %d at once)...%n", aliases.size(), aliases.size() == 1 ? "" : "es", concurrency);
+      List<Row> rows = Flux.fromIterable(aliases)
+          .flatMapSequential(alias -> check(registry, alias)
+              .doOnNext(r -> err.printf("  [%d/%d] %s: %s%n", done.incrementAndGet(), aliases.size(), r.alias, r.state)),
+              Math.max(1, concurrency))
+          .collectList()
+          .block();
+      printTable(rows);
+      return rows.stream().allMatch(r -> r.error.isEmpty()) ? 0 : 1;
+    }
+  }
+
+  private Mono<Row> check(ReactiveConnections registry, String alias) {
+    String address = registry.getConnectionAddr(alias).map(ConnectionInfo::address).orElse("?");
+    return Mono.defer(() -> {
+      long started = System.nanoTime();
+      return registry.stub(alias).getVersion()
+          .map(version -> new Row(alias, address, "connected", version, millis(started), ""))
+          .onErrorResume(e -> Mono.just(new Row(alias, address, "failed", "", millis(started), describe(e))));
+    });
+  }
+
+  private static String describe(Throwable e) {
+    if (e instanceof MilvusConnectionException m) {
+      return m.kind().description() + ": " + m.detail();
+    }
+    return e.toString();
+  }
+
+  private static String millis(long started) {
+    return String.format("%.1f ms", (System.nanoTime() - started) / 1e6);
+  }
+
+  private void printTable(List<Row> rows) {
+    String[] header = {"ALIAS", "ADDRESS", "STATE", "VERSION", "LATENCY", "ERROR"};
+    int[] width = new int[header.length];
+    for (int i = 0; i < header.length; i++) {
+      width[i] = header[i].length();
+    }
+    for (Row r : rows) {
+      String[] cells = r.cells();
+      for (int i = 0; i < cells.length - 1; i++) {
+        width[i] = Math.max(width[i], cells[i].length());
+      }
+    }
+    printRow(header, width);
+    for (Row r : rows) {
+      printRow(r.cells(), width);
+    }
+  }
+
+  private void printRow(String[] cells, int[] width) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < cells.length; i++) {
+      b.append(i == cells.length - 1 ? cells[i] : String.format("%-" + width[i] + "s  ", cells[i]));
+    }
+    out.println(b.toString().stripTrailing());
+  }
+
+  private static List<NamedConfig> readConfigFile(Path file) throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    String text = Files.readString(file);
+    List<NamedConfig> configs = new ArrayList<>();
+    JsonNode root = text.isBlank() ? null : json.readTree(text.strip().startsWith("{\"alias\"") ? "null" : text);
+    if (root != null && root.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        configs.add(NamedConfig.of(e.getKey(), JsonValues.toMap(e.getValue())));
+      }
+      return configs;
+    }
+    for (String line : text.split("\n")) {
+      if (!line.isBlank()) {
+        JsonNode node = json.readTree(line);
+        configs.add(NamedConfig.of(node.path("alias").asText(null), JsonValues.toMap(node.path("config"))));
+      }
+    }
+    return configs;
+  }
+
+  private record Row(String alias, String address, String state, String version, String latency, String error) {
+    String[] cells() {
+      return new String[] {alias, address, state, version, latency, error};
+    }
   }
 }

@@ -1,0 +1,77 @@
+package io.github.reactivemilvus;
+
+import java.util.ArrayDeque;
+
+/**
+ * Per-alias admission: at most {@code maxInFlight} calls run, at most {@code maxPending} wait;
+ * beyond that a call is refused at once. A finished call hands its permit straight to the oldest
+ * waiter. Thread-safe; the critical sections are a few field updates.
+ */
+final class CallLimiter {
+  /** Appears in the RESOURCE_EXHAUSTED description of a refused call. */
+  static final String LIMIT_MARKER = "call limit exceeded";
+
+  enum Admission { GRANTED, QUEUED, REJECTED }
+
+  private final int maxInFlight;
+  private final int maxPending;
+  private final ArrayDeque<Runnable> waiters = new ArrayDeque<>();
+  private int inFlight;
+
+  CallLimiter(int maxInFlight, int maxPending) {
+    this.maxInFlight = maxInFlight;
+    this.maxPending = maxPending;
+  }
+
+  /** Takes a permit, or queues {@code onGrant} to run (on the releasing thread) when one frees up. */
+  synchronized Admission acquire(Runnable onGrant) {
+    if (inFlight < maxInFlight) {
+      inFlight++;
+      return Admission.GRANTED;
+    }
+    if (waiters.size() < maxPending) {
+      waiters.addLast(onGrant);
+      return Admission.QUEUED;
+    }
+    return Admission.REJECTED;
+  }
+
+  /** Returns a permit: to the oldest waiter if any, else to the pool. */
+  void release() {
+    Runnable next;
+    synchronized (this) {
+      next = waiters.pollFirst();
+      if (next == null) {
+        inFlight--;
+      }
+    }
+    if (next != null) {
+      next.run();
+    }
+  }
+
+  /** Withdraws a waiter; false when it was already granted (or never queued). */
+  synchronized boolean withdraw(Runnable onGrant) {
+    return waiters.remove(onGrant);
+  }
+
+  synchronized int inFlight() {
+    return inFlight;
+  }
+
+  synchronized int pending() {
+    return waiters.size();
+  }
+
+  int maxInFlight() {
+    return maxInFlight;
+  }
+
+  int maxPending() {
+    return maxPending;
+  }
+
+  String describeLimit() {
+    return LIMIT_MARKER + " (" + maxInFlight + " in flight and " + maxPending + " pending)";
+  }
+}

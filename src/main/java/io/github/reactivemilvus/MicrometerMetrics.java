@@ -1,0 +1,53 @@
+package io.github.reactivemilvus;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Micrometer meters, all prefixed {@code milvus.connections}: {@code .channels} (open physical
+ * channels), {@code .calls.inflight} and {@code .calls.pending} (per alias), {@code .connect}
+ * (timer, tag {@code outcome}), {@code .retries} (counter, tag {@code what}: connect or call),
+ * {@code .calls.rejected} (counter). Per-alias meters carry the tag {@code alias}.
+ */
+final class MicrometerMetrics implements Metrics {
+  static final String PREFIX = "milvus.connections";
+  private final MeterRegistry registry;
+
+  MicrometerMetrics(MeterRegistry registry, SharedChannels shared) {
+    this.registry = registry;
+    Gauge.builder(PREFIX + ".channels", shared, SharedChannels::openChannels)
+        .description("Open physical gRPC channels").register(registry);
+  }
+
+  @Override
+  public void connectFinished(String alias, long nanos, boolean success) {
+    Timer.builder(PREFIX + ".connect").tag("alias", alias).tag("outcome", success ? "success" : "failure")
+        .description("Connect latency: channel, handshake and retries").register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void retried(String alias, String what) {
+    Counter.builder(PREFIX + ".retries").tag("alias", alias).tag("what", what).register(registry).increment();
+  }
+
+  @Override
+  public void callRejected(String alias) {
+    Counter.builder(PREFIX + ".calls.rejected").tag("alias", alias).register(registry).increment();
+  }
+
+  @Override
+  public Runnable aliasGauges(String alias, AliasEntry entry, ToDoubleFunction<AliasEntry> inFlight,
+      ToDoubleFunction<AliasEntry> pending) {
+    Gauge a = Gauge.builder(PREFIX + ".calls.inflight", entry, inFlight).tag("alias", alias).register(registry);
+    Gauge b = Gauge.builder(PREFIX + ".calls.pending", entry, pending).tag("alias", alias).register(registry);
+    return () -> {
+      registry.remove(a);
+      registry.remove(b);
+    };
+  }
+}

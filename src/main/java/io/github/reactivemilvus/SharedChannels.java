@@ -1,0 +1,126 @@
+package io.github.reactivemilvus;
+
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Reference-counted physical channel groups, keyed by what makes a connection distinct: endpoint,
+ * TLS settings, credentials and transport settings. Aliases that differ only in database (a
+ * per-call header) share a group. Thread-safe.
+ */
+final class SharedChannels {
+  private final ChannelFactory factory;
+  private final Map<Key, ChannelGroup> groups = new HashMap<>();
+
+  SharedChannels(ChannelFactory factory) {
+    this.factory = factory;
+  }
+
+  /**
+   * Takes a reference on the group for {@code config}, building it if needed. Building may read
+   * certificate files, so it runs on a blocking-capable scheduler, never on the caller's thread.
+   */
+  Mono<ChannelGroup> acquire(ConnectionConfig config) {
+    Key key = Key.of(config);
+    return Mono.fromCallable(() -> acquireNow(key, config)).subscribeOn(Schedulers.boundedElastic());
+  }
+
+  private ChannelGroup acquireNow(Key key, ConnectionConfig config) {
+    synchronized (groups) {
+      ChannelGroup group = groups.get(key);
+      if (group == null) {
+        ManagedChannel[] channels = new ManagedChannel[config.poolSize()];
+        try {
+          for (int i = 0; i < channels.length; i++) {
+            channels[i] = factory.build(config);
+          }
+        } catch (RuntimeException e) {
+          for (ManagedChannel c : channels) {
+            if (c != null) {
+              c.shutdownNow();
+            }
+          }
+          throw e;
+        }
+        group = new ChannelGroup(key, channels);
+        groups.put(key, group);
+      }
+      group.references++;
+      return group;
+    }
+  }
+
+  /** Drops a reference; the last one shuts the group down. */
+  Mono<Void> release(ChannelGroup group) {
+    synchronized (groups) {
+      if (--group.references > 0) {
+        return Mono.empty();
+      }
+      groups.remove(group.key, group);
+    }
+    return group.shutdown();
+  }
+
+  /** Groups currently open (for tests and metrics). */
+  int openGroups() {
+    synchronized (groups) {
+      return groups.size();
+    }
+  }
+
+  int openChannels() {
+    synchronized (groups) {
+      return groups.values().stream().mapToInt(ChannelGroup::size).sum();
+    }
+  }
+
+  /** Shuts down whatever is left (normally nothing: every alias released its reference). */
+  Mono<Void> closeAll() {
+    ChannelGroup[] left;
+    synchronized (groups) {
+      left = groups.values().toArray(new ChannelGroup[0]);
+      groups.clear();
+    }
+    return Flux.fromArray(left).flatMap(ChannelGroup::shutdown).then();
+  }
+
+  /** What makes two configs need distinct connections. Never printed: it holds credentials. */
+  static final class Key {
+    private final Object[] parts;
+
+    private Key(Object... parts) {
+      this.parts = parts;
+    }
+
+    static Key of(ConnectionConfig c) {
+      return new Key(c.address(), c.secure, c.tls, c.serverPemPath, c.clientPemPath, c.clientKeyPath,
+          c.caPemPath, c.serverName, c.authorizationHeader(), c.poolSize, c.keepAlive,
+          c.keepAliveTime, c.keepAliveTimeout, c.maxInboundMessageSize, orZero(c.idleTimeout));
+    }
+
+    private static Duration orZero(Duration d) {
+      return d == null ? Duration.ZERO : d;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && java.util.Arrays.equals(parts, k.parts);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(parts);
+    }
+
+    @Override
+    public String toString() {
+      return "Key{" + Objects.toString(parts[0]) + "}";
+    }
+  }
+}

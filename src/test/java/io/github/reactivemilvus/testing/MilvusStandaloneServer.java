@@ -1,0 +1,248 @@
+package io.github.reactivemilvus.testing;
+
+import io.github.reactivemilvus.proto.GetVersionResponse;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real Milvus 2.3.5 standalone server (PyPI {@code milvus}, console script {@code milvus-server})
+ * with authorization enabled (user {@code root}, password {@code Milvus}), in its own process group,
+ * with a fresh data directory and free ports.
+ *
+ * <p>The {@code milvus-server} CLI treats every port as a starting point and moves up to the next
+ * free one, so the actual proxy port is read back from {@code <data>/configs/milvus.yaml}
+ * ({@code proxy.port}). Readiness = GetVersion with root/Milvus succeeds (a cold start takes
+ * seconds to minutes; timeout: system property {@code milvus.standalone.startTimeoutSeconds},
+ * default 240).
+ *
+ * <p>Caveats: Milvus binds its ports on all interfaces (the harness cannot change that), and the
+ * embedded etcd's peer port 2380 is fixed, so run one standalone server per machine at a time.
+ *
+ * <p>Thread-safe; lifecycle methods are synchronized and block (test threads only).
+ */
+public final class MilvusStandaloneServer implements AutoCloseable {
+
+    public static final String VERSION = "2.3.5";
+    public static final String USER = "root";
+    public static final String PASSWORD = "Milvus";
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(
+            Long.getLong("milvus.standalone.startTimeoutSeconds", 240));
+
+    private final Path baseDir;
+    private final Path dataDir;
+    private ServerProcess process;
+    private int port = -1;
+    private String version;
+    private Duration startupTime;
+    private boolean closed;
+
+    private MilvusStandaloneServer(Path baseDir) {
+        this.baseDir = baseDir;
+        this.dataDir = baseDir.resolve("data");
+    }
+
+    /** Starts a new server with authorization enabled and waits until it answers GetVersion. */
+    public static MilvusStandaloneServer start() {
+        Path exe = TestVenv.executable("milvus-server");
+        Path base;
+        try {
+            base = Files.createTempDirectory("milvus-standalone-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ServerProcess.deleteOnExit(base);
+        MilvusStandaloneServer server = new MilvusStandaloneServer(base);
+        try {
+            server.launch(exe);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    public String host() {
+        return FreePorts.LOOPBACK;
+    }
+
+    /** Actual proxy (gRPC) port. */
+    public synchronized int port() {
+        return port;
+    }
+
+    /** {@code http://127.0.0.1:P}. */
+    public String uri() {
+        return "http://" + host() + ":" + port();
+    }
+
+    public String user() {
+        return USER;
+    }
+
+    public String password() {
+        return PASSWORD;
+    }
+
+    /** Headers with {@code authorization: base64(root:Milvus)}. */
+    public Metadata credentials() {
+        return GrpcProbe.authHeaders(USER, PASSWORD);
+    }
+
+    /** Version string GetVersion answered when the server became ready (e.g. {@code v2.3.5-lite}). */
+    public synchronized String version() {
+        return version;
+    }
+
+    /** Time from launching the process to the first successful GetVersion. */
+    public synchronized Duration startupTime() {
+        return startupTime;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.groupAlive();
+    }
+
+    /** Tail of the wrapper output and of Milvus' own stdout/stderr logs. */
+    public synchronized String logTail(int lines) {
+        StringBuilder out = new StringBuilder();
+        out.append("--- milvus-server output ---\n").append(TestVenv.tail(baseDir.resolve("server.log"), lines));
+        for (String name : List.of("milvus-stderr.log", "milvus-stdout.log")) {
+            Path log = dataDir.resolve("logs").resolve(name);
+            if (Files.exists(log)) {
+                out.append("\n--- ").append(name).append(" ---\n").append(TestVenv.tail(log, lines));
+            }
+        }
+        return out.toString();
+    }
+
+    /** SIGTERM to the group, SIGKILL after a grace period. */
+    public synchronized void stop() {
+        if (process != null) {
+            process.terminate(10_000);
+            process = null;
+        }
+    }
+
+    /** SIGKILL to the whole group. */
+    public synchronized void kill9() {
+        if (process != null) {
+            process.kill9();
+            process = null;
+        }
+    }
+
+    /** Stops the server and deletes its directories. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            stop();
+        } finally {
+            ServerProcess.deleteNow(baseDir);
+        }
+    }
+
+    private void launch(Path exe) {
+        List<String> command = new ArrayList<>(List.of(exe.toString(), "--data", dataDir.toString(),
+                "--authorization-enabled", "true"));
+        for (String flag : List.of("--proxy-port", "--proxy-internal-port", "--etcd-port", "--root-coord-port",
+                "--query-coord-port", "--query-node-port", "--index-coord-port", "--index-node-port",
+                "--data-coord-port", "--data-node-port")) {
+            command.add(flag);
+            command.add(Integer.toString(FreePorts.freePort()));
+        }
+        long started = System.nanoTime();
+        process = ServerProcess.start("milvus-standalone", command, baseDir, baseDir.resolve("server.log"),
+                Map.of("PYTHONUNBUFFERED", "1"));
+        awaitReady(started);
+    }
+
+    private void awaitReady(long started) {
+        long deadline = started + START_TIMEOUT.toNanos();
+        Path config = dataDir.resolve("configs").resolve("milvus.yaml");
+        String last = "no probe yet";
+        Metadata credentials = credentials();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                String tail = logTail(30);
+                ServerProcess dead = process;
+                process = null;
+                dead.kill9();
+                throw new IllegalStateException("Milvus standalone (milvus-server " + VERSION + ") exited with code "
+                        + dead.exitCode() + " before it was ready; " + tail);
+            }
+            if (port < 0) {
+                port = readProxyPort(config);
+            }
+            if (port > 0 && FreePorts.isListening(port)) {
+                try {
+                    GetVersionResponse response = GrpcProbe.getVersion(port, credentials, 5_000);
+                    if (response.getStatus().getCode() == 0 && response.getStatus().getErrorCode() == 0
+                            && !response.getVersion().isEmpty()) {
+                        version = response.getVersion();
+                        startupTime = Duration.ofNanos(System.nanoTime() - started);
+                        return;
+                    }
+                    last = "GetVersion status " + response.getStatus();
+                } catch (StatusRuntimeException e) {
+                    last = e.getStatus().toString();
+                }
+            }
+            MilvusLiteServer.sleep(500);
+        }
+        String tail = logTail(30);
+        stop();
+        throw new IllegalStateException("Milvus standalone did not answer GetVersion (root/Milvus) within "
+                + START_TIMEOUT + " (proxy port " + port + ", last probe: " + last + "); " + tail);
+    }
+
+    /** {@code proxy.port} from the generated milvus.yaml, or -1 if not written yet. */
+    static int readProxyPort(Path config) {
+        if (!Files.isRegularFile(config)) {
+            return -1;
+        }
+        try {
+            String yaml = Files.readString(config, StandardCharsets.UTF_8);
+            boolean inProxy = false;
+            for (String line : yaml.split("\\R")) {
+                if (!line.isEmpty() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith("#")) {
+                    inProxy = line.startsWith("proxy:");
+                    continue;
+                }
+                if (inProxy) {
+                    Matcher m = Pattern.compile("^  port:\\s*(\\d+)").matcher(line);
+                    if (m.find()) {
+                        return Integer.parseInt(m.group(1));
+                    }
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MilvusStandaloneServer[" + uri() + ", " + version + "]";
+    }
+}
