@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the library and the benchmark jar, runs the JMH benchmarks and writes a ratio report.
 #
-#   benchmarks/run.sh quick            # under 5 minutes on 2 cores: -f 1, 2 warm-ups, 3 x 2 s, fewer params
+#   benchmarks/run.sh quick            # under 5 minutes on 2 cores: -f 1, 2-3 warm-ups, 3 x 1 s, fewer params
 #   benchmarks/run.sh full             # -f 2, 5 warm-ups, 5 x 2 s, every param (about 20 minutes)
 #   benchmarks/run.sh quick unary      # only some groups: hotpath storm many unary footprint
 #
@@ -17,13 +17,16 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
 case "$MODE" in
   quick)
-    COMMON=(-f 1 -wi 2 -w 1s -i 3 -r 2s)
+    COMMON=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
+    # 2 JMH threads on 2 cores starve the JIT: one more warm-up second for the hot path
+    HOT=(-f 1 -wi 3 -w 1s -i 3 -r 1s)
     UNARY_CONC="1,256"
     STORM=(-f 1 -wi 3 -i 10)
     MANY=(-f 1 -wi 1 -i 3)
     ;;
   full)
     COMMON=(-f 2 -wi 5 -w 2s -i 5 -r 2s)
+    HOT=("${COMMON[@]}")
     UNARY_CONC="1,64,256"
     STORM=(-f 2 -wi 5 -i 30)
     MANY=(-f 2 -wi 2 -i 8)
@@ -77,8 +80,8 @@ START=$(date +%s)
 for g in $ONLY; do
   case "$g" in
     hotpath)
-      jmh hotpath-t1 'HotPathBenchmark' "${COMMON[@]}" -t 1
-      jmh hotpath-t2 'HotPathBenchmark' "${COMMON[@]}" -t 2
+      jmh hotpath-t1 'HotPathBenchmark' "${HOT[@]}" -t 1
+      jmh hotpath-t2 'HotPathBenchmark' "${HOT[@]}" -t 2
       ;;
     storm)
       jmh storm 'ConnectStormBenchmark' "${STORM[@]}"

@@ -48,8 +48,11 @@ import reactor.core.publisher.Mono;
  *
  * <ul>
  *   <li>{@code ours}: {@code Flux.range(0, BATCH).flatMap(i -> stub.getVersion(), concurrency)}.
- *   <li>{@code grpc}: raw grpc-java future stub on one plain channel; each completion issues the next
- *       call from its callback (the floor).
+ *   <li>{@code grpc}: raw grpc-java future stub on one plain channel (default settings, so callbacks
+ *       run on grpc's shared cached thread pool); each completion issues the next call from its
+ *       callback.
+ *   <li>{@code grpc-direct}: the same on a channel built with {@code directExecutor()}, so callbacks run
+ *       on the Netty event loop, as the registry's default callback executor does (the floor).
  *   <li>{@code sdk}: {@code MilvusClientV2.getServerVersion()} (blocking) from {@code concurrency}
  *       threads of a 256-thread pool, one shared client.
  * </ul>
@@ -62,7 +65,7 @@ public class UnaryBenchmark {
   static final String ALIAS = "unary";
   static final GetVersionRequest REQUEST = GetVersionRequest.getDefaultInstance();
 
-  @Param({"ours", "grpc", "sdk"})
+  @Param({"ours", "grpc", "grpc-direct", "sdk"})
   String impl;
 
   @Param({"1", "64", "256"})
@@ -96,6 +99,14 @@ public class UnaryBenchmark {
       }
       case "grpc" -> {
         rawChannel = NettyChannelBuilder.forAddress(LoopbackMilvusServer.HOST, port).usePlaintext().build();
+        futureStub = MilvusServiceGrpc.newFutureStub(rawChannel);
+      }
+      case "grpc-direct" -> {
+        rawChannel =
+            NettyChannelBuilder.forAddress(LoopbackMilvusServer.HOST, port)
+                .usePlaintext()
+                .directExecutor()
+                .build();
         futureStub = MilvusServiceGrpc.newFutureStub(rawChannel);
       }
       case "sdk" -> {
@@ -155,7 +166,7 @@ public class UnaryBenchmark {
   public Object getVersion() throws Exception {
     return switch (impl) {
       case "ours" -> ours();
-      case "grpc" -> grpc();
+      case "grpc", "grpc-direct" -> grpc();
       default -> sdk();
     };
   }
