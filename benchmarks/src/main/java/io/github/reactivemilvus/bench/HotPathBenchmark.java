@@ -81,7 +81,7 @@ public class HotPathBenchmark {
             .testOnReturn(false)
             .build();
     pool = new MilvusClientV2Pool(pc, Support.sdkConfig(port));
-    // make two clients idle in the pool, enough for two threads, so that no borrow connects
+    // warm the pool: the clients are made (and connected) before measuring, never during
     MilvusClientV2 a = pool.getClient(ALIAS);
     MilvusClientV2 b = pool.getClient(ALIAS);
     pool.returnClient(ALIAS, a);

@@ -12,12 +12,10 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.milvus.v2.client.MilvusClientV2;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,31 +35,34 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.IterationParams;
 import org.openjdk.jmh.runner.IterationType;
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Benchmark 4: unary GetVersion, closed loop with {@code concurrency} calls in flight. One JMH
- * operation is {@value #BATCH} calls; the score is calls per second. Each call's latency (issue to
- * response) goes into an HdrHistogram during measurement iterations; p50/p99/p99.9 are written to the
- * extra-results file.
+ * Benchmark 4: unary GetVersion, closed loop with {@code concurrency} calls in flight all the time.
+ * For each iteration a pump is started that keeps that many calls in flight until the iteration ends
+ * (then it drains, outside the measured time); one JMH operation waits for the next {@value #BATCH}
+ * completed calls, so the score is calls per second with no batch start/end effects. Each call's
+ * latency (issue to response) goes into an HdrHistogram during measurement iterations; p50/p99/p99.9
+ * are written to the extra-results file.
  *
  * <ul>
- *   <li>{@code ours}: {@code Flux.range(0, BATCH).flatMap(i -> stub.getVersion(), concurrency)}.
+ *   <li>{@code ours}: an endless {@code Flux.generate(..).flatMap(i -> stub.getVersion(), concurrency)}.
  *   <li>{@code grpc}: raw grpc-java future stub on one plain channel (default settings, so callbacks
  *       run on grpc's shared cached thread pool); each completion issues the next call from its
  *       callback.
  *   <li>{@code grpc-direct}: the same on a channel built with {@code directExecutor()}, so callbacks run
  *       on the Netty event loop, as the registry's default callback executor does (the floor).
- *   <li>{@code sdk}: {@code MilvusClientV2.getServerVersion()} (blocking) from {@code concurrency}
- *       threads of a 256-thread pool, one shared client.
+ *   <li>{@code sdk}: {@code MilvusClientV2.getServerVersion()} (blocking) in a loop on {@code
+ *       concurrency} threads of a 256-thread pool, one shared client.
  * </ul>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class UnaryBenchmark {
-  static final int BATCH = 2048;
+  static final int BATCH = 256;
   static final String ALIAS = "unary";
   static final GetVersionRequest REQUEST = GetVersionRequest.getDefaultInstance();
 
@@ -81,13 +82,15 @@ public class UnaryBenchmark {
 
   final Recorder recorder = new Recorder(3);
   final Histogram total = new Histogram(3);
+  final AtomicReference<Throwable> failure = new AtomicReference<>();
   volatile boolean measuring;
+  volatile boolean running;
+  volatile Semaphore completed;
+  volatile CountDownLatch drained;
+  Disposable pump;
 
   @Setup(Level.Trial)
   public void setUp() {
-    if (BATCH % concurrency != 0) {
-      throw new IllegalArgumentException("concurrency must divide " + BATCH);
-    }
     server = LoopbackMilvusServer.start(1);
     int port = server.port();
     switch (impl) {
@@ -122,13 +125,33 @@ public class UnaryBenchmark {
   public void iteration(IterationParams ip) {
     measuring = ip.getType() == IterationType.MEASUREMENT;
     recorder.reset();
+    completed = new Semaphore(0);
+    failure.set(null);
+    running = true;
+    drained = new CountDownLatch(1);
+    switch (impl) {
+      case "ours" -> startOurs();
+      case "grpc", "grpc-direct" -> startGrpc();
+      default -> startSdk();
+    }
   }
 
   @TearDown(Level.Iteration)
-  public void collect() {
+  public void stopAndCollect() throws InterruptedException {
+    running = false;
+    if (!drained.await(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("calls in flight did not finish");
+    }
+    if (pump != null) {
+      pump.dispose();
+      pump = null;
+    }
     Histogram h = recorder.getIntervalHistogram();
     if (measuring) {
       total.add(h);
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("a call failed", failure.get());
     }
   }
 
@@ -161,39 +184,55 @@ public class UnaryBenchmark {
     }
   }
 
+  /** Waits for the next {@value #BATCH} completed calls of the pump. */
   @Benchmark
   @OperationsPerInvocation(BATCH)
-  public Object getVersion() throws Exception {
-    return switch (impl) {
-      case "ours" -> ours();
-      case "grpc", "grpc-direct" -> grpc();
-      default -> sdk();
-    };
+  public int getVersion() throws InterruptedException {
+    while (!completed.tryAcquire(BATCH, 1, TimeUnit.SECONDS)) {
+      if (failure.get() != null) {
+        throw new IllegalStateException("a call failed", failure.get());
+      }
+    }
+    return BATCH;
   }
 
-  private Long ours() {
-    return Flux.range(0, BATCH)
-        .flatMap(
-            i ->
-                Mono.defer(
-                    () -> {
-                      long t0 = System.nanoTime();
-                      return stub.getVersion()
-                          .doOnNext(v -> recorder.recordValue(System.nanoTime() - t0));
-                    }),
-            concurrency)
-        .count()
-        .block(Duration.ofSeconds(60));
+  private void startOurs() {
+    pump =
+        Flux.<Integer>generate(
+                sink -> {
+                  if (running) {
+                    sink.next(0);
+                  } else {
+                    sink.complete();
+                  }
+                })
+            .flatMap(
+                i ->
+                    Mono.defer(
+                        () -> {
+                          long t0 = System.nanoTime();
+                          return stub.getVersion()
+                              .doOnNext(v -> recorder.recordValue(System.nanoTime() - t0));
+                        }),
+                concurrency)
+            .subscribe(
+                v -> completed.release(),
+                e -> {
+                  failure.compareAndSet(null, e);
+                  drained.countDown();
+                },
+                drained::countDown);
   }
 
-  private Integer grpc() throws InterruptedException {
-    CountDownLatch done = new CountDownLatch(BATCH);
-    AtomicInteger issued = new AtomicInteger();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
+  private void startGrpc() {
+    AtomicInteger chains = new AtomicInteger(concurrency);
     Runnable[] next = new Runnable[1];
     next[0] =
         () -> {
-          if (issued.getAndIncrement() >= BATCH) {
+          if (!running) {
+            if (chains.decrementAndGet() == 0) {
+              drained.countDown();
+            }
             return;
           }
           long t0 = System.nanoTime();
@@ -203,14 +242,13 @@ public class UnaryBenchmark {
                 @Override
                 public void onSuccess(GetVersionResponse r) {
                   recorder.recordValue(System.nanoTime() - t0);
-                  done.countDown();
+                  completed.release();
                   next[0].run();
                 }
 
                 @Override
                 public void onFailure(Throwable t) {
                   failure.compareAndSet(null, t);
-                  done.countDown();
                   next[0].run();
                 }
               },
@@ -219,33 +257,28 @@ public class UnaryBenchmark {
     for (int i = 0; i < concurrency; i++) {
       next[0].run();
     }
-    if (!done.await(60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("grpc batch timed out");
-    }
-    if (failure.get() != null) {
-      throw new IllegalStateException(failure.get());
-    }
-    return BATCH;
   }
 
-  private Integer sdk() throws Exception {
-    int perThread = BATCH / concurrency;
-    List<Future<?>> fs = new ArrayList<>(concurrency);
+  private void startSdk() {
+    AtomicInteger workers = new AtomicInteger(concurrency);
     for (int t = 0; t < concurrency; t++) {
-      fs.add(
-          sdkThreads.submit(
-              () -> {
-                for (int i = 0; i < perThread; i++) {
-                  long t0 = System.nanoTime();
-                  sdkClient.getServerVersion();
-                  recorder.recordValue(System.nanoTime() - t0);
-                }
-                return null;
-              }));
+      sdkThreads.execute(
+          () -> {
+            try {
+              while (running) {
+                long t0 = System.nanoTime();
+                sdkClient.getServerVersion();
+                recorder.recordValue(System.nanoTime() - t0);
+                completed.release();
+              }
+            } catch (Throwable e) {
+              failure.compareAndSet(null, e);
+            } finally {
+              if (workers.decrementAndGet() == 0) {
+                drained.countDown();
+              }
+            }
+          });
     }
-    for (Future<?> f : fs) {
-      f.get(60, TimeUnit.SECONDS);
-    }
-    return BATCH;
   }
 }
