@@ -26,6 +26,8 @@ final class AliasEntry {
   final ConnectionConfig config;
   final ConnectionInfo info;
   final Mono<ManagedChannel> channel;
+  /** Retry of the stubs' calls on this alias; built once, it holds no per-call state. */
+  final Retry callRetry;
   private final RegistryContext ctx;
   private final Duration timeout;
   private final AtomicInteger generation = new AtomicInteger();
@@ -41,6 +43,19 @@ final class AliasEntry {
     this.info = config.info(alias, ctx.defaultTimeout);
     this.channel = Mono.defer(this::connectOnce).cacheInvalidateIf(ManagedChannel::isShutdown);
     this.unregisterGauges = ctx.metrics.aliasGauges(alias, this, AliasEntry::inFlight, AliasEntry::pending);
+    this.callRetry = callRetry(config.retryPolicy());
+  }
+
+  private Retry callRetry(RetryPolicy p) {
+    return Backoff.spec(p, ctx.scheduler, Failures::isRetryableCallFailure, signal -> {
+      AliasChannel ch = current;
+      if (ch != null) {
+        ch.resetConnectBackoff();
+      }
+      ctx.metrics.retried(alias, "call");
+      ctx.emit(ConnectionEvent.Type.RETRYING, alias, info.address(), (int) signal.totalRetries() + 1,
+          Backoff.nominal(p, signal.totalRetries()), String.valueOf(signal.failure().getMessage()));
+    });
   }
 
   ConnectionState state() {

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
  * waiter. Thread-safe; the critical sections are a few field updates.
  */
 final class CallLimiter {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CallLimiter.class);
   /** Appears in the RESOURCE_EXHAUSTED description of a refused call. */
   static final String LIMIT_MARKER = "call limit exceeded";
 
@@ -46,7 +47,12 @@ final class CallLimiter {
       }
     }
     if (next != null) {
-      next.run();
+      // the waiter starts its call on this thread; its failure must not break the caller's close
+      try {
+        next.run();
+      } catch (RuntimeException e) {
+        LOG.warn("starting a queued call failed", e);
+      }
     }
   }
 

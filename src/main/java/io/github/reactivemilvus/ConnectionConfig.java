@@ -17,8 +17,12 @@ import java.nio.charset.StandardCharsets;
  * names: {@code uri}, {@code address}, {@code host}, {@code port}, {@code user}, {@code password},
  * {@code token}, {@code db_name}, {@code secure}, {@code server_pem_path}, {@code client_pem_path},
  * {@code client_key_path}, {@code ca_pem_path}, {@code server_name}, {@code timeout},
- * {@code keep_alive}, plus the Java-only keys listed in the README). Both paths run the same
- * resolution rules and report every problem at once in one {@link ConnectionConfigException}.
+ * {@code keep_alive}, plus the Java-only keys of {@code docs/configuration.md}). Both paths run
+ * the same resolution rules and report every problem at once in one
+ * {@link ConnectionConfigException}.
+ *
+ * <p>Resolution happens where the config is built or added, on the caller's thread: it checks
+ * that certificate files exist and are readable (without reading them) and never touches DNS.
  *
  * <p>Equality covers every resolved setting, secrets included (so that re-adding a connected alias
  * with a changed password is detected), but {@link #toString()} never shows a secret.
@@ -99,9 +103,15 @@ public final class ConnectionConfig {
   }
 
   /**
-   * Resolves a map with pymilvus key names (and the Java-only snake-case keys).
+   * Resolves a map with pymilvus key names (and the Java-only snake-case keys, among them
+   * {@code retry_max_retries}, {@code retry_initial_backoff}, {@code retry_max_backoff},
+   * {@code retry_multiplier}, {@code retry_jitter} and {@code retry_writes}, which tune the
+   * {@link RetryPolicy}). Values may be of any type; a value of the wrong type is a problem like
+   * any other. Durations are a number of seconds or a {@link Duration}. Key reference:
+   * {@code docs/configuration.md}.
    *
-   * @throws ConnectionConfigException listing every problem, unknown keys included
+   * @throws ConnectionConfigException listing every problem, unknown keys included; nothing else
+   *     is thrown for any keys or values
    */
   public static ConnectionConfig fromMap(Map<String, ?> config) {
     return builder().putAll(config).build();
@@ -115,10 +125,12 @@ public final class ConnectionConfig {
     return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
   }
 
+  /** The lower-case host name or IP literal (IPv6 without brackets); null for a Unix socket. */
   public String host() {
     return host;
   }
 
+  /** The TCP port; 0 for a Unix socket. */
   public int port() {
     return port;
   }
@@ -321,15 +333,25 @@ public final class ConnectionConfig {
 
     private Builder() {}
 
-    /** Sets a key by its map name (pymilvus spelling or Java-only snake case); checked at build. */
+    /**
+     * Sets a key by its map name (pymilvus spelling or Java-only snake case); checked at build,
+     * where an unknown or null key is reported as a problem.
+     */
     public Builder put(String key, Object value) {
-      values.put(Objects.requireNonNull(key, "key"), value);
+      values.put(key, value);
       return this;
     }
 
     /** Sets every key of the map; checked at build. */
     public Builder putAll(Map<String, ?> config) {
-      Objects.requireNonNull(config, "config").forEach(this::put);
+      Objects.requireNonNull(config, "config");
+      // Stored as they come: a null or (through raw types) non-String key is reported by build()
+      // as a problem, not thrown here.
+      @SuppressWarnings("unchecked")
+      Map<Object, Object> raw = (Map<Object, Object>) (Map<?, ?>) values;
+      for (Map.Entry<?, ?> e : config.entrySet()) {
+        raw.put(e.getKey(), e.getValue());
+      }
       return this;
     }
 

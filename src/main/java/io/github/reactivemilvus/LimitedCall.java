@@ -31,6 +31,12 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
   private List<Runnable> buffered = new ArrayList<>(4);
   private volatile boolean passThrough;
   private boolean cancelled;
+  // grpc-java calls are not thread-safe: a cancel that arrives while another thread starts the
+  // real call and replays buffered operations is handed to that thread instead of racing it
+  private boolean starting;
+  private boolean cancelRequested;
+  private String cancelMessage;
+  private Throwable cancelCause;
 
   LimitedCall(AliasChannel owner, MethodDescriptor<Q, R> method, CallOptions options) {
     this.owner = owner;
@@ -40,14 +46,23 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
 
   @Override
   public void start(Listener<R> responseListener, Metadata requestHeaders) {
+    boolean cancelledBeforeStart;
+    boolean opened = false;
+    // registering with the owner happens under the same lock that cancel() takes, so a call is
+    // either tracked and later untracked, or never tracked
     synchronized (lock) {
       this.listener = responseListener;
       this.headers = requestHeaders;
-      if (cancelled) {
-        return;
+      cancelledBeforeStart = cancelled;
+      if (!cancelled) {
+        opened = owner.onCallOpened(this);
       }
     }
-    if (!owner.onCallOpened(this)) {
+    if (cancelledBeforeStart) {
+      closeOnce(Status.CANCELLED.withDescription("call cancelled before start"));
+      return;
+    }
+    if (!opened) {
       closeOnce(owner.shutdownStatus());
       return;
     }
@@ -70,6 +85,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
       }
       call = owner.group.newCall(method, options);
       real = call;
+      starting = true;
     }
     try {
       call.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<R>(listener) {
@@ -83,11 +99,22 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
         }
       }, owner.decorate(headers));
     } catch (RuntimeException e) {
+      synchronized (lock) {
+        starting = false;
+      }
       returnPermit();
       closeOnce(Status.fromThrowable(e));
       return;
     }
     drain(call);
+    boolean cancelNow;
+    synchronized (lock) {
+      starting = false;
+      cancelNow = cancelRequested;
+    }
+    if (cancelNow) {
+      call.cancel(cancelMessage, cancelCause);
+    }
   }
 
   private void drain(ClientCall<Q, R> call) {
@@ -102,7 +129,16 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
         ops = buffered;
         buffered = new ArrayList<>(4);
       }
-      ops.forEach(Runnable::run);
+      for (Runnable op : ops) {
+        try {
+          op.run();
+        } catch (RuntimeException e) {
+          // the call was cancelled while its buffered operations were replayed (grpc-java refuses
+          // sendMessage/halfClose after cancel); it closes through its listener either way
+          call.cancel("replaying a buffered operation failed", e);
+          return;
+        }
+      }
     }
   }
 
@@ -168,15 +204,25 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
   @Override
   public void cancel(String message, Throwable cause) {
     ClientCall<Q, R> call;
+    boolean started;
     synchronized (lock) {
       call = real;
+      started = listener != null;
       if (call == null) {
         cancelled = true;
+      } else if (starting) {
+        cancelRequested = true;
+        cancelMessage = message;
+        cancelCause = cause;
+        return;
       }
     }
     if (call != null) {
       call.cancel(message, cause);
       return;
+    }
+    if (!started) {
+      return; // start() reports the cancellation to its listener
     }
     if (owner.limiter.withdraw(onGrant)) {
       // never admitted: nothing to return
@@ -193,7 +239,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
       call = real;
     }
     if (call != null) {
-      call.cancel(status.getDescription(), null);
+      cancel(status.getDescription(), null);
     } else {
       abortIfWaiting(status);
     }

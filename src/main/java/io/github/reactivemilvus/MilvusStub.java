@@ -22,7 +22,6 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import reactor.core.publisher.Mono;
-import reactor.util.retry.Retry;
 
 /**
  * Reactive stubs for the Milvus RPCs this library covers, made through an alias's channel (so
@@ -114,7 +113,7 @@ public final class MilvusStub {
     return Mono.defer(() -> {
       AliasEntry entry = registry.entry(alias);
       RetryPolicy policy = entry.config.retryPolicy();
-      Mono<R> attempt = registry.channel(alias).flatMap(channel ->
+      Mono<R> attempt = entry.channel.flatMap(channel ->
           UnaryCalls.call(channel, method, request, callOptions())
               .flatMap(response -> {
                 Status status = statusOf.apply(response);
@@ -122,7 +121,7 @@ public final class MilvusStub {
                     : Mono.error(new Failures.ServerStatusException(status));
               }));
       if ((idempotent || policy.retryWrites()) && policy.maxRetries() > 0) {
-        attempt = attempt.retryWhen(retry(entry, policy));
+        attempt = attempt.retryWhen(entry.callRetry);
       }
       return attempt.onErrorMap(e -> !(e instanceof MilvusConnectionException),
           e -> Failures.classify(e, alias, entry.info.address(), false));
@@ -132,18 +131,5 @@ public final class MilvusStub {
   private CallOptions callOptions() {
     return deadline == null ? CallOptions.DEFAULT
         : CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
-  }
-
-  private Retry retry(AliasEntry entry, RetryPolicy p) {
-    RegistryContext ctx = registry.context();
-    return Backoff.spec(p, ctx.scheduler, Failures::isRetryableCallFailure, signal -> {
-      AliasChannel ch = entry.current();
-      if (ch != null) {
-        ch.resetConnectBackoff();
-      }
-      ctx.metrics.retried(alias, "call");
-      ctx.emit(ConnectionEvent.Type.RETRYING, alias, entry.info.address(), (int) signal.totalRetries() + 1,
-          Backoff.nominal(p, signal.totalRetries()), String.valueOf(signal.failure().getMessage()));
-    });
   }
 }

@@ -28,9 +28,14 @@ public final class NamedConfig {
   /** An alias with pymilvus-style keys, resolved (and reported on) by the registry. */
   public static NamedConfig of(String alias, Map<String, ?> config) {
     Objects.requireNonNull(config, "config");
-    Map<String, Object> copy = new java.util.LinkedHashMap<>();
-    config.forEach(copy::put);
-    return new NamedConfig(alias, null, java.util.Collections.unmodifiableMap(copy));
+    // A raw copy: null or non-String keys (possible through raw types) are reported at resolve time.
+    Map<Object, Object> copy = new java.util.LinkedHashMap<>();
+    for (Map.Entry<?, ?> e : config.entrySet()) {
+      copy.put(e.getKey(), e.getValue());
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> keys = (Map<String, Object>) (Map<?, ?>) java.util.Collections.unmodifiableMap(copy);
+    return new NamedConfig(alias, null, keys);
   }
 
   public String alias() {

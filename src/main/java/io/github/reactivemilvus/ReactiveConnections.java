@@ -176,6 +176,11 @@ public final class ReactiveConnections implements AutoCloseable {
       } catch (ConnectionConfigException e) {
         problems.addAll(e.problems());
         resolved.clear();
+      } catch (RuntimeException e) {
+        // the resolver reports problems as ConnectionConfigException; anything else is a bug, still
+        // reported per alias (without its message, which could quote a secret)
+        problems.add(new ConfigProblem(named.alias(), "config", "could not be resolved (" + e.getClass().getSimpleName() + ")"));
+        resolved.clear();
       }
       return this;
     }
@@ -270,10 +275,6 @@ public final class ReactiveConnections implements AutoCloseable {
       throw closed.get() ? closedError(alias) : unknownAlias(alias);
     }
     return entry;
-  }
-
-  RegistryContext context() {
-    return ctx;
   }
 
   /** Open physical channels (for tests and metrics). */

@@ -11,6 +11,11 @@ import java.util.Objects;
  * 100 ms, multiplier 2, max backoff 3 s, jitter 0.5 (each delay is drawn uniformly within
  * &plusmn;50 % of the nominal delay, never above the max backoff). Writes are not retried unless
  * {@link Builder#retryWrites(boolean)} is set.
+ *
+ * <p>In a config map, {@code retry_policy} takes a built policy and the keys
+ * {@code retry_max_retries}, {@code retry_initial_backoff}, {@code retry_max_backoff}
+ * (seconds or {@link Duration}), {@code retry_multiplier}, {@code retry_jitter} and
+ * {@code retry_writes} set single values on top of it (or of the defaults).
  */
 public final class RetryPolicy {
   public static final int DEFAULT_MAX_RETRIES = 5;

@@ -17,6 +17,7 @@ import reactor.core.scheduler.Schedulers;
 final class SharedChannels {
   private final ChannelFactory factory;
   private final Map<Key, ChannelGroup> groups = new HashMap<>();
+  private boolean closed; // guarded by groups
 
   SharedChannels(ChannelFactory factory) {
     this.factory = factory;
@@ -33,6 +34,11 @@ final class SharedChannels {
 
   private ChannelGroup acquireNow(Key key, ConnectionConfig config) {
     synchronized (groups) {
+      if (closed) {
+        // a connect that was still queued when the registry closed must not open channels
+        throw new MilvusConnectionException(FailureKind.CLOSED, null, config.address(),
+            "the registry is closed", null, 0, null);
+      }
       ChannelGroup group = groups.get(key);
       if (group == null) {
         ManagedChannel[] channels = new ManagedChannel[config.poolSize()];
@@ -84,6 +90,7 @@ final class SharedChannels {
   Mono<Void> closeAll() {
     ChannelGroup[] left;
     synchronized (groups) {
+      closed = true;
       left = groups.values().toArray(new ChannelGroup[0]);
       groups.clear();
     }

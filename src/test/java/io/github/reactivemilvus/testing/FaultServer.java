@@ -169,6 +169,7 @@ public final class FaultServer implements AutoCloseable {
     private final ExecutorService executor;
     private final ScheduledExecutorService timer;
     private final Server server;
+    private final int port;
     private volatile String expectedAuthorization;
     private volatile boolean healthy = true;
     private volatile List<String> unhealthyReasons = List.of();
@@ -202,8 +203,9 @@ public final class FaultServer implements AutoCloseable {
                 NioIoHandler.newFactory());
         workers = new MultiThreadIoEventLoopGroup(2, new DefaultThreadFactory("fault-server-worker", true),
                 NioIoHandler.newFactory());
-        executor = Executors.newCachedThreadPool(new DefaultThreadFactory("fault-server-exec", true));
-        timer = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("fault-server-timer", true));
+        // plain JDK threads: Netty FastThreadLocalThreads count as non-blocking for BlockHound
+        executor = Executors.newCachedThreadPool(namedDaemon("fault-server-exec-"));
+        timer = Executors.newSingleThreadScheduledExecutor(namedDaemon("fault-server-timer-"));
         List<ServerInterceptor> interceptors = new ArrayList<>(builder.interceptors);
         interceptors.add(new RecordingInterceptor()); // added last = runs first
         NettyServerBuilder serverBuilder = NettyServerBuilder
@@ -211,10 +213,14 @@ public final class FaultServer implements AutoCloseable {
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
                 .channelType(NioServerSocketChannel.class)
+                // like the Milvus proxy: clients may ping every 5 s, also without calls
+                .permitKeepAliveTime(5, java.util.concurrent.TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
                 .executor(executor)
                 .addService(ServerInterceptors.intercept(new Service(), interceptors));
         try {
             server = serverBuilder.build().start();
+            port = server.getPort();
         } catch (IOException e) {
             shutdownResources();
             throw new UncheckedIOException("cannot start the fault server on port " + builder.port, e);
@@ -302,7 +308,7 @@ public final class FaultServer implements AutoCloseable {
     }
 
     public int port() {
-        return server.getPort();
+        return port;
     }
 
     /** {@code 127.0.0.1:P}, a grpc-java target. */
@@ -533,6 +539,15 @@ public final class FaultServer implements AutoCloseable {
             }
             return Contexts.interceptCall(Context.current().withValue(HEADERS, copy), call, headers, next);
         }
+    }
+
+    private static java.util.concurrent.ThreadFactory namedDaemon(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static Status ok() {

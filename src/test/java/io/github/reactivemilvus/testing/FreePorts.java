@@ -1,36 +1,66 @@
 package io.github.reactivemilvus.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Loopback port helpers for tests.
  *
- * <p>{@link #freePort()} asks the OS for an ephemeral port on 127.0.0.1 and releases it, so a
- * server started right after can bind it (there is an unavoidable small race with other
- * processes). {@link #closedPort()} returns a port on which nothing listens, for "connection
- * refused" tests. Stateless and thread-safe; the calls block briefly (socket bind/close).
+ * <p>{@link #freePort()} returns a port on which nothing listens (on any interface), chosen at
+ * random BELOW the kernel's ephemeral range ({@code /proc/sys/net/ipv4/ip_local_port_range}). A
+ * server started right after can bind it; ports handed out by {@code bind(0)} to other processes
+ * on the machine come from the ephemeral range, so they cannot steal it in between. (Servers
+ * that can bind port 0 themselves, like {@link FaultServer}, should do that instead.)
+ * {@link #closedPort()} returns a port on which nothing listens, for "connection refused" tests.
+ * Thread-safe; the calls block briefly (socket bind/close).
  */
 public final class FreePorts {
 
     /** Loopback host used by every test server. */
     public static final String LOOPBACK = "127.0.0.1";
 
+    private static final int LOWEST = 10_000;
+    private static final Set<Integer> AVOID = Set.of(19529, 19530, 19531, 21121, 21123, 21124, 22930,
+            13333, 27017, 15672);
+
     private FreePorts() {
     }
 
-    /** A port on 127.0.0.1 that was free a moment ago. */
+    /** A port that was free on all interfaces a moment ago, outside the ephemeral range. */
     public static int freePort() {
+        int highest = ephemeralLow() - 1;
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST, highest + 1);
+            if (!AVOID.contains(port) && canBind(port)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("cannot find a free port in " + LOWEST + ".." + highest);
+    }
+
+    private static boolean canBind(int port) {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(false);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(LOOPBACK), 0), 1);
-            return socket.getLocalPort();
+            socket.bind(new InetSocketAddress(port), 1); // wildcard: free on every interface
+            return true;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot allocate a free loopback port", e);
+            return false;
+        }
+    }
+
+    private static int ephemeralLow() {
+        try {
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+            int low = Integer.parseInt(range.split("\\s+")[0]);
+            return low > LOWEST + 1_000 ? low : 32_768;
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 

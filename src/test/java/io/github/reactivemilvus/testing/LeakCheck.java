@@ -26,7 +26,7 @@ public final class LeakCheck {
 
     /** Prefixes of threads a connection registry may start. */
     public static final String[] DEFAULT_PREFIXES = {"milvus-", "grpc-", "nioEventLoop", "epoll",
-        "multiThreadIoEventLoopGroup", "reactor-"};
+        "multiThreadIoEventLoopGroup"};
 
     private final Set<Long> threadIds;
 

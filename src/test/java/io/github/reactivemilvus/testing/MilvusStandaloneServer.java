@@ -26,8 +26,11 @@ import java.util.regex.Pattern;
  * seconds to minutes; timeout: system property {@code milvus.standalone.startTimeoutSeconds},
  * default 240).
  *
- * <p>Caveats: Milvus binds its ports on all interfaces (the harness cannot change that), and the
- * embedded etcd's peer port 2380 is fixed, so run one standalone server per machine at a time.
+ * <p>All ports are free ones, including the embedded etcd's client and peer ports (otherwise
+ * fixed at 2379/2380): an etcd config file on 127.0.0.1 is passed through the environment
+ * variable {@code ETCD_CONFIG_PATH} (Milvus maps it to {@code etcd.config.path}), so several
+ * servers can run side by side. Caveat: Milvus binds its gRPC ports on all interfaces; the
+ * {@code milvus-server} CLI offers no way to change that.
  *
  * <p>Thread-safe; lifecycle methods are synchronized and block (test threads only).
  */
@@ -170,9 +173,23 @@ public final class MilvusStandaloneServer implements AutoCloseable {
             command.add(flag);
             command.add(Integer.toString(FreePorts.freePort()));
         }
+        Path etcdConfig = baseDir.resolve("embed-etcd.yaml");
+        int etcdClient = FreePorts.freePort();
+        int etcdPeer = FreePorts.freePort();
+        try {
+            Files.writeString(etcdConfig, String.join("\n",
+                    "name: milvus-test",
+                    "listen-client-urls: http://127.0.0.1:" + etcdClient,
+                    "advertise-client-urls: http://127.0.0.1:" + etcdClient,
+                    "listen-peer-urls: http://127.0.0.1:" + etcdPeer,
+                    "initial-advertise-peer-urls: http://127.0.0.1:" + etcdPeer,
+                    "initial-cluster: milvus-test=http://127.0.0.1:" + etcdPeer, ""), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         long started = System.nanoTime();
         process = ServerProcess.start("milvus-standalone", command, baseDir, baseDir.resolve("server.log"),
-                Map.of("PYTHONUNBUFFERED", "1"));
+                Map.of("PYTHONUNBUFFERED", "1", "ETCD_CONFIG_PATH", etcdConfig.toString()));
         awaitReady(started);
     }
 
@@ -198,6 +215,12 @@ public final class MilvusStandaloneServer implements AutoCloseable {
                     GetVersionResponse response = GrpcProbe.getVersion(port, credentials, 5_000);
                     if (response.getStatus().getCode() == 0 && response.getStatus().getErrorCode() == 0
                             && !response.getVersion().isEmpty()) {
+                        if (!response.getVersion().startsWith("v" + VERSION)) {
+                            String tail = logTail(30);
+                            stop();
+                            throw new IllegalStateException("port " + port + " is served by another server (GetVersion '"
+                                    + response.getVersion() + "'), not Milvus " + VERSION + "; " + tail);
+                        }
                         version = response.getVersion();
                         startupTime = Duration.ofNanos(System.nanoTime() - started);
                         return;

@@ -1,0 +1,126 @@
+package io.github.reactivemilvus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.reactivemilvus.testing.FaultServer;
+import io.github.reactivemilvus.testing.FaultServer.Method;
+import io.github.reactivemilvus.proto.GetVersionRequest;
+import io.github.reactivemilvus.proto.MilvusServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+/** Per-alias in-flight and pending limits, on every call made through the alias's channel. */
+class CallLimitTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private FaultServer server;
+  private ReactiveConnections registry;
+
+  @BeforeEach
+  void setUp() {
+    server = FaultServer.start();
+    registry = ReactiveConnections.builder().environment(Map.of()).build();
+    registry.addConnection("a", ConnectionConfig.builder().uri(server.uri())
+        .maxConcurrentCalls(8).maxPendingCalls(16).retryPolicy(RetryPolicy.none()).build()).block(WAIT);
+    registry.channel("a").block(WAIT);
+  }
+
+  @AfterEach
+  void tearDown() {
+    server.releaseAll();
+    registry.close();
+    server.close();
+  }
+
+  private CallLimiter limiter() {
+    return registry.entry("a").current().limiter;
+  }
+
+  @Test
+  void theTwentyFifthConcurrentCallFailsAtOnceWithTheLimitError() {
+    server.hang(Method.GET_VERSION);
+    List<Disposable> running = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      running.add(registry.stub("a").getVersion().subscribe(v -> { }, e -> { }));
+    }
+    await().atMost(WAIT).until(() -> server.hanging(Method.GET_VERSION) == 8);
+    assertThat(limiter().inFlight()).isEqualTo(8);
+    assertThat(limiter().pending()).isEqualTo(16);
+
+    StepVerifier.create(registry.stub("a").getVersion())
+        .expectErrorSatisfies(e -> {
+          MilvusConnectionException m = (MilvusConnectionException) e;
+          assertThat(m.kind()).isEqualTo(FailureKind.CALL_LIMIT_EXCEEDED);
+          assertThat(m.getMessage()).contains("'a'", "8 in flight", "16 pending");
+        })
+        .verify(WAIT);
+
+    server.release(Method.GET_VERSION);
+    await().atMost(WAIT).until(() -> server.calls(Method.GET_VERSION) == 24);
+    await().atMost(WAIT).until(() -> limiter().inFlight() == 0 && limiter().pending() == 0);
+    running.forEach(Disposable::dispose);
+  }
+
+  @Test
+  void theLimitsAlsoHoldForStubsThatAreNotTheLibrarys() {
+    server.hang(Method.GET_VERSION);
+    ManagedChannel channel = registry.channel("a").block(WAIT);
+    MilvusServiceGrpc.MilvusServiceFutureStub raw = MilvusServiceGrpc.newFutureStub(channel);
+    for (int i = 0; i < 24; i++) {
+      raw.getVersion(GetVersionRequest.getDefaultInstance());
+    }
+    await().atMost(WAIT).until(() -> limiter().inFlight() == 8 && limiter().pending() == 16);
+    var overflow = raw.getVersion(GetVersionRequest.getDefaultInstance());
+    StepVerifier.create(Mono.fromFuture(() -> toCompletable(overflow)))
+        .expectErrorSatisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED))
+        .verify(WAIT);
+  }
+
+  private static <T> java.util.concurrent.CompletableFuture<T> toCompletable(com.google.common.util.concurrent.ListenableFuture<T> f) {
+    java.util.concurrent.CompletableFuture<T> c = new java.util.concurrent.CompletableFuture<>();
+    f.addListener(() -> {
+      try {
+        c.complete(f.get());
+      } catch (java.util.concurrent.ExecutionException e) {
+        c.completeExceptionally(e.getCause());
+      } catch (InterruptedException e) {
+        c.completeExceptionally(e);
+      }
+    }, Runnable::run);
+    return c;
+  }
+
+  @Test
+  void tenThousandRandomlyCancelledCallsReturnEveryPermit() {
+    server.delay(Method.GET_VERSION, Duration.ofMillis(2));
+    Flux.range(0, 10_000)
+        .flatMap(i -> registry.stub("a").getVersion()
+            .take(Duration.ofMillis(ThreadLocalRandom.current().nextInt(0, 6)), reactor.core.scheduler.Schedulers.parallel())
+            .onErrorResume(e -> e instanceof MilvusConnectionException || e instanceof StatusRuntimeException, e -> Mono.empty()), 32)
+        .then()
+        .block(Duration.ofMinutes(3));
+    await().atMost(WAIT).failFast(() -> false)
+        .alias("permits back")
+        .until(() -> {
+          System.out.println("inFlight=" + limiter().inFlight() + " pending=" + limiter().pending()
+              + " open=" + registry.entry("a").current().openCalls() + " hanging=" + server.hanging(Method.GET_VERSION));
+          return limiter().inFlight() == 0 && limiter().pending() == 0;
+        });
+    await().atMost(WAIT).until(() -> registry.entry("a").current().openCalls() == 0);
+    // the alias still serves after the churn
+    StepVerifier.create(registry.stub("a").getVersion()).expectNext(FaultServer.VERSION).verifyComplete();
+  }
+}
