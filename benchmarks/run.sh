@@ -3,14 +3,14 @@
 #
 #   benchmarks/run.sh quick            # under 5 minutes on 2 cores: -f 1, 2-3 warm-ups, 3 x 1 s, fewer params
 #   benchmarks/run.sh full             # -f 2, 5 warm-ups, 5 x 2 s, every param (about 20 minutes)
-#   benchmarks/run.sh quick unary      # only some groups: hotpath storm many unary footprint
+#   benchmarks/run.sh quick unary      # only some groups: hotpath storm many unary paired footprint
 #
 # Results: benchmarks/results/<mode>/{*.json, extra.jsonl, env.txt, report.md}
 # SKIP_BUILD=1 reuses benchmarks/target/benchmarks.jar as it is.
 set -euo pipefail
 
 MODE="${1:-quick}"
-ONLY="${2:-hotpath storm many unary footprint}"
+ONLY="${2:-hotpath storm many unary paired footprint}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -20,7 +20,8 @@ case "$MODE" in
     COMMON=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
     # 2 JMH threads on 2 cores starve the JIT: one more warm-up second for the hot path
     HOT=(-f 1 -wi 3 -w 1s -i 3 -r 1s)
-    UNARY_CONC="1,256"
+    UNARY_CONC="256"
+    PAIRED=("1,256" 6 500)
     STORM=(-f 1 -wi 3 -i 10)
     MANY=(-f 1 -wi 1 -i 3)
     ;;
@@ -28,6 +29,7 @@ case "$MODE" in
     COMMON=(-f 2 -wi 5 -w 2s -i 5 -r 2s)
     HOT=("${COMMON[@]}")
     UNARY_CONC="1,64,256"
+    PAIRED=("1,64,256" 12 1000)
     STORM=(-f 2 -wi 5 -i 30)
     MANY=(-f 2 -wi 2 -i 8)
     ;;
@@ -91,6 +93,14 @@ for g in $ONLY; do
       ;;
     unary)
       jmh unary 'UnaryBenchmark' "${COMMON[@]}" -p concurrency="$UNARY_CONC"
+      ;;
+    paired)
+      echo ">> unary-paired"
+      echo "load before unary-paired: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/env.txt"
+      "$JAVA" -Xms2g -Xmx2g -Dbench.extra="$OUT/extra.jsonl" -cp "$JAR" \
+        io.github.reactivemilvus.bench.UnaryPaired "${PAIRED[@]}" > "$OUT/unary-paired.log" 2>&1 \
+        || { echo "!! unary-paired failed, see $OUT/unary-paired.log"; tail -20 "$OUT/unary-paired.log"; }
+      grep -v '^\[extra\]' "$OUT/unary-paired.log" || true
       ;;
     footprint)
       jmh footprint 'FootprintBenchmark' -f 1 -wi 0 -i 1
