@@ -114,6 +114,9 @@ public final class LoopbackMilvusServer implements AutoCloseable {
       workers.shutdownGracefully(0, 0, TimeUnit.SECONDS);
       throw e;
     }
+    // start the server's threads now, so that benchmarks counting started threads see only the client's
+    boss.forEach(e -> e.execute(() -> {}));
+    workers.forEach(e -> e.execute(() -> {}));
     List<Integer> p = new ArrayList<>();
     for (SocketAddress a : server.getListenSockets()) {
       p.add(((InetSocketAddress) a).getPort());
