@@ -33,7 +33,7 @@ import reactor.core.CoreSubscriber;
  * an alias that was just added and never connected, made at once from {@code submitters} threads.
  * Timed from the start signal until every subscriber has received the channel. Per storm it records the
  * TCP connections the server accepted and the Connect RPCs it answered (goal: exactly one of each), and
- * how many distinct channel instances the subscribers got.
+ * how many subscribers got a different channel instance than the first one did.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -53,7 +53,7 @@ public class ConnectStormBenchmark {
   long acceptsBefore;
   long connectsBefore;
   boolean measuring;
-  final List<long[]> perStorm = new ArrayList<>(); // accepts, connects, distinct channels
+  final List<long[]> perStorm = new ArrayList<>(); // accepts, connects, subscribers with another channel
   /** The first channel delivered in a storm, and how many subscribers got a different instance. */
   final AtomicReference<ManagedChannel> firstChannel = new AtomicReference<>();
   final AtomicInteger otherChannel = new AtomicInteger();
