@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Builds the library and the benchmark jar, runs the JMH benchmarks and writes a ratio report.
+#
+#   benchmarks/run.sh quick            # under 5 minutes on 2 cores: -f 1, 2-3 warm-ups, 3 x 1 s, fewer params
+#   benchmarks/run.sh full             # -f 2, 5 warm-ups, 5 x 2 s, every param (about 20 minutes)
+#   benchmarks/run.sh quick unary      # only some groups: hotpath storm many unary paired footprint
+#
+# Results: benchmarks/results/<mode>/{*.json, extra.jsonl, env.txt, report.md}
+# SKIP_BUILD=1 reuses benchmarks/target/benchmarks.jar as it is.
+set -euo pipefail
+
+MODE="${1:-quick}"
+ONLY="${2:-hotpath storm many unary paired footprint}"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+
+case "$MODE" in
+  quick)
+    COMMON=(-f 1 -wi 2 -w 1s -i 3 -r 1s)
+    # 2 JMH threads on 2 cores starve the JIT: one more warm-up second for the hot path
+    HOT=(-f 1 -wi 3 -w 1s -i 3 -r 1s)
+    UNARY_CONC="256"
+    PAIRED=("1,256" 6 500)
+    STORM=(-f 1 -wi 3 -i 10)
+    MANY=(-f 1 -wi 1 -i 3)
+    ;;
+  full)
+    COMMON=(-f 2 -wi 5 -w 2s -i 5 -r 2s)
+    HOT=("${COMMON[@]}")
+    UNARY_CONC="1,64,256"
+    PAIRED=("1,64,256" 12 1000)
+    STORM=(-f 2 -wi 5 -i 30)
+    MANY=(-f 2 -wi 2 -i 8)
+    ;;
+  *)
+    echo "usage: $0 quick|full [groups]" >&2
+    exit 2
+    ;;
+esac
+
+mvn_quiet() {
+  # offline first (fast, no network), then online for anything not yet in ~/.m2
+  mvn -B -q -o "$@" || mvn -B -q "$@"
+}
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  echo ">> installing the library ($ROOT)"
+  (cd "$ROOT" && mvn_quiet -DskipTests install)
+  echo ">> building benchmarks/target/benchmarks.jar"
+  (cd "$HERE" && mvn_quiet -DskipTests package)
+fi
+
+OUT="$HERE/results/$MODE"
+rm -rf "$OUT"
+mkdir -p "$OUT"
+JAR="$HERE/target/benchmarks.jar"
+JVM_ARGS="-Xms2g -Xmx2g -Dbench.extra=$OUT/extra.jsonl"
+
+{
+  echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "mode:    $MODE (${COMMON[*]})"
+  echo "cpu:     $(nproc) cores, $(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)"
+  echo "memory:  $(free -g | awk '/^Mem:/{print $2}') GiB"
+  echo "jdk:     $("$JAVA" -version 2>&1 | head -2 | tail -1)"
+  echo "library: $(cd "$ROOT" && git log -1 --format='%h %s' 2>/dev/null || echo unknown)"
+  echo "sdk:     io.milvus:milvus-sdk-java $(sed -n 's:.*<milvus-sdk.version>\(.*\)</milvus-sdk.version>.*:\1:p' "$HERE/pom.xml")"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$OUT/env.txt"
+
+jmh() { # name, args...
+  local name="$1"
+  shift
+  echo ">> $name"
+  echo "load before $name: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/env.txt"
+  "$JAVA" -jar "$JAR" "$@" -rf json -rff "$OUT/$name.json" -jvmArgsAppend "$JVM_ARGS" \
+    > "$OUT/$name.log" 2>&1 || { echo "!! $name failed, see $OUT/$name.log"; tail -20 "$OUT/$name.log"; }
+  grep -E '^(Benchmark|[A-Za-z]+Benchmark\.)' "$OUT/$name.log" || true
+}
+
+START=$(date +%s)
+for g in $ONLY; do
+  case "$g" in
+    hotpath)
+      jmh hotpath-t1 'HotPathBenchmark' "${HOT[@]}" -t 1
+      jmh hotpath-t2 'HotPathBenchmark' "${HOT[@]}" -t 2
+      ;;
+    storm)
+      jmh storm 'ConnectStormBenchmark' "${STORM[@]}"
+      ;;
+    many)
+      jmh many 'ConnectManyBenchmark' "${MANY[@]}"
+      ;;
+    unary)
+      jmh unary 'UnaryBenchmark' "${COMMON[@]}" -p concurrency="$UNARY_CONC"
+      ;;
+    paired)
+      echo ">> unary-paired"
+      echo "load before unary-paired: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/env.txt"
+      "$JAVA" -Xms2g -Xmx2g -Dbench.extra="$OUT/extra.jsonl" -cp "$JAR" \
+        io.github.reactivemilvus.bench.UnaryPaired "${PAIRED[@]}" > "$OUT/unary-paired.log" 2>&1 \
+        || { echo "!! unary-paired failed, see $OUT/unary-paired.log"; tail -20 "$OUT/unary-paired.log"; }
+      grep -v '^\[extra\]' "$OUT/unary-paired.log" || true
+      ;;
+    footprint)
+      jmh footprint 'FootprintBenchmark' -f 1 -wi 0 -i 1
+      ;;
+    *)
+      echo "unknown group $g" >&2
+      exit 2
+      ;;
+  esac
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/env.txt"
+echo "benchmarks took: $(( $(date +%s) - START )) s" >> "$OUT/env.txt"
+
+"$JAVA" -cp "$JAR" io.github.reactivemilvus.bench.Report "$OUT" > "$OUT/report.md"
+echo ">> report: $OUT/report.md"
+cat "$OUT/report.md"
