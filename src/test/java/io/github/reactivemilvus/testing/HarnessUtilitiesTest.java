@@ -13,88 +13,88 @@ import org.junit.jupiter.api.Test;
 /** Self-test of the small harness utilities. */
 class HarnessUtilitiesTest {
 
-    @Test
-    void closedPortRefusesConnections() {
-        int port = FreePorts.closedPort();
-        assertThat(FreePorts.isListening(port)).isFalse();
-        StatusRuntimeException e = catchRpc(() -> GrpcProbe.getVersion(port, null, 2_000));
-        System.out.println("[harness] gRPC call to a closed port (wait-for-ready, 2 s deadline): " + e.getStatus().getCode());
-    }
+  @Test
+  void closedPortRefusesConnections() {
+    int port = FreePorts.closedPort();
+    assertThat(FreePorts.isListening(port)).isFalse();
+    StatusRuntimeException e = catchRpc(() -> GrpcProbe.getVersion(port, null, 2_000));
+    System.out.println("[harness] gRPC call to a closed port (wait-for-ready, 2 s deadline): " + e.getStatus().getCode());
+  }
 
-    @Test
-    void httpPortServerIsNotAGrpcEndpoint() {
-        try (HttpPortServer http = HttpPortServer.start()) {
-            assertThat(FreePorts.isListening(http.port())).isTrue();
-            assertThat(http.uri()).isEqualTo("http://127.0.0.1:" + http.port());
-            var channel = GrpcProbe.plaintextChannel(http.port());
-            try {
-                StatusRuntimeException e = catchRpc(() -> GrpcProbe.stub(channel, null)
-                        .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
-                        .getVersion(io.github.reactivemilvus.proto.GetVersionRequest.getDefaultInstance()));
-                System.out.println("[harness] gRPC call to an HTTP/1.1 port: " + e.getStatus());
-                assertThat(e.getStatus().getCode()).isNotEqualTo(Status.Code.OK);
-            } finally {
-                channel.shutdownNow();
-            }
-        }
+  @Test
+  void httpPortServerIsNotAGrpcEndpoint() {
+    try (HttpPortServer http = HttpPortServer.start()) {
+      assertThat(FreePorts.isListening(http.port())).isTrue();
+      assertThat(http.uri()).isEqualTo("http://127.0.0.1:" + http.port());
+      var channel = GrpcProbe.plaintextChannel(http.port());
+      try {
+        StatusRuntimeException e = catchRpc(() -> GrpcProbe.stub(channel, null)
+            .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+            .getVersion(io.github.reactivemilvus.proto.GetVersionRequest.getDefaultInstance()));
+        System.out.println("[harness] gRPC call to an HTTP/1.1 port: " + e.getStatus());
+        assertThat(e.getStatus().getCode()).isNotEqualTo(Status.Code.OK);
+      } finally {
+        channel.shutdownNow();
+      }
     }
+  }
 
-    @Test
-    void certificatesArePemWithPkcs8Keys() throws Exception {
-        TestCertificates certs = TestCertificates.get();
-        assertThat(TestCertificates.get()).isSameAs(certs);
-        for (var key : new java.nio.file.Path[] {certs.serverKey(), certs.clientKey(), certs.caKey(), certs.wrongCaKey()}) {
-            assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
-        }
-        for (var cert : new java.nio.file.Path[] {certs.caCert(), certs.serverCert(), certs.clientCert(), certs.wrongCaCert()}) {
-            assertThat(Files.readString(cert)).startsWith("-----BEGIN CERTIFICATE-----");
-        }
-        var factory = java.security.cert.CertificateFactory.getInstance("X.509");
-        java.security.cert.X509Certificate server;
-        try (var in = Files.newInputStream(certs.serverCert())) {
-            server = (java.security.cert.X509Certificate) factory.generateCertificate(in);
-        }
-        assertThat(server.getSubjectAlternativeNames().toString()).contains("localhost", "127.0.0.1");
+  @Test
+  void certificatesArePemWithPkcs8Keys() throws Exception {
+    TestCertificates certs = TestCertificates.get();
+    assertThat(TestCertificates.get()).isSameAs(certs);
+    for (var key : new java.nio.file.Path[] {certs.serverKey(), certs.clientKey(), certs.caKey(), certs.wrongCaKey()}) {
+      assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
     }
+    for (var cert : new java.nio.file.Path[] {certs.caCert(), certs.serverCert(), certs.clientCert(), certs.wrongCaCert()}) {
+      assertThat(Files.readString(cert)).startsWith("-----BEGIN CERTIFICATE-----");
+    }
+    var factory = java.security.cert.CertificateFactory.getInstance("X.509");
+    java.security.cert.X509Certificate server;
+    try (var in = Files.newInputStream(certs.serverCert())) {
+      server = (java.security.cert.X509Certificate) factory.generateCertificate(in);
+    }
+    assertThat(server.getSubjectAlternativeNames().toString()).contains("localhost", "127.0.0.1");
+  }
 
-    @Test
-    void leakCheckSeesASurvivingThreadAndItsEnd() throws Exception {
-        LeakCheck before = LeakCheck.snapshot();
-        CountDownLatch stop = new CountDownLatch(1);
-        Thread thread = new Thread(() -> {
-            try {
-                stop.await();
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, "milvus-leak-canary");
-        thread.start();
-        assertThatThrownBy(() -> before.assertNoNewThreads(Duration.ofMillis(200), "milvus-"))
-                .isInstanceOf(AssertionError.class).hasMessageContaining("milvus-leak-canary");
-        stop.countDown();
-        before.assertNoNewThreads(Duration.ofSeconds(5), "milvus-");
-        assertThat(LeakCheck.liveThreadNames()).doesNotContain("milvus-leak-canary");
-    }
+  @Test
+  void leakCheckSeesASurvivingThreadAndItsEnd() throws Exception {
+    LeakCheck before = LeakCheck.snapshot();
+    CountDownLatch stop = new CountDownLatch(1);
+    Thread thread = new Thread(() -> {
+      try {
+        stop.await();
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }, "milvus-leak-canary");
+    thread.start();
+    assertThatThrownBy(() -> before.assertNoNewThreads(Duration.ofMillis(200), "milvus-"))
+        .isInstanceOf(AssertionError.class).hasMessageContaining("milvus-leak-canary");
+    stop.countDown();
+    before.assertNoNewThreads(Duration.ofSeconds(5), "milvus-");
+    assertThat(LeakCheck.liveThreadNames()).doesNotContain("milvus-leak-canary");
+  }
 
-    @Test
-    void venvIsInstalled() {
-        assertThat(TestVenv.ensureInstalled().resolve(TestVenv.MARKER)).exists();
-        assertThat(TestVenv.executable("milvus-lite")).isExecutable();
-        assertThat(TestVenv.executable("milvus-server")).isExecutable();
-    }
+  @Test
+  void venvIsInstalled() {
+    assertThat(TestVenv.ensureInstalled().resolve(TestVenv.MARKER)).exists();
+    assertThat(TestVenv.executable("milvus-lite")).isExecutable();
+    assertThat(TestVenv.executable("milvus-server")).isExecutable();
+  }
 
-    private interface RpcCall {
-        Object run() throws Exception;
-    }
+  private interface RpcCall {
+    Object run() throws Exception;
+  }
 
-    private static StatusRuntimeException catchRpc(RpcCall call) {
-        try {
-            call.run();
-        } catch (StatusRuntimeException e) {
-            return e;
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
-        throw new AssertionError("call succeeded unexpectedly");
+  private static StatusRuntimeException catchRpc(RpcCall call) {
+    try {
+      call.run();
+    } catch (StatusRuntimeException e) {
+      return e;
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
+    throw new AssertionError("call succeeded unexpectedly");
+  }
 }

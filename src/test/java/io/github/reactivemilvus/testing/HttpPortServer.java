@@ -18,54 +18,54 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class HttpPortServer implements AutoCloseable {
 
-    private final HttpServer server;
-    private final AtomicInteger requests = new AtomicInteger();
+  private final HttpServer server;
+  private final AtomicInteger requests = new AtomicInteger();
 
-    private HttpPortServer(HttpServer server) {
-        this.server = server;
-    }
+  private HttpPortServer(HttpServer server) {
+    this.server = server;
+  }
 
-    /** Starts the server on a free loopback port. */
-    public static HttpPortServer start() {
-        try {
-            HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(FreePorts.LOOPBACK), 0), 0);
-            HttpPortServer result = new HttpPortServer(http);
-            http.createContext("/", exchange -> {
-                result.requests.incrementAndGet();
-                byte[] body = "not a Milvus server\n".getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "text/plain");
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            });
-            http.start();
-            return result;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the HTTP test server", e);
+  /** Starts the server on a free loopback port. */
+  public static HttpPortServer start() {
+    try {
+      HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getByName(FreePorts.LOOPBACK), 0), 0);
+      HttpPortServer result = new HttpPortServer(http);
+      http.createContext("/", exchange -> {
+        result.requests.incrementAndGet();
+        byte[] body = "not a Milvus server\n".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "text/plain");
+        exchange.sendResponseHeaders(200, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(body);
         }
+      });
+      http.start();
+      return result;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the HTTP test server", e);
     }
+  }
 
-    public String host() {
-        return FreePorts.LOOPBACK;
-    }
+  public String host() {
+    return FreePorts.LOOPBACK;
+  }
 
-    public int port() {
-        return server.getAddress().getPort();
-    }
+  public int port() {
+    return server.getAddress().getPort();
+  }
 
-    /** {@code http://127.0.0.1:P}. */
-    public String uri() {
-        return "http://" + host() + ":" + port();
-    }
+  /** {@code http://127.0.0.1:P}. */
+  public String uri() {
+    return "http://" + host() + ":" + port();
+  }
 
-    /** Number of HTTP/1.x requests it has answered. */
-    public int requests() {
-        return requests.get();
-    }
+  /** Number of HTTP/1.x requests it has answered. */
+  public int requests() {
+    return requests.get();
+  }
 
-    @Override
-    public void close() {
-        server.stop(0);
-    }
+  @Override
+  public void close() {
+    server.stop(0);
+  }
 }

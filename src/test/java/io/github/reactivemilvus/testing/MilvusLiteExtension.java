@@ -28,23 +28,23 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class MilvusLiteExtension implements BeforeAllCallback, ParameterResolver {
 
-    /** The shared server of this test run, started if needed. */
-    public static MilvusLiteServer server(ExtensionContext context) {
-        return SharedServer.get(context, MilvusLiteServer.class, MilvusLiteServer::start);
-    }
+  /** The shared server of this test run, started if needed. */
+  public static MilvusLiteServer server(ExtensionContext context) {
+    return SharedServer.get(context, MilvusLiteServer.class, MilvusLiteServer::start);
+  }
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        server(context);
-    }
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    server(context);
+  }
 
-    @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == MilvusLiteServer.class;
-    }
+  @Override
+  public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+    return parameterContext.getParameter().getType() == MilvusLiteServer.class;
+  }
 
-    @Override
-    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return server(extensionContext);
-    }
+  @Override
+  public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+    return server(extensionContext);
+  }
 }

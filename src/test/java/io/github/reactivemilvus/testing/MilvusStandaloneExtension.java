@@ -25,23 +25,23 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class MilvusStandaloneExtension implements BeforeAllCallback, ParameterResolver {
 
-    /** The shared server of this test run, started if needed. */
-    public static MilvusStandaloneServer server(ExtensionContext context) {
-        return SharedServer.get(context, MilvusStandaloneServer.class, MilvusStandaloneServer::start);
-    }
+  /** The shared server of this test run, started if needed. */
+  public static MilvusStandaloneServer server(ExtensionContext context) {
+    return SharedServer.get(context, MilvusStandaloneServer.class, MilvusStandaloneServer::start);
+  }
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        server(context);
-    }
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    server(context);
+  }
 
-    @Override
-    public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == MilvusStandaloneServer.class;
-    }
+  @Override
+  public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+    return parameterContext.getParameter().getType() == MilvusStandaloneServer.class;
+  }
 
-    @Override
-    public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return server(extensionContext);
-    }
+  @Override
+  public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
+    return server(extensionContext);
+  }
 }

@@ -36,236 +36,236 @@ import java.util.regex.Pattern;
  */
 public final class MilvusStandaloneServer implements AutoCloseable {
 
-    public static final String VERSION = "2.3.5";
-    public static final String USER = "root";
-    public static final String PASSWORD = "Milvus";
+  public static final String VERSION = "2.3.5";
+  public static final String USER = "root";
+  public static final String PASSWORD = "Milvus";
 
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(
-            Long.getLong("milvus.standalone.startTimeoutSeconds", 240));
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(
+      Long.getLong("milvus.standalone.startTimeoutSeconds", 240));
 
-    private final Path baseDir;
-    private final Path dataDir;
-    private ServerProcess process;
-    private int port = -1;
-    private String version;
-    private Duration startupTime;
-    private boolean closed;
+  private final Path baseDir;
+  private final Path dataDir;
+  private ServerProcess process;
+  private int port = -1;
+  private String version;
+  private Duration startupTime;
+  private boolean closed;
 
-    private MilvusStandaloneServer(Path baseDir) {
-        this.baseDir = baseDir;
-        this.dataDir = baseDir.resolve("data");
+  private MilvusStandaloneServer(Path baseDir) {
+    this.baseDir = baseDir;
+    this.dataDir = baseDir.resolve("data");
+  }
+
+  /** Starts a new server with authorization enabled and waits until it answers GetVersion. */
+  public static MilvusStandaloneServer start() {
+    Path exe = TestVenv.executable("milvus-server");
+    Path base;
+    try {
+      base = Files.createTempDirectory("milvus-standalone-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-
-    /** Starts a new server with authorization enabled and waits until it answers GetVersion. */
-    public static MilvusStandaloneServer start() {
-        Path exe = TestVenv.executable("milvus-server");
-        Path base;
-        try {
-            base = Files.createTempDirectory("milvus-standalone-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ServerProcess.deleteOnExit(base);
-        MilvusStandaloneServer server = new MilvusStandaloneServer(base);
-        try {
-            server.launch(exe);
-        } catch (RuntimeException e) {
-            server.close();
-            throw e;
-        }
-        return server;
+    ServerProcess.deleteOnExit(base);
+    MilvusStandaloneServer server = new MilvusStandaloneServer(base);
+    try {
+      server.launch(exe);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
     }
+    return server;
+  }
 
-    public String host() {
-        return FreePorts.LOOPBACK;
+  public String host() {
+    return FreePorts.LOOPBACK;
+  }
+
+  /** Actual proxy (gRPC) port. */
+  public synchronized int port() {
+    return port;
+  }
+
+  /** {@code http://127.0.0.1:P}. */
+  public String uri() {
+    return "http://" + host() + ":" + port();
+  }
+
+  public String user() {
+    return USER;
+  }
+
+  public String password() {
+    return PASSWORD;
+  }
+
+  /** Headers with {@code authorization: base64(root:Milvus)}. */
+  public Metadata credentials() {
+    return GrpcProbe.authHeaders(USER, PASSWORD);
+  }
+
+  /** Version string GetVersion answered when the server became ready (e.g. {@code v2.3.5-lite}). */
+  public synchronized String version() {
+    return version;
+  }
+
+  /** Time from launching the process to the first successful GetVersion. */
+  public synchronized Duration startupTime() {
+    return startupTime;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public synchronized boolean isRunning() {
+    return process != null && process.groupAlive();
+  }
+
+  /** Tail of the wrapper output and of Milvus' own stdout/stderr logs. */
+  public synchronized String logTail(int lines) {
+    StringBuilder out = new StringBuilder();
+    out.append("--- milvus-server output ---\n").append(TestVenv.tail(baseDir.resolve("server.log"), lines));
+    for (String name : List.of("milvus-stderr.log", "milvus-stdout.log")) {
+      Path log = dataDir.resolve("logs").resolve(name);
+      if (Files.exists(log)) {
+        out.append("\n--- ").append(name).append(" ---\n").append(TestVenv.tail(log, lines));
+      }
     }
+    return out.toString();
+  }
 
-    /** Actual proxy (gRPC) port. */
-    public synchronized int port() {
-        return port;
+  /** SIGTERM to the group, SIGKILL after a grace period. */
+  public synchronized void stop() {
+    if (process != null) {
+      process.terminate(10_000);
+      process = null;
     }
+  }
 
-    /** {@code http://127.0.0.1:P}. */
-    public String uri() {
-        return "http://" + host() + ":" + port();
+  /** SIGKILL to the whole group. */
+  public synchronized void kill9() {
+    if (process != null) {
+      process.kill9();
+      process = null;
     }
+  }
 
-    public String user() {
-        return USER;
+  /** Stops the server and deletes its directories. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
     }
-
-    public String password() {
-        return PASSWORD;
+    closed = true;
+    try {
+      stop();
+    } finally {
+      ServerProcess.deleteNow(baseDir);
     }
+  }
 
-    /** Headers with {@code authorization: base64(root:Milvus)}. */
-    public Metadata credentials() {
-        return GrpcProbe.authHeaders(USER, PASSWORD);
+  private void launch(Path exe) {
+    List<String> command = new ArrayList<>(List.of(exe.toString(), "--data", dataDir.toString(),
+        "--authorization-enabled", "true"));
+    for (String flag : List.of("--proxy-port", "--proxy-internal-port", "--etcd-port", "--root-coord-port",
+        "--query-coord-port", "--query-node-port", "--index-coord-port", "--index-node-port",
+        "--data-coord-port", "--data-node-port")) {
+      command.add(flag);
+      command.add(Integer.toString(FreePorts.freePort()));
     }
-
-    /** Version string GetVersion answered when the server became ready (e.g. {@code v2.3.5-lite}). */
-    public synchronized String version() {
-        return version;
+    Path etcdConfig = baseDir.resolve("embed-etcd.yaml");
+    int etcdClient = FreePorts.freePort();
+    int etcdPeer = FreePorts.freePort();
+    try {
+      Files.writeString(etcdConfig, String.join("\n",
+          "name: milvus-test",
+          "listen-client-urls: http://127.0.0.1:" + etcdClient,
+          "advertise-client-urls: http://127.0.0.1:" + etcdClient,
+          "listen-peer-urls: http://127.0.0.1:" + etcdPeer,
+          "initial-advertise-peer-urls: http://127.0.0.1:" + etcdPeer,
+          "initial-cluster: milvus-test=http://127.0.0.1:" + etcdPeer, ""), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+    long started = System.nanoTime();
+    process = ServerProcess.start("milvus-standalone", command, baseDir, baseDir.resolve("server.log"),
+        Map.of("PYTHONUNBUFFERED", "1", "ETCD_CONFIG_PATH", etcdConfig.toString()));
+    awaitReady(started);
+  }
 
-    /** Time from launching the process to the first successful GetVersion. */
-    public synchronized Duration startupTime() {
-        return startupTime;
-    }
-
-    public Path dataDir() {
-        return dataDir;
-    }
-
-    public synchronized boolean isRunning() {
-        return process != null && process.groupAlive();
-    }
-
-    /** Tail of the wrapper output and of Milvus' own stdout/stderr logs. */
-    public synchronized String logTail(int lines) {
-        StringBuilder out = new StringBuilder();
-        out.append("--- milvus-server output ---\n").append(TestVenv.tail(baseDir.resolve("server.log"), lines));
-        for (String name : List.of("milvus-stderr.log", "milvus-stdout.log")) {
-            Path log = dataDir.resolve("logs").resolve(name);
-            if (Files.exists(log)) {
-                out.append("\n--- ").append(name).append(" ---\n").append(TestVenv.tail(log, lines));
-            }
-        }
-        return out.toString();
-    }
-
-    /** SIGTERM to the group, SIGKILL after a grace period. */
-    public synchronized void stop() {
-        if (process != null) {
-            process.terminate(10_000);
-            process = null;
-        }
-    }
-
-    /** SIGKILL to the whole group. */
-    public synchronized void kill9() {
-        if (process != null) {
-            process.kill9();
-            process = null;
-        }
-    }
-
-    /** Stops the server and deletes its directories. Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        try {
-            stop();
-        } finally {
-            ServerProcess.deleteNow(baseDir);
-        }
-    }
-
-    private void launch(Path exe) {
-        List<String> command = new ArrayList<>(List.of(exe.toString(), "--data", dataDir.toString(),
-                "--authorization-enabled", "true"));
-        for (String flag : List.of("--proxy-port", "--proxy-internal-port", "--etcd-port", "--root-coord-port",
-                "--query-coord-port", "--query-node-port", "--index-coord-port", "--index-node-port",
-                "--data-coord-port", "--data-node-port")) {
-            command.add(flag);
-            command.add(Integer.toString(FreePorts.freePort()));
-        }
-        Path etcdConfig = baseDir.resolve("embed-etcd.yaml");
-        int etcdClient = FreePorts.freePort();
-        int etcdPeer = FreePorts.freePort();
-        try {
-            Files.writeString(etcdConfig, String.join("\n",
-                    "name: milvus-test",
-                    "listen-client-urls: http://127.0.0.1:" + etcdClient,
-                    "advertise-client-urls: http://127.0.0.1:" + etcdClient,
-                    "listen-peer-urls: http://127.0.0.1:" + etcdPeer,
-                    "initial-advertise-peer-urls: http://127.0.0.1:" + etcdPeer,
-                    "initial-cluster: milvus-test=http://127.0.0.1:" + etcdPeer, ""), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        long started = System.nanoTime();
-        process = ServerProcess.start("milvus-standalone", command, baseDir, baseDir.resolve("server.log"),
-                Map.of("PYTHONUNBUFFERED", "1", "ETCD_CONFIG_PATH", etcdConfig.toString()));
-        awaitReady(started);
-    }
-
-    private void awaitReady(long started) {
-        long deadline = started + START_TIMEOUT.toNanos();
-        Path config = dataDir.resolve("configs").resolve("milvus.yaml");
-        String last = "no probe yet";
-        Metadata credentials = credentials();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                String tail = logTail(30);
-                ServerProcess dead = process;
-                process = null;
-                dead.kill9();
-                throw new IllegalStateException("Milvus standalone (milvus-server " + VERSION + ") exited with code "
-                        + dead.exitCode() + " before it was ready; " + tail);
-            }
-            if (port < 0) {
-                port = readProxyPort(config);
-            }
-            if (port > 0 && FreePorts.isListening(port)) {
-                try {
-                    GetVersionResponse response = GrpcProbe.getVersion(port, credentials, 5_000);
-                    if (response.getStatus().getCode() == 0 && response.getStatus().getErrorCode() == 0
-                            && !response.getVersion().isEmpty()) {
-                        if (!response.getVersion().startsWith("v" + VERSION)) {
-                            String tail = logTail(30);
-                            stop();
-                            throw new IllegalStateException("port " + port + " is served by another server (GetVersion '"
-                                    + response.getVersion() + "'), not Milvus " + VERSION + "; " + tail);
-                        }
-                        version = response.getVersion();
-                        startupTime = Duration.ofNanos(System.nanoTime() - started);
-                        return;
-                    }
-                    last = "GetVersion status " + response.getStatus();
-                } catch (StatusRuntimeException e) {
-                    last = e.getStatus().toString();
-                }
-            }
-            MilvusLiteServer.sleep(500);
-        }
+  private void awaitReady(long started) {
+    long deadline = started + START_TIMEOUT.toNanos();
+    Path config = dataDir.resolve("configs").resolve("milvus.yaml");
+    String last = "no probe yet";
+    Metadata credentials = credentials();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
         String tail = logTail(30);
-        stop();
-        throw new IllegalStateException("Milvus standalone did not answer GetVersion (root/Milvus) within "
-                + START_TIMEOUT + " (proxy port " + port + ", last probe: " + last + "); " + tail);
-    }
-
-    /** {@code proxy.port} from the generated milvus.yaml, or -1 if not written yet. */
-    static int readProxyPort(Path config) {
-        if (!Files.isRegularFile(config)) {
-            return -1;
-        }
+        ServerProcess dead = process;
+        process = null;
+        dead.kill9();
+        throw new IllegalStateException("Milvus standalone (milvus-server " + VERSION + ") exited with code "
+            + dead.exitCode() + " before it was ready; " + tail);
+      }
+      if (port < 0) {
+        port = readProxyPort(config);
+      }
+      if (port > 0 && FreePorts.isListening(port)) {
         try {
-            String yaml = Files.readString(config, StandardCharsets.UTF_8);
-            boolean inProxy = false;
-            for (String line : yaml.split("\\R")) {
-                if (!line.isEmpty() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith("#")) {
-                    inProxy = line.startsWith("proxy:");
-                    continue;
-                }
-                if (inProxy) {
-                    Matcher m = Pattern.compile("^  port:\\s*(\\d+)").matcher(line);
-                    if (m.find()) {
-                        return Integer.parseInt(m.group(1));
-                    }
-                }
+          GetVersionResponse response = GrpcProbe.getVersion(port, credentials, 5_000);
+          if (response.getStatus().getCode() == 0 && response.getStatus().getErrorCode() == 0
+              && !response.getVersion().isEmpty()) {
+            if (!response.getVersion().startsWith("v" + VERSION)) {
+              String tail = logTail(30);
+              stop();
+              throw new IllegalStateException("port " + port + " is served by another server (GetVersion '"
+                  + response.getVersion() + "'), not Milvus " + VERSION + "; " + tail);
             }
-            return -1;
-        } catch (IOException e) {
-            return -1;
+            version = response.getVersion();
+            startupTime = Duration.ofNanos(System.nanoTime() - started);
+            return;
+          }
+          last = "GetVersion status " + response.getStatus();
+        } catch (StatusRuntimeException e) {
+          last = e.getStatus().toString();
         }
+      }
+      MilvusLiteServer.sleep(500);
     }
+    String tail = logTail(30);
+    stop();
+    throw new IllegalStateException("Milvus standalone did not answer GetVersion (root/Milvus) within "
+        + START_TIMEOUT + " (proxy port " + port + ", last probe: " + last + "); " + tail);
+  }
 
-    @Override
-    public String toString() {
-        return "MilvusStandaloneServer[" + uri() + ", " + version + "]";
+  /** {@code proxy.port} from the generated milvus.yaml, or -1 if not written yet. */
+  static int readProxyPort(Path config) {
+    if (!Files.isRegularFile(config)) {
+      return -1;
     }
+    try {
+      String yaml = Files.readString(config, StandardCharsets.UTF_8);
+      boolean inProxy = false;
+      for (String line : yaml.split("\\R")) {
+        if (!line.isEmpty() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith("#")) {
+          inProxy = line.startsWith("proxy:");
+          continue;
+        }
+        if (inProxy) {
+          Matcher m = Pattern.compile("^  port:\\s*(\\d+)").matcher(line);
+          if (m.find()) {
+            return Integer.parseInt(m.group(1));
+          }
+        }
+      }
+      return -1;
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MilvusStandaloneServer[" + uri() + ", " + version + "]";
+  }
 }

@@ -28,205 +28,205 @@ import java.util.stream.Stream;
  */
 final class ServerProcess {
 
-    private static final Set<ServerProcess> LIVE = ConcurrentHashMap.newKeySet();
-    private static final Set<Path> DIRS_TO_DELETE = ConcurrentHashMap.newKeySet();
+  private static final Set<ServerProcess> LIVE = ConcurrentHashMap.newKeySet();
+  private static final Set<Path> DIRS_TO_DELETE = ConcurrentHashMap.newKeySet();
 
-    static {
-        Thread hook = new Thread(() -> {
-            for (ServerProcess p : LIVE) {
-                p.signalGroup("KILL");
-            }
-            for (Path dir : DIRS_TO_DELETE) {
-                deleteRecursively(dir);
-            }
-        }, "test-server-shutdown-hook");
-        Runtime.getRuntime().addShutdownHook(hook);
-    }
-
-    private final String name;
-    private final Process process;
-    private final long pgid;
-    private final Path log;
-
-    private ServerProcess(String name, Process process, Path log) {
-        this.name = name;
-        this.process = process;
-        this.pgid = process.pid(); // setsid execs in place: the child is the group leader
-        this.log = log;
-    }
-
-    /** Starts {@code setsid command...} with output to {@code log}. */
-    static ServerProcess start(String name, List<String> command, Path workDir, Path log, Map<String, String> env) {
-        List<String> full = new ArrayList<>();
-        full.add("setsid");
-        full.addAll(command);
-        ProcessBuilder builder = new ProcessBuilder(full)
-                .directory(workDir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-        builder.environment().putAll(env);
-        try {
-            ServerProcess p = new ServerProcess(name, builder.start(), log);
-            LIVE.add(p);
-            return p;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", full), e);
-        }
-    }
-
-    /** Registers a directory to delete when the JVM exits (if still present). */
-    static void deleteOnExit(Path dir) {
-        DIRS_TO_DELETE.add(dir);
-    }
-
-    /** Deletes a directory tree now (best effort) and unregisters it from the exit hook. */
-    static void deleteNow(Path dir) {
+  static {
+    Thread hook = new Thread(() -> {
+      for (ServerProcess p : LIVE) {
+        p.signalGroup("KILL");
+      }
+      for (Path dir : DIRS_TO_DELETE) {
         deleteRecursively(dir);
-        DIRS_TO_DELETE.remove(dir);
-    }
+      }
+    }, "test-server-shutdown-hook");
+    Runtime.getRuntime().addShutdownHook(hook);
+  }
 
-    long pgid() {
-        return pgid;
-    }
+  private final String name;
+  private final Process process;
+  private final long pgid;
+  private final Path log;
 
-    long pid() {
-        return process.pid();
-    }
+  private ServerProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.pgid = process.pid(); // setsid execs in place: the child is the group leader
+    this.log = log;
+  }
 
-    Path log() {
-        return log;
+  /** Starts {@code setsid command...} with output to {@code log}. */
+  static ServerProcess start(String name, List<String> command, Path workDir, Path log, Map<String, String> env) {
+    List<String> full = new ArrayList<>();
+    full.add("setsid");
+    full.addAll(command);
+    ProcessBuilder builder = new ProcessBuilder(full)
+        .directory(workDir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    try {
+      ServerProcess p = new ServerProcess(name, builder.start(), log);
+      LIVE.add(p);
+      return p;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", full), e);
     }
+  }
 
-    /** True while the direct child is running. */
-    boolean isAlive() {
-        return process.isAlive();
-    }
+  /** Registers a directory to delete when the JVM exits (if still present). */
+  static void deleteOnExit(Path dir) {
+    DIRS_TO_DELETE.add(dir);
+  }
 
-    /** True while any non-zombie process of the group exists. */
-    boolean groupAlive() {
-        return !groupMembers().isEmpty();
-    }
+  /** Deletes a directory tree now (best effort) and unregisters it from the exit hook. */
+  static void deleteNow(Path dir) {
+    deleteRecursively(dir);
+    DIRS_TO_DELETE.remove(dir);
+  }
 
-    /** Pids of the live (non-zombie) processes whose process group is this one. */
-    List<Long> groupMembers() {
-        List<Long> members = new ArrayList<>();
-        try (DirectoryStream<Path> proc = Files.newDirectoryStream(Paths.get("/proc"), "[0-9]*")) {
-            for (Path dir : proc) {
-                String stat;
-                try {
-                    stat = Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    continue; // process vanished
-                }
-                // pid (comm) state ppid pgrp ...; comm may contain spaces, so parse after ')'
-                int close = stat.lastIndexOf(')');
-                if (close < 0) {
-                    continue;
-                }
-                String[] fields = stat.substring(close + 2).split(" ");
-                if (fields.length > 2 && !"Z".equals(fields[0]) && Long.parseLong(fields[2]) == pgid) {
-                    members.add(Long.parseLong(dir.getFileName().toString()));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return members;
-    }
+  long pgid() {
+    return pgid;
+  }
 
-    /** SIGTERM to the group, then SIGKILL after {@code graceMillis}; waits until the group is gone. */
-    void terminate(long graceMillis) {
-        signalGroup("TERM");
-        if (!awaitGroupGone(graceMillis)) {
-            signalGroup("KILL");
-            awaitGroupGone(10_000);
-        }
-        finish();
-    }
+  long pid() {
+    return process.pid();
+  }
 
-    /** SIGKILL to the group; waits until the group is gone. */
-    void kill9() {
-        signalGroup("KILL");
-        awaitGroupGone(10_000);
-        finish();
-    }
+  Path log() {
+    return log;
+  }
 
-    private void finish() {
+  /** True while the direct child is running. */
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** True while any non-zombie process of the group exists. */
+  boolean groupAlive() {
+    return !groupMembers().isEmpty();
+  }
+
+  /** Pids of the live (non-zombie) processes whose process group is this one. */
+  List<Long> groupMembers() {
+    List<Long> members = new ArrayList<>();
+    try (DirectoryStream<Path> proc = Files.newDirectoryStream(Paths.get("/proc"), "[0-9]*")) {
+      for (Path dir : proc) {
+        String stat;
         try {
-            process.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        if (groupAlive()) {
-            throw new IllegalStateException(name + ": process group " + pgid + " survived SIGKILL: " + groupMembers());
-        }
-        LIVE.remove(this);
-    }
-
-    private boolean awaitGroupGone(long millis) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (groupAlive()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return !groupAlive();
-            }
-        }
-        return true;
-    }
-
-    private void signalGroup(String signal) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, "--", "-" + pgid)
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            kill.waitFor(5, TimeUnit.SECONDS);
+          stat = Files.readString(dir.resolve("stat"), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            // fall back to the direct child only
-            if (signal.equals("KILL")) {
-                process.destroyForcibly();
-            } else {
-                process.destroy();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+          continue; // process vanished
         }
-    }
-
-    /** Last lines of the log. */
-    String logTail(int lines) {
-        return TestVenv.tail(log, lines);
-    }
-
-    /** Exit code if the direct child has exited, else null. */
-    Integer exitCode() {
-        return process.isAlive() ? null : process.exitValue();
-    }
-
-    static void deleteRecursively(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
+        // pid (comm) state ppid pgrp ...; comm may contain spaces, so parse after ')'
+        int close = stat.lastIndexOf(')');
+        if (close < 0) {
+          continue;
         }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException | UncheckedIOException ignored) {
-            // best effort
+        String[] fields = stat.substring(close + 2).split(" ");
+        if (fields.length > 2 && !"Z".equals(fields[0]) && Long.parseLong(fields[2]) == pgid) {
+          members.add(Long.parseLong(dir.getFileName().toString()));
         }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+    return members;
+  }
 
-    @Override
-    public String toString() {
-        return name + "[pgid=" + pgid + "]";
+  /** SIGTERM to the group, then SIGKILL after {@code graceMillis}; waits until the group is gone. */
+  void terminate(long graceMillis) {
+    signalGroup("TERM");
+    if (!awaitGroupGone(graceMillis)) {
+      signalGroup("KILL");
+      awaitGroupGone(10_000);
     }
+    finish();
+  }
+
+  /** SIGKILL to the group; waits until the group is gone. */
+  void kill9() {
+    signalGroup("KILL");
+    awaitGroupGone(10_000);
+    finish();
+  }
+
+  private void finish() {
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (groupAlive()) {
+      throw new IllegalStateException(name + ": process group " + pgid + " survived SIGKILL: " + groupMembers());
+    }
+    LIVE.remove(this);
+  }
+
+  private boolean awaitGroupGone(long millis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    while (groupAlive()) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return !groupAlive();
+      }
+    }
+    return true;
+  }
+
+  private void signalGroup(String signal) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + signal, "--", "-" + pgid)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start();
+      kill.waitFor(5, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // fall back to the direct child only
+      if (signal.equals("KILL")) {
+        process.destroyForcibly();
+      } else {
+        process.destroy();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Last lines of the log. */
+  String logTail(int lines) {
+    return TestVenv.tail(log, lines);
+  }
+
+  /** Exit code if the direct child has exited, else null. */
+  Integer exitCode() {
+    return process.isAlive() ? null : process.exitValue();
+  }
+
+  static void deleteRecursively(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // best effort
+        }
+      });
+    } catch (IOException | UncheckedIOException ignored) {
+      // best effort
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name + "[pgid=" + pgid + "]";
+  }
 }

@@ -15,42 +15,42 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 final class SharedServer<T extends AutoCloseable> implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
-    private final Supplier<T> starter;
-    private T server;
-    private RuntimeException failure;
+  private final Supplier<T> starter;
+  private T server;
+  private RuntimeException failure;
 
-    private SharedServer(Supplier<T> starter) {
-        this.starter = starter;
-    }
+  private SharedServer(Supplier<T> starter) {
+    this.starter = starter;
+  }
 
-    @SuppressWarnings("unchecked")
-    static <T extends AutoCloseable> T get(ExtensionContext context, Class<T> type, Supplier<T> starter) {
-        ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(SharedServer.class));
-        SharedServer<T> holder = (SharedServer<T>) store.getOrComputeIfAbsent(type, k -> new SharedServer<>(starter));
-        return holder.get();
-    }
+  @SuppressWarnings("unchecked")
+  static <T extends AutoCloseable> T get(ExtensionContext context, Class<T> type, Supplier<T> starter) {
+    ExtensionContext.Store store = context.getRoot().getStore(ExtensionContext.Namespace.create(SharedServer.class));
+    SharedServer<T> holder = (SharedServer<T>) store.getOrComputeIfAbsent(type, k -> new SharedServer<>(starter));
+    return holder.get();
+  }
 
-    synchronized T get() {
-        if (server != null) {
-            return server;
-        }
-        if (failure != null) {
-            throw new IllegalStateException("shared test server failed to start earlier: " + failure.getMessage(), failure);
-        }
-        try {
-            server = starter.get();
-            return server;
-        } catch (RuntimeException e) {
-            failure = e;
-            throw e;
-        }
+  synchronized T get() {
+    if (server != null) {
+      return server;
     }
+    if (failure != null) {
+      throw new IllegalStateException("shared test server failed to start earlier: " + failure.getMessage(), failure);
+    }
+    try {
+      server = starter.get();
+      return server;
+    } catch (RuntimeException e) {
+      failure = e;
+      throw e;
+    }
+  }
 
-    @Override
-    public synchronized void close() throws Exception {
-        if (server != null) {
-            server.close();
-            server = null;
-        }
+  @Override
+  public synchronized void close() throws Exception {
+    if (server != null) {
+      server.close();
+      server = null;
     }
+  }
 }

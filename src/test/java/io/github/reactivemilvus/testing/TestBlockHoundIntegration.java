@@ -11,11 +11,11 @@ import reactor.blockhound.integration.BlockHoundIntegration;
  */
 public final class TestBlockHoundIntegration implements BlockHoundIntegration {
 
-    @Override
-    public void applyTo(BlockHound.Builder builder) {
-        // The first socket created in the JVM initialises java.net.SocketImpl, whose static
-        // initialiser loads sun.net.NetProperties, reading <java.home>/conf/net.properties once.
-        // Netty creates server sockets on its event loop, so this one-time file read lands there.
-        builder.allowBlockingCallsInside("java.net.SocketImpl", "usePlainSocketImpl");
-    }
+  @Override
+  public void applyTo(BlockHound.Builder builder) {
+    // The first socket created in the JVM initialises java.net.SocketImpl, whose static
+    // initialiser loads sun.net.NetProperties, reading <java.home>/conf/net.properties once.
+    // Netty creates server sockets on its event loop, so this one-time file read lands there.
+    builder.allowBlockingCallsInside("java.net.SocketImpl", "usePlainSocketImpl");
+  }
 }
