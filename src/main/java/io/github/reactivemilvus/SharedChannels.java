@@ -24,24 +24,32 @@ final class SharedChannels {
   }
 
   /**
-   * Takes a reference on the group for {@code config}, building it if needed. Building may read
-   * certificate files, so it runs on a blocking-capable scheduler, never on the caller's thread.
+   * Takes a reference on the group for {@code config}, building it if needed. Building a TLS
+   * channel reads certificate files (or the JVM's trust store), so it runs on a blocking-capable
+   * scheduler; a plaintext channel is built on the subscriber's thread (no I/O, no thread hop).
    */
   Mono<ChannelGroup> acquire(ConnectionConfig config) {
     Key key = Key.of(config);
     // once started, taking the reference always completes; a subscriber that cancelled meanwhile
     // gets nothing, and the reference is given back (fromCallable().subscribeOn() would drop the
     // group silently, leaving it open with nobody to release it)
-    return Mono.<ChannelGroup>create(sink -> Schedulers.boundedElastic().schedule(() -> {
-          ChannelGroup group;
-          try {
-            group = acquireNow(key, config);
-          } catch (RuntimeException e) {
-            sink.error(e);
-            return;
+    return Mono.<ChannelGroup>create(sink -> {
+          Runnable take = () -> {
+            ChannelGroup group;
+            try {
+              group = acquireNow(key, config);
+            } catch (RuntimeException e) {
+              sink.error(e);
+              return;
+            }
+            sink.success(group);
+          };
+          if (config.secure()) {
+            Schedulers.boundedElastic().schedule(take);
+          } else {
+            take.run();
           }
-          sink.success(group);
-        }))
+        })
         .doOnDiscard(ChannelGroup.class, group -> release(group).subscribe(null, e -> { }));
   }
 
