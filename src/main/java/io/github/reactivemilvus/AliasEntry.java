@@ -14,13 +14,17 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
 
 /**
  * One registered alias: its resolved config and its connection. The connect pipeline is shared by
- * concurrent subscribers ({@link Mono#cacheInvalidateIf}): the first subscriber builds the
- * connection, later ones get the cached channel until it is shut down; failures are not cached.
+ * concurrent subscribers: the first subscriber starts it, the others join it, and cancelling the
+ * last one cancels it; later subscribers get the published channel until it is shut down;
+ * failures are not kept.
  */
 final class AliasEntry {
   /** Upper bound of the TLS probe after a plaintext connection closed without an answer. */
@@ -38,8 +42,7 @@ final class AliasEntry {
   private final Runnable unregisterGauges;
   private volatile ConnectionState state = ConnectionState.CONFIGURED;
   private volatile AliasChannel current;
-  /** {@code Mono.just(current)} while connected: the hot path, with no shared state to update. */
-  private volatile Mono<ManagedChannel> ready;
+  private SharedAttempt attempt; // the connect under way, shared by its subscribers; guarded by this
   // set once the entry left the registry (removed, replaced or closed); guarded by this, like the
   // publication of a new channel and its withdrawal by disconnect
   private boolean retired;
@@ -50,7 +53,7 @@ final class AliasEntry {
     this.ctx = ctx;
     this.timeout = config.timeout() != null ? config.timeout() : ctx.defaultTimeout;
     this.info = config.info(alias, ctx.defaultTimeout);
-    this.channel = Mono.defer(this::connectOnce).cacheInvalidateIf(ManagedChannel::isShutdown);
+    this.channel = Mono.defer(this::channelOrSharedAttempt);
     this.unregisterGauges = ctx.metrics.aliasGauges(alias, this, AliasEntry::inFlight, AliasEntry::pending);
     this.callRetry = callRetry(config.retryPolicy());
   }
@@ -85,11 +88,12 @@ final class AliasEntry {
     return current;
   }
 
-  /** The channel to hand out: the connected one directly, else the shared connect. */
+  /**
+   * The channel to hand out, decided now (call it at subscription time): the published one, or the
+   * shared connect attempt.
+   */
   Mono<ManagedChannel> channel() {
-    Mono<ManagedChannel> connected = ready;
-    AliasChannel ch = current;
-    return connected != null && ch != null && !ch.isShutdown() ? connected : channel;
+    return channelOrSharedAttempt();
   }
 
   private double inFlight() {
@@ -100,6 +104,74 @@ final class AliasEntry {
   private double pending() {
     AliasChannel ch = current;
     return ch == null ? 0 : ch.limiter.pending();
+  }
+
+  /**
+   * The published channel, or the shared connect attempt. (Mono.cacheInvalidateIf is not used: in
+   * Reactor 3.8 a source whose only subscriber cancels while subscribing can be left without demand
+   * and without cancellation, so its result, even its timeout, never reaches later subscribers.)
+   */
+  private Mono<ManagedChannel> channelOrSharedAttempt() {
+    AliasChannel ch = current;
+    if (ch != null && !ch.isShutdown()) {
+      return Mono.just(ch);
+    }
+    SharedAttempt shared;
+    boolean start = false;
+    synchronized (this) {
+      shared = attempt;
+      if (shared == null) {
+        shared = new SharedAttempt();
+        attempt = shared;
+        start = true;
+      }
+      shared.subscribers++;
+    }
+    if (start) {
+      SharedAttempt started = shared;
+      // the attempt is over before its result is told: a later subscriber starts afresh (a failure
+      // is not kept) or finds the published channel
+      started.upstream.update(connectOnce().subscribe(
+          v -> {
+            finished(started);
+            started.result.tryEmitValue(v);
+          },
+          e -> {
+            finished(started);
+            started.result.tryEmitError(e);
+          }));
+    }
+    SharedAttempt joined = shared;
+    // a cancellation can reach this operator more than once: the subscriber leaves only once
+    java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
+    return joined.result.asMono().doOnCancel(() -> {
+      if (!left.compareAndSet(false, true)) {
+        return;
+      }
+      boolean last;
+      synchronized (this) {
+        last = --joined.subscribers == 0 && attempt == joined;
+        if (last) {
+          attempt = null;
+        }
+      }
+      if (last) {
+        joined.upstream.dispose();
+      }
+    });
+  }
+
+  private synchronized void finished(SharedAttempt done) {
+    if (attempt == done) {
+      attempt = null;
+    }
+  }
+
+  /** One connect attempt and the subscribers waiting for it. */
+  private static final class SharedAttempt {
+    final Sinks.One<ManagedChannel> result = Sinks.one();
+    final Disposable.Swap upstream = Disposables.swap();
+    int subscribers; // guarded by the entry
   }
 
   private Mono<ManagedChannel> connectOnce() {
@@ -145,7 +217,6 @@ final class AliasEntry {
             stale = wasRetired || generation.get() != gen;
             if (!stale) {
               current = ch;
-              ready = Mono.just(ch);
               state = ConnectionState.CONNECTED;
               attempt.published();
             }
@@ -334,7 +405,6 @@ final class AliasEntry {
       generation.incrementAndGet();
       ch = current;
       current = null;
-      ready = null;
       state = ConnectionState.CONFIGURED;
     }
     if (ch == null) {
