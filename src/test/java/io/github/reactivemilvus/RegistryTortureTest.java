@@ -2,6 +2,7 @@ package io.github.reactivemilvus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.reactivemilvus.testing.Cancellation;
 import io.github.reactivemilvus.testing.FaultServer;
 import io.github.reactivemilvus.testing.FaultServer.Method;
 import io.github.reactivemilvus.testing.FreePorts;
@@ -25,9 +26,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * 8 threads run 10,000 random registry operations in total (add, re-add with another config,
@@ -209,7 +208,7 @@ class RegistryTortureTest {
       case ADD -> registry.addConnection(alias, configs.get(random.nextInt(configs.size())));
       case CONNECT -> registry.channel(alias);
       case CALL -> random.nextBoolean() ? registry.stub(alias).getVersion() : registry.stub(alias).checkHealth();
-      case CANCELLED_CALL -> cancelledAfter(registry.stub(alias).getVersion(), Duration.ofMillis(random.nextInt(4)));
+      case CANCELLED_CALL -> Cancellation.cancelledAfter(registry.stub(alias).getVersion(), Duration.ofMillis(random.nextInt(4)));
       case DISCONNECT -> registry.disconnect(alias);
       case REMOVE -> registry.removeConnection(alias);
     };
@@ -232,22 +231,6 @@ class RegistryTortureTest {
       }
     }
     outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
-  }
-
-  /**
-   * The call, cancelled after {@code delay} unless it ended before; ends when the call ended or was
-   * cancelled. (Not {@code Mono.take(Duration)}: in Reactor 3.8 it can, rarely, neither complete
-   * nor pass on a value that arrives just as its timer fires.)
-   */
-  private static Mono<Void> cancelledAfter(Mono<?> call, Duration delay) {
-    return Mono.create(sink -> {
-      // an error that the cancellation itself causes arrives after the subscriber is disposed and
-      // is dropped: the end of the call, whatever it is, ends the operation (the first signal wins)
-      Disposable subscription = call
-          .doFinally(signal -> sink.success())
-          .subscribe(v -> { }, sink::error, sink::success);
-      Schedulers.parallel().schedule(subscription::dispose, delay.toNanos(), TimeUnit.NANOSECONDS);
-    });
   }
 
   /** Invariants that hold whenever no operation is under way. */
