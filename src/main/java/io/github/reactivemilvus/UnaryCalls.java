@@ -20,7 +20,12 @@ final class UnaryCalls {
   static <Q, R> Mono<R> call(Channel channel, MethodDescriptor<Q, R> method, Q request, CallOptions options) {
     return Mono.create(sink -> {
       ClientCall<Q, R> call = channel.newCall(method, options);
-      sink.onCancel(() -> call.cancel("cancelled by subscriber", null));
+      // after a cancel the call still closes (CANCELLED); that close is not an error to report
+      java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+      sink.onCancel(() -> {
+        cancelled.set(true);
+        call.cancel("cancelled by subscriber", null);
+      });
       try {
         call.start(new ClientCall.Listener<R>() {
           private R value;
@@ -32,6 +37,9 @@ final class UnaryCalls {
 
           @Override
           public void onClose(Status status, Metadata trailers) {
+            if (cancelled.get()) {
+              return;
+            }
             if (!status.isOk()) {
               sink.error(status.asRuntimeException(trailers));
             } else if (value == null) {
