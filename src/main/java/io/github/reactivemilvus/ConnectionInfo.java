@@ -19,4 +19,26 @@ package io.github.reactivemilvus;
  */
 public record ConnectionInfo(
     String alias, String address, String host, int port, boolean secure, TlsMode tls,
-    String serverName, String user, AuthMode auth, String dbName, long timeoutMs) {}
+    String serverName, String user, AuthMode auth, String dbName, long timeoutMs) {
+
+  /**
+   * This view as an ordered map with the snake-case key names of the command line's JSON
+   * ({@code alias, address, host, port, secure, tls, server_name, user, auth, db_name, timeout_ms});
+   * {@code port} is null for a Unix socket, as are values that are not set.
+   */
+  public java.util.Map<String, Object> asMap() {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("alias", alias);
+    m.put("address", address);
+    m.put("host", host);
+    m.put("port", host == null ? null : port);
+    m.put("secure", secure);
+    m.put("tls", tls.wireName());
+    m.put("server_name", serverName);
+    m.put("user", user);
+    m.put("auth", auth.wireName());
+    m.put("db_name", dbName);
+    m.put("timeout_ms", timeoutMs);
+    return m;
+  }
+}

@@ -97,19 +97,7 @@ class ConformanceCasesTest {
 
   /** The normalized view with the key names and value types of the command line's output. */
   static Map<String, Object> view(ConnectionInfo info) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("alias", info.alias());
-    m.put("address", info.address());
-    m.put("host", info.host());
-    m.put("port", info.host() == null ? null : info.port());
-    m.put("secure", info.secure());
-    m.put("tls", info.tls().wireName());
-    m.put("server_name", info.serverName());
-    m.put("user", info.user());
-    m.put("auth", info.auth().wireName());
-    m.put("db_name", info.dbName());
-    m.put("timeout_ms", info.timeoutMs());
-    return m;
+    return info.asMap();
   }
 
   private static List<JsonNode> cases() throws IOException {

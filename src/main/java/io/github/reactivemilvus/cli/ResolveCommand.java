@@ -140,20 +140,8 @@ final class ResolveCommand implements Callable<Integer> {
   }
 
   private static Map<String, Object> success(ConnectionInfo info) {
-    boolean socket = info.host() == null;
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("alias", info.alias());
+    Map<String, Object> m = new LinkedHashMap<>(info.asMap());
     m.put("ok", true);
-    m.put("address", info.address());
-    m.put("host", info.host());
-    m.put("port", socket ? null : info.port());
-    m.put("secure", info.secure());
-    m.put("tls", info.tls().wireName());
-    m.put("server_name", info.serverName());
-    m.put("user", info.user());
-    m.put("auth", info.auth().wireName());
-    m.put("db_name", info.dbName());
-    m.put("timeout_ms", info.timeoutMs());
     return m;
   }
 
