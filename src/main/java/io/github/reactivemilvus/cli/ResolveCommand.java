@@ -140,8 +140,10 @@ final class ResolveCommand implements Callable<Integer> {
   }
 
   private static Map<String, Object> success(ConnectionInfo info) {
-    Map<String, Object> m = new LinkedHashMap<>(info.asMap());
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("alias", info.alias());
     m.put("ok", true);
+    m.putAll(info.asMap());
     return m;
   }
 
