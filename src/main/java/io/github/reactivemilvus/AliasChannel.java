@@ -88,10 +88,6 @@ final class AliasChannel extends ManagedChannel {
     this.identifier = Long.toString(id);
   }
 
-  String identifier() {
-    return identifier;
-  }
-
   Metadata decorate(Metadata headers) {
     if (authorization != null && !headers.containsKey(AUTHORIZATION)) {
       headers.put(AUTHORIZATION, authorization);

@@ -33,7 +33,6 @@ final class AliasEntry {
   final String alias;
   final ConnectionConfig config;
   final ConnectionInfo info;
-  final Mono<ManagedChannel> channel;
   /** Retry of the stubs' calls on this alias; built once, it holds no per-call state. */
   final Retry callRetry;
   private final RegistryContext ctx;
@@ -53,7 +52,6 @@ final class AliasEntry {
     this.ctx = ctx;
     this.timeout = config.timeout() != null ? config.timeout() : ctx.defaultTimeout;
     this.info = config.info(alias, ctx.defaultTimeout);
-    this.channel = Mono.defer(this::channelOrSharedAttempt);
     this.unregisterGauges = ctx.metrics.aliasGauges(alias, this, AliasEntry::inFlight, AliasEntry::pending);
     this.callRetry = callRetry(config.retryPolicy());
   }
@@ -88,13 +86,7 @@ final class AliasEntry {
     return current;
   }
 
-  /**
-   * The channel to hand out, decided now (call it at subscription time): the published one, or the
-   * shared connect attempt.
-   */
-  Mono<ManagedChannel> channel() {
-    return channelOrSharedAttempt();
-  }
+
 
   private double inFlight() {
     AliasChannel ch = current;
@@ -107,11 +99,12 @@ final class AliasEntry {
   }
 
   /**
-   * The published channel, or the shared connect attempt. (Mono.cacheInvalidateIf is not used: in
+   * The published channel, or the shared connect attempt, which this call joins (or starts): call it
+   * only at subscription time, inside {@code Mono.defer}. (Mono.cacheInvalidateIf is not used: in
    * Reactor 3.8 a source whose only subscriber cancels while subscribing can be left without demand
    * and without cancellation, so its result, even its timeout, never reaches later subscribers.)
    */
-  private Mono<ManagedChannel> channelOrSharedAttempt() {
+  Mono<ManagedChannel> channelAtSubscription() {
     AliasChannel ch = current;
     if (ch != null && !ch.isShutdown()) {
       return Mono.just(ch);

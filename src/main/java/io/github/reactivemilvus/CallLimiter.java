@@ -69,14 +69,6 @@ final class CallLimiter {
     return waiters.size();
   }
 
-  int maxInFlight() {
-    return maxInFlight;
-  }
-
-  int maxPending() {
-    return maxPending;
-  }
-
   String describeLimit() {
     return LIMIT_MARKER + " (" + maxInFlight + " in flight and " + maxPending + " pending)";
   }

@@ -114,15 +114,6 @@ final class ChannelGroup extends Channel {
         .then();
   }
 
-  boolean isTerminated() {
-    for (ManagedChannel c : channels) {
-      if (!c.isTerminated()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   private final class CountedCall<Q, R> extends ForwardingClientCall.SimpleForwardingClientCall<Q, R> {
     private final int index;
 

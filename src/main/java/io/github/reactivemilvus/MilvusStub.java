@@ -113,7 +113,7 @@ public final class MilvusStub {
     return Mono.defer(() -> {
       AliasEntry entry = registry.entry(alias);
       RetryPolicy policy = entry.config.retryPolicy();
-      Mono<R> attempt = Mono.defer(entry::channel).flatMap(channel ->
+      Mono<R> attempt = Mono.defer(entry::channelAtSubscription).flatMap(channel ->
           UnaryCalls.call(channel, method, request, callOptions())
               .handle((response, sink) -> {
                 Status status = statusOf.apply(response);

@@ -198,7 +198,7 @@ public final class ReactiveConnections implements AutoCloseable {
       if (entry == null) {
         return Mono.error(closed.get() ? closedError(alias) : unknownAlias(alias));
       }
-      return entry.channel();
+      return entry.channelAtSubscription();
     });
   }
 

@@ -99,13 +99,6 @@ final class SharedChannels {
     return group.shutdown();
   }
 
-  /** Groups currently open (for tests and metrics). */
-  int openGroups() {
-    synchronized (groups) {
-      return groups.size();
-    }
-  }
-
   int openChannels() {
     synchronized (groups) {
       return groups.values().stream().mapToInt(ChannelGroup::size).sum();
