@@ -1,5 +1,12 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.config.ConnectionConfig;
+import io.github.reactivemilvus.config.ConnectionInfo;
+import io.github.reactivemilvus.config.RetryPolicy;
+import io.github.reactivemilvus.internal.AliasChannel;
+import io.github.reactivemilvus.internal.ChannelGroup;
+import io.github.reactivemilvus.internal.LocalHost;
+import io.github.reactivemilvus.internal.UnaryCalls;
 import io.github.reactivemilvus.proto.ClientInfo;
 import io.github.reactivemilvus.proto.ConnectRequest;
 import io.github.reactivemilvus.proto.ConnectResponse;
@@ -38,7 +45,7 @@ final class AliasEntry {
   private final RegistryContext ctx;
   private final Duration timeout;
   private final AtomicInteger generation = new AtomicInteger();
-  private final Runnable unregisterGauges;
+  private volatile Runnable unregisterGauges = () -> { };
   private volatile ConnectionState state = ConnectionState.CONFIGURED;
   private volatile AliasChannel current;
   private SharedAttempt attempt; // the connect under way, shared by its subscribers; guarded by this
@@ -52,7 +59,7 @@ final class AliasEntry {
     this.ctx = ctx;
     this.timeout = config.timeout() != null ? config.timeout() : ctx.defaultTimeout;
     this.info = config.info(alias, ctx.defaultTimeout);
-    this.unregisterGauges = ctx.metrics.aliasGauges(alias, this, AliasEntry::inFlight, AliasEntry::pending);
+    bindGauges(ctx.metrics);
     this.callRetry = callRetry(config.retryPolicy());
   }
 
@@ -87,6 +94,21 @@ final class AliasEntry {
   }
 
 
+
+  /** Registers this alias's gauges with {@code metrics}, replacing earlier ones. */
+  void bindGauges(Metrics metrics) {
+    Runnable previous = unregisterGauges;
+    unregisterGauges = metrics.aliasGauges(alias, this, AliasEntry::inFlight, AliasEntry::pending);
+    previous.run();
+  }
+
+  int callsInFlight() {
+    return (int) inFlight();
+  }
+
+  int callsPending() {
+    return (int) pending();
+  }
 
   private double inFlight() {
     AliasChannel ch = current;

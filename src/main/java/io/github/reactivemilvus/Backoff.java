@@ -1,5 +1,6 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.config.RetryPolicy;
 import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Predicate;

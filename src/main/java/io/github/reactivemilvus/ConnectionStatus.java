@@ -1,5 +1,7 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.config.ConnectionInfo;
+
 /**
  * One alias in a {@link ReactiveConnections#listConnections()} snapshot.
  *

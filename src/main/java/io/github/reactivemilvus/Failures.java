@@ -1,5 +1,8 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.internal.TransportException;
+import io.github.reactivemilvus.internal.CallLimiter;
+import io.github.reactivemilvus.internal.TlsProbe;
 import io.github.reactivemilvus.proto.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
@@ -44,6 +47,14 @@ final class Failures {
   static MilvusConnectionException classify(Throwable error, String alias, String address, boolean duringConnect) {
     if (error instanceof MilvusConnectionException m) {
       return m;
+    }
+    if (error instanceof TransportException t) {
+      FailureKind kind = switch (t.reason()) {
+        case UNREACHABLE -> FailureKind.UNREACHABLE;
+        case TLS -> FailureKind.TLS;
+        case CLOSED -> FailureKind.CLOSED;
+      };
+      return new MilvusConnectionException(kind, alias, t.address(), t.getMessage(), null, 0, t.getCause());
     }
     if (error instanceof ServerStatusException s) {
       int code = serverCode(s.status);

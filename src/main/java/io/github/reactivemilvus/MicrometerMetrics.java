@@ -1,5 +1,6 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.internal.SharedChannels;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,9 +18,9 @@ final class MicrometerMetrics implements Metrics {
   static final String PREFIX = "milvus.connections";
   private final MeterRegistry registry;
 
-  MicrometerMetrics(MeterRegistry registry, SharedChannels shared) {
+  MicrometerMetrics(MeterRegistry registry, ReactiveConnections connections) {
     this.registry = registry;
-    Gauge.builder(PREFIX + ".channels", shared, SharedChannels::openChannels)
+    Gauge.builder(PREFIX + ".channels", connections, ReactiveConnections::openChannels)
         .description("Open physical gRPC channels").register(registry);
   }
 

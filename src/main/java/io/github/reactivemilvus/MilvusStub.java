@@ -1,5 +1,7 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.config.RetryPolicy;
+import io.github.reactivemilvus.internal.UnaryCalls;
 import io.github.reactivemilvus.proto.BoolResponse;
 import io.github.reactivemilvus.proto.CheckHealthRequest;
 import io.github.reactivemilvus.proto.CheckHealthResponse;

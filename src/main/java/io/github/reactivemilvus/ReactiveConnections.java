@@ -1,5 +1,14 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.config.MilvusEnvironment;
+import io.github.reactivemilvus.config.ConfigProblem;
+import io.github.reactivemilvus.config.ConnectionConfig;
+import io.github.reactivemilvus.config.ConnectionConfigException;
+import io.github.reactivemilvus.config.ConnectionInfo;
+import io.github.reactivemilvus.config.NamedConfig;
+import io.github.reactivemilvus.internal.ChannelFactory;
+import io.github.reactivemilvus.internal.EventLoops;
+import io.github.reactivemilvus.internal.SharedChannels;
 import io.grpc.ManagedChannel;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -64,7 +73,7 @@ public final class ReactiveConnections implements AutoCloseable {
   private final Sinks.Empty<Void> terminated = Sinks.empty();
 
   private ReactiveConnections(Builder b) {
-    ConfigResolver.EnvironmentDefaults env = ConfigResolver.environmentDefaults(b.environment);
+    MilvusEnvironment.Defaults env = MilvusEnvironment.read(b.environment);
     if (b.eventLoopGroup != null) {
       this.loops = EventLoops.borrow(b.eventLoopGroup, b.channelType);
     } else if (b.loopResources != null) {
@@ -72,11 +81,8 @@ public final class ReactiveConnections implements AutoCloseable {
     } else {
       this.loops = EventLoops.create(b.eventLoopThreads);
     }
-    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor));
-    Metrics metrics = b.meterRegistry != null
-        ? new MicrometerMetrics((io.micrometer.core.instrument.MeterRegistry) b.meterRegistry, shared)
-        : Metrics.NOOP;
-    this.ctx = new RegistryContext(shared, b.scheduler, env.timeout(), b.gracePeriod, metrics);
+    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, "reactive-milvus-connections/" + libraryVersion()));
+    this.ctx = new RegistryContext(shared, b.scheduler, env.connectTimeout(), b.gracePeriod);
     aliases.put(DEFAULT_ALIAS, new AliasEntry(DEFAULT_ALIAS, env.defaultConfig(), ctx));
   }
 
@@ -277,9 +283,20 @@ public final class ReactiveConnections implements AutoCloseable {
     return entry;
   }
 
-  /** Open physical channels (for tests and metrics). */
-  int openChannels() {
+  /** How many physical channels (HTTP/2 connections to a server) the registry has open now. */
+  public int openChannels() {
     return ctx.shared.openChannels();
+  }
+
+  /**
+   * Reports connects, retries, rejections and call gauges to {@code metrics} from now on (the
+   * Micrometer binder); aliases already registered get their gauges at once.
+   */
+  void bindMetrics(Metrics metrics) {
+    synchronized (mutations) {
+      ctx.metrics = metrics;
+      aliases.values().forEach(e -> e.bindGauges(metrics));
+    }
   }
 
   private MilvusConnectionException unknownAlias(String alias) {
@@ -337,7 +354,6 @@ public final class ReactiveConnections implements AutoCloseable {
     private Scheduler scheduler = Schedulers.parallel();
     private Executor callbackExecutor = Runnable::run;
     private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
-    private Object meterRegistry;
 
     private Builder() {}
 
@@ -393,11 +409,6 @@ public final class ReactiveConnections implements AutoCloseable {
       return this;
     }
 
-    /** A Micrometer {@code MeterRegistry} for the registry's meters (Micrometer is optional). */
-    public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
-      this.meterRegistry = Objects.requireNonNull(registry, "registry");
-      return this;
-    }
 
     /**
      * Builds the registry, with the {@code default} alias registered.

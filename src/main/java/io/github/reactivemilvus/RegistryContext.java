@@ -1,5 +1,6 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.internal.SharedChannels;
 import java.time.Duration;
 import java.time.Instant;
 import reactor.core.publisher.Sinks;
@@ -11,15 +12,15 @@ final class RegistryContext {
   final Scheduler scheduler;
   final Duration defaultTimeout;
   final Duration gracePeriod;
-  final Metrics metrics;
+  /** Replaced when a {@link ReactiveConnectionsMetrics} binder is bound. */
+  volatile Metrics metrics = Metrics.NOOP;
   private final Sinks.Many<ConnectionEvent> events = Sinks.many().multicast().directBestEffort();
 
-  RegistryContext(SharedChannels shared, Scheduler scheduler, Duration defaultTimeout, Duration gracePeriod, Metrics metrics) {
+  RegistryContext(SharedChannels shared, Scheduler scheduler, Duration defaultTimeout, Duration gracePeriod) {
     this.shared = shared;
     this.scheduler = scheduler;
     this.defaultTimeout = defaultTimeout;
     this.gracePeriod = gracePeriod;
-    this.metrics = metrics;
   }
 
   Sinks.Many<ConnectionEvent> events() {

@@ -1,5 +1,6 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.config.RetryPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.Status;

@@ -1,5 +1,8 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.config.ConnectionConfig;
+import io.github.reactivemilvus.config.RetryPolicy;
+import io.github.reactivemilvus.internal.CallLimiter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

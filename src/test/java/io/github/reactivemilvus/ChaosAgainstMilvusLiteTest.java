@@ -1,9 +1,11 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.ConnectionEvent.Type;
+import io.github.reactivemilvus.config.ConnectionConfig;
+import io.github.reactivemilvus.config.RetryPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.reactivemilvus.ConnectionEvent.Type;
 import io.github.reactivemilvus.testing.GrpcProbe;
 import io.github.reactivemilvus.testing.LeakCheck;
 import io.github.reactivemilvus.testing.MilvusLiteServer;
@@ -61,7 +63,8 @@ class ChaosAgainstMilvusLiteTest {
   void callsEndInSuccessOrAClassifiedErrorAcrossAKillAndEveryAliasServesAgainAfterTheRestart() throws Exception {
     LeakCheck before = LeakCheck.snapshot();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    ReactiveConnections registry = ReactiveConnections.builder().environment(Map.of()).meterRegistry(meters).build();
+    ReactiveConnections registry = ReactiveConnections.builder().environment(Map.of()).build();
+    new ReactiveConnectionsMetrics(registry).bindTo(meters);
     AtomicLong retryingEvents = new AtomicLong();
     List<ConnectionEvent> reconnects = new CopyOnWriteArrayList<>();
     Disposable events = registry.events().subscribe(e -> {

@@ -1,5 +1,6 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.internal.UnaryCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,9 +1,11 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.ConnectionEvent.Type;
+import io.github.reactivemilvus.config.ConnectionConfig;
+import io.github.reactivemilvus.config.RetryPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.github.reactivemilvus.ConnectionEvent.Type;
 import io.github.reactivemilvus.testing.FaultServer;
 import io.github.reactivemilvus.testing.FaultServer.Method;
 import io.grpc.Status;
@@ -35,7 +37,8 @@ class MetricsAndEventsTest {
   void setUp() {
     server = FaultServer.start();
     meters = new SimpleMeterRegistry();
-    registry = ReactiveConnections.builder().environment(Map.of()).meterRegistry(meters).build();
+    registry = ReactiveConnections.builder().environment(Map.of()).build();
+    new ReactiveConnectionsMetrics(registry).bindTo(meters);
     eventSubscription = registry.events().subscribe(events::add);
   }
 

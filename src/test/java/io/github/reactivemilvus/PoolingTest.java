@@ -1,5 +1,7 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.internal.AliasChannel;
+import io.github.reactivemilvus.internal.ChannelGroup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

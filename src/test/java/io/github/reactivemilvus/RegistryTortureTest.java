@@ -1,5 +1,10 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.config.ConnectionConfig;
+import io.github.reactivemilvus.config.ConnectionConfigException;
+import io.github.reactivemilvus.config.RetryPolicy;
+import io.github.reactivemilvus.internal.AliasChannel;
+import io.github.reactivemilvus.internal.SharedChannels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivemilvus.testing.Cancellation;

@@ -1,5 +1,8 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.config.ConnectionConfig;
+import io.github.reactivemilvus.config.ConnectionConfigException;
+import io.github.reactivemilvus.config.NamedConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;

@@ -1,5 +1,7 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.config.ConnectionConfig;
+import io.github.reactivemilvus.config.RetryPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivemilvus.testing.FaultServer;

@@ -1,5 +1,8 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.config.TlsMode;
+import io.github.reactivemilvus.internal.EventLoops;
+import io.github.reactivemilvus.internal.TlsProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivemilvus.testing.FaultServer;

@@ -2,10 +2,10 @@ package io.github.reactivemilvus.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.reactivemilvus.ConnectionConfigException;
-import io.github.reactivemilvus.ConnectionInfo;
+import io.github.reactivemilvus.config.ConnectionConfigException;
+import io.github.reactivemilvus.config.ConnectionInfo;
 import io.github.reactivemilvus.MilvusConnectionException;
-import io.github.reactivemilvus.NamedConfig;
+import io.github.reactivemilvus.config.NamedConfig;
 import io.github.reactivemilvus.ReactiveConnections;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,6 +1,6 @@
 package io.github.reactivemilvus.bench;
 
-import io.github.reactivemilvus.NamedConfig;
+import io.github.reactivemilvus.config.NamedConfig;
 import io.github.reactivemilvus.ReactiveConnections;
 import io.milvus.v2.client.MilvusClientV2;
 import java.io.BufferedReader;

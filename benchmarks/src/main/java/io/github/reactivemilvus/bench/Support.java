@@ -1,7 +1,7 @@
 package io.github.reactivemilvus.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.reactivemilvus.ConnectionConfig;
+import io.github.reactivemilvus.config.ConnectionConfig;
 import io.milvus.v2.client.ConnectConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;

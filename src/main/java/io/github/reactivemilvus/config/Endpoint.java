@@ -1,0 +1,34 @@
+package io.github.reactivemilvus.config;
+
+/**
+ * Where a connection goes: a TCP host and port, or a Unix domain socket path.
+ *
+ * @param host lower-case host name or IP literal (IPv6 without brackets); null for a socket
+ * @param port 1-65535; 0 for a socket
+ * @param unixPath absolute socket path, or null for TCP
+ */
+record Endpoint(String host, int port, String unixPath) {
+  static Endpoint tcp(String host, int port) {
+    return new Endpoint(host, port, null);
+  }
+
+  static Endpoint unix(String path) {
+    return new Endpoint(null, 0, path);
+  }
+
+  /** {@code host:port}, {@code [v6]:port} or {@code unix:/path}. */
+  String address() {
+    if (unixPath != null) {
+      return "unix:" + unixPath;
+    }
+    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** Same place, whatever the spelling ({@code ::1} and {@code 0:0:0:0:0:0:0:1} agree). */
+  boolean sameAs(Endpoint o) {
+    if (unixPath != null || o.unixPath != null) {
+      return unixPath != null && unixPath.equals(o.unixPath);
+    }
+    return port == o.port && HostSyntax.comparisonKey(host).equals(HostSyntax.comparisonKey(o.host));
+  }
+}

@@ -1,0 +1,173 @@
+package io.github.reactivemilvus.config;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Exponential backoff with jitter, used by the connect pipeline (bounded by the connect timeout)
+ * and by the reactive stubs for idempotent reads. Immutable; build with {@link #builder()}.
+ *
+ * <p>Defaults: {@value #DEFAULT_MAX_RETRIES} retries after the first attempt, initial backoff
+ * 100 ms, multiplier 2, max backoff 3 s, jitter 0.5 (each delay is drawn uniformly within
+ * &plusmn;50 % of the nominal delay, never above the max backoff). Writes are not retried unless
+ * {@link Builder#retryWrites(boolean)} is set.
+ *
+ * <p>In a config map, {@code retry_policy} takes a built policy and the keys
+ * {@code retry_max_retries}, {@code retry_initial_backoff}, {@code retry_max_backoff}
+ * (seconds or {@link Duration}), {@code retry_multiplier}, {@code retry_jitter} and
+ * {@code retry_writes} set single values on top of it (or of the defaults).
+ */
+public final class RetryPolicy {
+  public static final int DEFAULT_MAX_RETRIES = 5;
+  public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(3);
+  public static final double DEFAULT_MULTIPLIER = 2.0;
+  public static final double DEFAULT_JITTER = 0.5;
+
+  private static final RetryPolicy DEFAULTS = builder().build();
+
+  private final int maxRetries;
+  private final Duration initialBackoff;
+  private final Duration maxBackoff;
+  private final double multiplier;
+  private final double jitter;
+  private final boolean retryWrites;
+
+  private RetryPolicy(Builder b) {
+    this.maxRetries = b.maxRetries;
+    this.initialBackoff = b.initialBackoff;
+    this.maxBackoff = b.maxBackoff;
+    this.multiplier = b.multiplier;
+    this.jitter = b.jitter;
+    this.retryWrites = b.retryWrites;
+  }
+
+  /** The default policy. */
+  public static RetryPolicy defaults() {
+    return DEFAULTS;
+  }
+
+  /** A policy that never retries. */
+  public static RetryPolicy none() {
+    return builder().maxRetries(0).build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this policy's values. */
+  public Builder mutate() {
+    return new Builder()
+        .maxRetries(maxRetries).initialBackoff(initialBackoff).maxBackoff(maxBackoff)
+        .multiplier(multiplier).jitter(jitter).retryWrites(retryWrites);
+  }
+
+  /** Retries after the first attempt (0 means try once). */
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  public Duration initialBackoff() {
+    return initialBackoff;
+  }
+
+  public Duration maxBackoff() {
+    return maxBackoff;
+  }
+
+  public double multiplier() {
+    return multiplier;
+  }
+
+  /** Jitter factor in [0, 1]. */
+  public double jitter() {
+    return jitter;
+  }
+
+  /** Whether the stubs retry non-idempotent calls (CreateDatabase, DropDatabase). */
+  public boolean retryWrites() {
+    return retryWrites;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RetryPolicy p
+        && maxRetries == p.maxRetries && initialBackoff.equals(p.initialBackoff)
+        && maxBackoff.equals(p.maxBackoff) && Double.compare(multiplier, p.multiplier) == 0
+        && Double.compare(jitter, p.jitter) == 0 && retryWrites == p.retryWrites;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(maxRetries, initialBackoff, maxBackoff, multiplier, jitter, retryWrites);
+  }
+
+  @Override
+  public String toString() {
+    return "RetryPolicy{maxRetries=" + maxRetries + ", initialBackoff=" + initialBackoff
+        + ", maxBackoff=" + maxBackoff + ", multiplier=" + multiplier + ", jitter=" + jitter
+        + ", retryWrites=" + retryWrites + '}';
+  }
+
+  /** Mutable builder; {@link #build()} checks every value and throws {@link IllegalArgumentException}. */
+  public static final class Builder {
+    private int maxRetries = DEFAULT_MAX_RETRIES;
+    private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+    private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+    private double multiplier = DEFAULT_MULTIPLIER;
+    private double jitter = DEFAULT_JITTER;
+    private boolean retryWrites;
+
+    private Builder() {}
+
+    public Builder maxRetries(int maxRetries) {
+      this.maxRetries = maxRetries;
+      return this;
+    }
+
+    public Builder initialBackoff(Duration initialBackoff) {
+      this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
+      return this;
+    }
+
+    public Builder maxBackoff(Duration maxBackoff) {
+      this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
+      return this;
+    }
+
+    public Builder multiplier(double multiplier) {
+      this.multiplier = multiplier;
+      return this;
+    }
+
+    public Builder jitter(double jitter) {
+      this.jitter = jitter;
+      return this;
+    }
+
+    public Builder retryWrites(boolean retryWrites) {
+      this.retryWrites = retryWrites;
+      return this;
+    }
+
+    public RetryPolicy build() {
+      if (maxRetries < 0) {
+        throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);
+      }
+      if (initialBackoff.isNegative() || initialBackoff.isZero()) {
+        throw new IllegalArgumentException("initialBackoff must be positive, was " + initialBackoff);
+      }
+      if (maxBackoff.compareTo(initialBackoff) < 0) {
+        throw new IllegalArgumentException("maxBackoff must be >= initialBackoff, was " + maxBackoff);
+      }
+      if (!(multiplier >= 1.0) || Double.isInfinite(multiplier)) {
+        throw new IllegalArgumentException("multiplier must be >= 1, was " + multiplier);
+      }
+      if (!(jitter >= 0.0 && jitter <= 1.0)) {
+        throw new IllegalArgumentException("jitter must be within [0, 1], was " + jitter);
+      }
+      return new RetryPolicy(this);
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package io.github.reactivemilvus.internal;
+
+import java.util.ArrayDeque;
+
+/**
+ * Per-alias admission: at most {@code maxInFlight} calls run, at most {@code maxPending} wait;
+ * beyond that a call is refused at once. A finished call hands its permit straight to the oldest
+ * waiter. Thread-safe; the critical sections are a few field updates.
+ */
+public final class CallLimiter {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CallLimiter.class);
+  /** Appears in the RESOURCE_EXHAUSTED description of a refused call. */
+  public static final String LIMIT_MARKER = "call limit exceeded";
+
+  enum Admission { GRANTED, QUEUED, REJECTED }
+
+  private final int maxInFlight;
+  private final int maxPending;
+  private final ArrayDeque<Runnable> waiters = new ArrayDeque<>();
+  private int inFlight;
+
+  public CallLimiter(int maxInFlight, int maxPending) {
+    this.maxInFlight = maxInFlight;
+    this.maxPending = maxPending;
+  }
+
+  /** Takes a permit, or queues {@code onGrant} to run (on the releasing thread) when one frees up. */
+  public synchronized Admission acquire(Runnable onGrant) {
+    if (inFlight < maxInFlight) {
+      inFlight++;
+      return Admission.GRANTED;
+    }
+    if (waiters.size() < maxPending) {
+      waiters.addLast(onGrant);
+      return Admission.QUEUED;
+    }
+    return Admission.REJECTED;
+  }
+
+  /** Returns a permit: to the oldest waiter if any, else to the pool. */
+  public void release() {
+    Runnable next;
+    synchronized (this) {
+      next = waiters.pollFirst();
+      if (next == null) {
+        inFlight--;
+      }
+    }
+    if (next != null) {
+      // the waiter starts its call on this thread; its failure must not break the caller's close
+      try {
+        next.run();
+      } catch (RuntimeException e) {
+        LOG.warn("starting a queued call failed", e);
+      }
+    }
+  }
+
+  /** Withdraws a waiter; false when it was already granted (or never queued). */
+  public synchronized boolean withdraw(Runnable onGrant) {
+    return waiters.remove(onGrant);
+  }
+
+  public synchronized int inFlight() {
+    return inFlight;
+  }
+
+  public synchronized int pending() {
+    return waiters.size();
+  }
+
+  public String describeLimit() {
+    return LIMIT_MARKER + " (" + maxInFlight + " in flight and " + maxPending + " pending)";
+  }
+}

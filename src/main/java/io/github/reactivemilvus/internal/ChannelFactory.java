@@ -1,0 +1,130 @@
+package io.github.reactivemilvus.internal;
+
+import io.github.reactivemilvus.config.ConnectionConfig;
+import io.github.reactivemilvus.config.TlsMode;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NegotiationType;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import reactor.core.publisher.Mono;
+
+/**
+ * Builds one physical grpc-java channel for a config, on the registry's event loops. May read
+ * certificate files: call it off non-blocking threads.
+ */
+public final class ChannelFactory {
+  private final EventLoops loops;
+  private final Executor callbackExecutor;
+  private final String userAgent;
+
+  public ChannelFactory(EventLoops loops, Executor callbackExecutor, String userAgent) {
+    this.loops = loops;
+    this.callbackExecutor = callbackExecutor;
+    this.userAgent = userAgent;
+  }
+
+  public ManagedChannel build(ConnectionConfig c) {
+    NettyChannelBuilder builder;
+    if (c.unixSocketPath() != null) {
+      if (loops.domainSocketChannelType == null) {
+        throw new TransportException(TransportException.Reason.UNREACHABLE, c.address(), "Unix domain sockets need Netty's native epoll transport, which is not available here", null);
+      }
+      builder = NettyChannelBuilder.forAddress(new DomainSocketAddress(c.unixSocketPath()))
+          .channelType(loops.domainSocketChannelType);
+    } else {
+      builder = NettyChannelBuilder.forAddress(c.host(), c.port()).channelType(loops.socketChannelType);
+    }
+    builder.eventLoopGroup(loops.group)
+        .offloadExecutor(loops.offload)
+        .executor(callbackExecutor)
+        .userAgent(userAgent)
+        .maxInboundMessageSize(c.maxInboundMessageSize());
+    if (c.idleTimeout() != null) {
+      builder.idleTimeout(c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+    if (c.keepAlive()) {
+      builder.keepAliveTime(c.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
+          .keepAliveTimeout(c.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .keepAliveWithoutCalls(true);
+    }
+    if (c.serverName() != null) {
+      builder.overrideAuthority(c.serverName());
+    }
+    if (c.secure()) {
+      builder.negotiationType(NegotiationType.TLS).sslContext(sslContext(c));
+    } else {
+      builder.usePlaintext();
+    }
+    return builder.build();
+  }
+
+  /**
+   * Whether the config's TCP endpoint answers a TLS ClientHello with a TLS record (see
+   * {@link TlsProbe}); false for Unix sockets.
+   */
+  public Mono<Boolean> speaksTls(ConnectionConfig c, Duration limit) {
+    if (c.unixSocketPath() != null) {
+      return Mono.just(false);
+    }
+    return TlsProbe.speaksTls(loops, c.host(), c.port(), limit);
+  }
+
+  /**
+   * Reads the certificate files (blocking file I/O: callers run on a blocking-capable scheduler).
+   * A file whose content cannot be used fails as {@link TransportException.Reason#TLS} naming the config key and
+   * the file, never as a raw exception.
+   */
+  private static SslContext sslContext(ConnectionConfig c) {
+    SslContextBuilder ssl = GrpcSslContexts.forClient();
+    switch (c.tls()) {
+      case CUSTOM_ROOT -> trust(ssl, c, "server_pem_path", c.serverPemPath());
+      case MUTUAL -> {
+        trust(ssl, c, "ca_pem_path", c.caPemPath());
+        try {
+          ssl.keyManager(c.clientPemPath().toFile(), c.clientKeyPath().toFile());
+        } catch (RuntimeException e) {
+          boolean key = String.valueOf(e.getMessage()).contains("private key");
+          throw unusable(c, key ? "client_key_path" : "client_pem_path",
+              key ? c.clientKeyPath() : c.clientPemPath(), key ? "no usable PKCS#8 PEM private key" : "no usable PEM certificate", e);
+        }
+      }
+      default -> { }
+    }
+    try {
+      return ssl.build();
+    } catch (SSLException | RuntimeException e) {
+      String keys = c.tls() == TlsMode.MUTUAL ? "client_pem_path / client_key_path / ca_pem_path"
+          : c.tls() == TlsMode.CUSTOM_ROOT ? "server_pem_path" : "system trust roots";
+      throw new TransportException(TransportException.Reason.TLS, c.address(), "cannot set up TLS from " + keys + ": " + rootMessage(e), e);
+    }
+  }
+
+  private static void trust(SslContextBuilder ssl, ConnectionConfig c, String key, Path file) {
+    try {
+      ssl.trustManager(file.toFile());
+    } catch (RuntimeException e) {
+      throw unusable(c, key, file, "no usable PEM certificate", e);
+    }
+  }
+
+  private static TransportException unusable(ConnectionConfig c, String key, Path file, String what, Throwable e) {
+    return new TransportException(TransportException.Reason.TLS, c.address(), "cannot use " + key + " (" + file + "): " + what + " (" + rootMessage(e) + ")", e);
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && !(t instanceof IOException)) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + (t.getMessage() != null ? ": " + t.getMessage() : "");
+  }
+}

@@ -1,0 +1,32 @@
+package io.github.reactivemilvus.internal;
+
+import java.net.InetAddress;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/** The local host name reported in ClientInfo; looked up once, off non-blocking threads (DNS). */
+public final class LocalHost {
+  private static volatile String name;
+
+  private LocalHost() {}
+
+  public static Mono<String> name() {
+    String cached = name;
+    if (cached != null) {
+      return Mono.just(cached);
+    }
+    return Mono.fromCallable(LocalHost::lookup).subscribeOn(Schedulers.boundedElastic());
+  }
+
+  private static String lookup() {
+    String found;
+    try {
+      found = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      String env = System.getenv("HOSTNAME");
+      found = env != null ? env : "unknown";
+    }
+    name = found;
+    return found;
+  }
+}

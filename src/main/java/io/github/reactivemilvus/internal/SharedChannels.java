@@ -1,0 +1,152 @@
+package io.github.reactivemilvus.internal;
+
+import io.github.reactivemilvus.config.ConnectionConfig;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Reference-counted physical channel groups, keyed by what makes a connection distinct: endpoint,
+ * TLS settings, credentials and transport settings. Aliases that differ only in database (a
+ * per-call header) share a group. Thread-safe.
+ */
+public final class SharedChannels {
+  private final ChannelFactory factory;
+  private final Map<Key, ChannelGroup> groups = new HashMap<>();
+  private boolean closed; // guarded by groups
+
+  public SharedChannels(ChannelFactory factory) {
+    this.factory = factory;
+  }
+
+  /**
+   * Takes a reference on the group for {@code config}, building it if needed. Building a TLS
+   * channel reads certificate files (or the JVM's trust store), so it runs on a blocking-capable
+   * scheduler; a plaintext channel is built on the subscriber's thread (no I/O, no thread hop).
+   */
+  public Mono<ChannelGroup> acquire(ConnectionConfig config) {
+    Key key = Key.of(config);
+    // once started, taking the reference always completes; a subscriber that cancelled meanwhile
+    // gets nothing, and the reference is given back (fromCallable().subscribeOn() would drop the
+    // group silently, leaving it open with nobody to release it)
+    return Mono.<ChannelGroup>create(sink -> {
+          Runnable take = () -> {
+            ChannelGroup group;
+            try {
+              group = acquireNow(key, config);
+            } catch (RuntimeException e) {
+              sink.error(e);
+              return;
+            }
+            sink.success(group);
+          };
+          if (config.secure()) {
+            Schedulers.boundedElastic().schedule(take);
+          } else {
+            take.run();
+          }
+        })
+        .doOnDiscard(ChannelGroup.class, group -> release(group).subscribe(null, e -> { }));
+  }
+
+  private ChannelGroup acquireNow(Key key, ConnectionConfig config) {
+    synchronized (groups) {
+      if (closed) {
+        // a connect that was still queued when the registry closed must not open channels
+        throw new TransportException(TransportException.Reason.CLOSED, config.address(), "the registry is closed", null);
+      }
+      ChannelGroup group = groups.get(key);
+      if (group == null) {
+        ManagedChannel[] channels = new ManagedChannel[config.poolSize()];
+        try {
+          for (int i = 0; i < channels.length; i++) {
+            channels[i] = factory.build(config);
+          }
+        } catch (RuntimeException e) {
+          for (ManagedChannel c : channels) {
+            if (c != null) {
+              c.shutdownNow();
+            }
+          }
+          throw e;
+        }
+        group = new ChannelGroup(key, channels);
+        groups.put(key, group);
+      }
+      group.references++;
+      return group;
+    }
+  }
+
+  /** Whether the config's endpoint speaks TLS; see {@link TlsProbe}. */
+  public Mono<Boolean> speaksTls(ConnectionConfig config, Duration limit) {
+    return factory.speaksTls(config, limit);
+  }
+
+  /** Drops a reference; the last one shuts the group down. */
+  public Mono<Void> release(ChannelGroup group) {
+    synchronized (groups) {
+      if (--group.references > 0) {
+        return Mono.empty();
+      }
+      groups.remove(group.key, group);
+    }
+    return group.shutdown();
+  }
+
+  public int openChannels() {
+    synchronized (groups) {
+      return groups.values().stream().mapToInt(ChannelGroup::size).sum();
+    }
+  }
+
+  /** Shuts down whatever is left (normally nothing: every alias released its reference). */
+  public Mono<Void> closeAll() {
+    ChannelGroup[] left;
+    synchronized (groups) {
+      closed = true;
+      left = groups.values().toArray(new ChannelGroup[0]);
+      groups.clear();
+    }
+    return Flux.fromArray(left).flatMap(ChannelGroup::shutdown).then();
+  }
+
+  /** What makes two configs need distinct connections. Never printed: it holds credentials. */
+  public static final class Key {
+    private final Object[] parts;
+
+    private Key(Object... parts) {
+      this.parts = parts;
+    }
+
+    public static Key of(ConnectionConfig c) {
+      return new Key(c.address(), c.secure(), c.tls(), c.serverPemPath(), c.clientPemPath(), c.clientKeyPath(),
+          c.caPemPath(), c.serverName(), c.authorizationHeader(), c.poolSize(), c.keepAlive(),
+          c.keepAliveTime(), c.keepAliveTimeout(), c.maxInboundMessageSize(), orZero(c.idleTimeout()));
+    }
+
+    private static Duration orZero(Duration d) {
+      return d == null ? Duration.ZERO : d;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key k && java.util.Arrays.equals(parts, k.parts);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(parts);
+    }
+
+    @Override
+    public String toString() {
+      return "Key{" + Objects.toString(parts[0]) + "}";
+    }
+  }
+}
