@@ -75,8 +75,10 @@ final class Failures {
         detail = PLAINTEXT_TO_TLS + ": " + detail;
       } else if (hasCause(grpc, "NotSslRecordException")) {
         detail = "the server did not answer with TLS (a plaintext endpoint? use an http:// URI or secure=false): " + detail;
-      } else if (texts(grpc).stream().anyMatch(t -> t.contains("pkix path") || t.contains("unable to find valid certification path"))) {
-        detail = "the server's certificate is not trusted by the configured root (server_pem_path, ca_pem_path or the system roots): " + detail;
+      } else if (texts(grpc).stream()
+          .anyMatch(t -> t.contains("pkix path") || t.contains("unable to find valid certification path"))) {
+        detail = "the server's certificate is not trusted by the configured root (server_pem_path, ca_pem_path or the system roots): "
+            + detail;
       } else if (texts(grpc).stream().anyMatch(t -> t.contains("alert: bad_certificate") || t.contains("alert: certificate_required")
           || t.contains("alert: unknown_ca"))) {
         detail = "the server rejected the client certificate (client_pem_path, client_key_path): " + detail;

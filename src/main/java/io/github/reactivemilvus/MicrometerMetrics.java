@@ -1,6 +1,5 @@
 package io.github.reactivemilvus;
 
-import io.github.reactivemilvus.internal.SharedChannels;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

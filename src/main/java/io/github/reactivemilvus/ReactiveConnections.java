@@ -81,7 +81,8 @@ public final class ReactiveConnections implements AutoCloseable {
     } else {
       this.loops = EventLoops.create(b.eventLoopThreads);
     }
-    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, "reactive-milvus-connections/" + libraryVersion()));
+    String userAgent = "reactive-milvus-connections/" + libraryVersion();
+    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent));
     this.ctx = new RegistryContext(shared, b.scheduler, env.connectTimeout(), b.gracePeriod);
     aliases.put(DEFAULT_ALIAS, new AliasEntry(DEFAULT_ALIAS, env.defaultConfig(), ctx));
   }

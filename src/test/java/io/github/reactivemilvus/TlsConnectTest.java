@@ -221,7 +221,8 @@ class TlsConnectTest {
   void aServerThatClosesEveryConnectionIsUnreachableAndRetriedNotTls() {
     // same symptom for the plaintext client as a TLS server, but no TLS answer to the probe
     try (RawServer server = RawServer.start(socket -> read(socket))) {
-      add("closing", "address", "127.0.0.1:" + server.port(), "timeout", 2);
+      // long enough for the TLS probe (at most 2 s) and a retry even on a loaded machine
+      add("closing", "address", "127.0.0.1:" + server.port(), "timeout", 8);
       StepVerifier.create(registry.channel("closing"))
           .expectErrorSatisfies(e -> {
             MilvusConnectionException m = (MilvusConnectionException) e;

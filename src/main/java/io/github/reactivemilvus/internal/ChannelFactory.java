@@ -36,7 +36,8 @@ public final class ChannelFactory {
     NettyChannelBuilder builder;
     if (c.unixSocketPath() != null) {
       if (loops.domainSocketChannelType == null) {
-        throw new TransportException(TransportException.Reason.UNREACHABLE, c.address(), "Unix domain sockets need Netty's native epoll transport, which is not available here", null);
+        throw new TransportException(TransportException.Reason.UNREACHABLE, c.address(),
+            "Unix domain sockets need Netty's native epoll transport, which is not available here", null);
       }
       builder = NettyChannelBuilder.forAddress(new DomainSocketAddress(c.unixSocketPath()))
           .channelType(loops.domainSocketChannelType);
@@ -117,7 +118,8 @@ public final class ChannelFactory {
   }
 
   private static TransportException unusable(ConnectionConfig c, String key, Path file, String what, Throwable e) {
-    return new TransportException(TransportException.Reason.TLS, c.address(), "cannot use " + key + " (" + file + "): " + what + " (" + rootMessage(e) + ")", e);
+    return new TransportException(TransportException.Reason.TLS, c.address(),
+        "cannot use " + key + " (" + file + "): " + what + " (" + rootMessage(e) + ")", e);
   }
 
   private static String rootMessage(Throwable e) {

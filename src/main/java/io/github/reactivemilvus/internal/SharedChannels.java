@@ -35,23 +35,22 @@ public final class SharedChannels {
     // gets nothing, and the reference is given back (fromCallable().subscribeOn() would drop the
     // group silently, leaving it open with nobody to release it)
     return Mono.<ChannelGroup>create(sink -> {
-          Runnable take = () -> {
-            ChannelGroup group;
-            try {
-              group = acquireNow(key, config);
-            } catch (RuntimeException e) {
-              sink.error(e);
-              return;
-            }
-            sink.success(group);
-          };
-          if (config.secure()) {
-            Schedulers.boundedElastic().schedule(take);
-          } else {
-            take.run();
-          }
-        })
-        .doOnDiscard(ChannelGroup.class, group -> release(group).subscribe(null, e -> { }));
+      Runnable take = () -> {
+        ChannelGroup group;
+        try {
+          group = acquireNow(key, config);
+        } catch (RuntimeException e) {
+          sink.error(e);
+          return;
+        }
+        sink.success(group);
+      };
+      if (config.secure()) {
+        Schedulers.boundedElastic().schedule(take);
+      } else {
+        take.run();
+      }
+    }).doOnDiscard(ChannelGroup.class, group -> release(group).subscribe(null, e -> { }));
   }
 
   private ChannelGroup acquireNow(Key key, ConnectionConfig config) {
