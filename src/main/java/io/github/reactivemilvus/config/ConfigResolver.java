@@ -184,6 +184,9 @@ final class ConfigResolver {
     diff(out, "host", a.host, b.host);
     diff(out, "port", a.port, b.port);
     diff(out, ConfigKeys.URI, a.unixSocketPath, b.unixSocketPath);
+    if (out.isEmpty() && !a.endpoints.equals(b.endpoints)) {
+      out.add(ConfigKeys.ADDRESS); // same first endpoint, other proxies
+    }
     diff(out, "user", a.user, b.user);
     diff(out, "password", a.password, b.password);
     diff(out, "token", a.token, b.token);

@@ -45,6 +45,8 @@ public final class ConnectionConfig {
   final String host;
   final int port;
   final String unixSocketPath;
+  /** Every endpoint, the first one being host/port or the socket; more than one for several proxies. */
+  final java.util.List<Endpoint> endpoints;
   final boolean secure;
   final TlsMode tls;
   final Path serverPemPath;
@@ -73,6 +75,8 @@ public final class ConnectionConfig {
     this.host = r.host;
     this.port = r.port;
     this.unixSocketPath = r.unixSocketPath;
+    this.endpoints = r.endpoints != null ? r.endpoints : java.util.List.of(
+        r.unixSocketPath != null ? Endpoint.unix(r.unixSocketPath) : Endpoint.tcp(r.host, r.port));
     this.secure = r.secure;
     this.tls = r.tls;
     this.serverPemPath = r.serverPemPath;
@@ -117,12 +121,26 @@ public final class ConnectionConfig {
     return builder().putAll(config).build();
   }
 
-  /** {@code host:port}, {@code [v6]:port} or {@code unix:/path}. */
+  /**
+   * {@code host:port}, {@code [v6]:port} or {@code unix:/path}; for several endpoints, each of them
+   * joined by commas ({@code h1:19530,h2:19530}).
+   */
   public String address() {
-    if (unixSocketPath != null) {
-      return "unix:" + unixSocketPath;
-    }
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    return EndpointRules.addresses(endpoints);
+  }
+
+  /** Each endpoint's address ({@code host:port}, {@code [v6]:port} or {@code unix:/path}), in order. */
+  public java.util.List<String> addresses() {
+    return endpoints.stream().map(Endpoint::address).toList();
+  }
+
+  /**
+   * The TCP endpoints, unresolved (no DNS lookup happens here), in order; empty for a Unix socket.
+   * Several endpoints are the proxies of one cluster: calls are spread across them round-robin.
+   */
+  public java.util.List<java.net.InetSocketAddress> endpoints() {
+    return unixSocketPath != null ? java.util.List.of()
+        : endpoints.stream().map(e -> java.net.InetSocketAddress.createUnresolved(e.host(), e.port())).toList();
   }
 
   /** The lower-case host name or IP literal (IPv6 without brackets); null for a Unix socket. */
@@ -247,7 +265,7 @@ public final class ConnectionConfig {
     Duration effective = timeout != null ? timeout : defaultTimeout;
     return new ConnectionInfo(alias, address(), unixSocketPath != null ? null : host,
         unixSocketPath != null ? 0 : port, secure, tls, serverName, user, auth(), dbName,
-        effective.toMillis());
+        effective.toMillis(), addresses());
   }
 
   /**
@@ -270,7 +288,7 @@ public final class ConnectionConfig {
         && poolSize == c.poolSize && maxConcurrentCalls == c.maxConcurrentCalls
         && maxPendingCalls == c.maxPendingCalls && maxInboundMessageSize == c.maxInboundMessageSize
         && Objects.equals(host, c.host) && Objects.equals(unixSocketPath, c.unixSocketPath)
-        && tls == c.tls && Objects.equals(serverPemPath, c.serverPemPath)
+        && endpoints.equals(c.endpoints) && tls == c.tls && Objects.equals(serverPemPath, c.serverPemPath)
         && Objects.equals(clientPemPath, c.clientPemPath) && Objects.equals(clientKeyPath, c.clientKeyPath)
         && Objects.equals(caPemPath, c.caPemPath) && Objects.equals(serverName, c.serverName)
         && Objects.equals(user, c.user) && Objects.equals(password, c.password)
@@ -302,6 +320,7 @@ public final class ConnectionConfig {
     String host = DEFAULT_HOST;
     int port = DEFAULT_PORT;
     String unixSocketPath;
+    java.util.List<Endpoint> endpoints;
     boolean secure;
     TlsMode tls = TlsMode.NONE;
     Path serverPemPath;

@@ -7,7 +7,8 @@ package io.github.reactivemilvus.config;
  * show. An immutable snapshot; it never reflects later changes.
  *
  * @param alias the alias
- * @param address {@code host:port}, {@code [v6]:port} or {@code unix:/path}
+ * @param address {@code host:port}, {@code [v6]:port} or {@code unix:/path}; several endpoints
+ *     joined by commas
  * @param host the host name or IP literal (IPv6 without brackets); null for a Unix socket
  * @param port the TCP port; 0 for a Unix socket
  * @param secure whether TLS is used
@@ -17,14 +18,21 @@ package io.github.reactivemilvus.config;
  * @param auth which credentials are sent
  * @param dbName the database, or null when the server's default is used
  * @param timeoutMs the effective connect timeout in milliseconds
+ * @param addresses every endpoint's address, in order (one entry unless the alias names several proxies)
  */
 public record ConnectionInfo(
     String alias, String address, String host, int port, boolean secure, TlsMode tls,
-    String serverName, String user, AuthMode auth, String dbName, long timeoutMs) {
+    String serverName, String user, AuthMode auth, String dbName, long timeoutMs, java.util.List<String> addresses) {
+
+  /** Copies {@code addresses}, so the view stays immutable. */
+  public ConnectionInfo {
+    addresses = java.util.List.copyOf(addresses);
+  }
 
   /**
    * This view as an ordered map with the snake-case key names of the command line's JSON
-   * ({@code alias, address, host, port, secure, tls, server_name, user, auth, db_name, timeout_ms});
+   * ({@code alias, address, host, port, secure, tls, server_name, user, auth, db_name, timeout_ms,
+   * addresses});
    * {@code port} is null for a Unix socket, as are values that are not set.
    */
   public java.util.Map<String, Object> asMap() {
@@ -40,6 +48,7 @@ public record ConnectionInfo(
     m.put("auth", auth.wireName());
     m.put("db_name", dbName);
     m.put("timeout_ms", timeoutMs);
+    m.put("addresses", addresses);
     return m;
   }
 }

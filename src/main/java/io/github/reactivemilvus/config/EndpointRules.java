@@ -5,6 +5,9 @@ import static io.github.reactivemilvus.config.ConfigKeys.HOST;
 import static io.github.reactivemilvus.config.ConfigKeys.PORT;
 import static io.github.reactivemilvus.config.ConfigKeys.URI;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * SPEC §3.1-3.3: the endpoint from {@code address}, {@code uri} or {@code host}/{@code port}. More
  * than one form may be given as long as they agree; when they name different endpoints, the later
@@ -13,34 +16,101 @@ import static io.github.reactivemilvus.config.ConfigKeys.URI;
 final class EndpointRules {
   private EndpointRules() {}
 
-  /** Sets the endpoint of {@code r}; returns the parsed URI (for credentials, database, TLS) or null. */
+  /**
+   * Sets the endpoints of {@code r}; returns the parsed URI (for credentials, database, TLS) or null.
+   * {@code address} and {@code uri} may list several endpoints (the proxies of one cluster), comma
+   * separated: {@code host1:19530,host2:19530}, {@code http://host1:19530,host2:19530/db}.
+   */
   static UriParser.ParsedUri apply(ConfigInput in, ConnectionConfig.Resolved r) {
-    Endpoint address = in.get(ADDRESS, v -> parseAddress(Values.string(v)));
+    List<Endpoint> address = in.get(ADDRESS, v -> parseAddresses(Values.string(v)));
     UriParser.ParsedUri uri = in.get(URI, v -> UriParser.parse(Values.string(v)));
     String host = in.get(HOST, v -> parseHostKey(Values.string(v)));
     Integer port = in.get(PORT, Values::port);
 
-    Endpoint chosen = address;
+    List<Endpoint> chosen = address;
     String chosenKey = ADDRESS;
     if (uri != null) {
       if (chosen == null) {
-        chosen = uri.endpoint();
+        chosen = uri.endpoints();
         chosenKey = URI;
-      } else if (!chosen.sameAs(uri.endpoint())) {
-        in.problem(URI, "names " + uri.endpoint().address() + " but 'address' names " + chosen.address()
+      } else if (!sameEndpoints(chosen, uri.endpoints())) {
+        in.problem(URI, "names " + addresses(uri.endpoints()) + " but 'address' names " + addresses(chosen)
             + "; give one endpoint form, or make them agree");
       }
     }
-    if (chosen == null) {
-      chosen = Endpoint.tcp(host != null ? host : ConnectionConfig.DEFAULT_HOST,
-          port != null ? port : ConnectionConfig.DEFAULT_PORT);
-    } else {
-      checkAgrees(in, chosen, chosenKey, host, port);
+    if (chosen != null) {
+      String twice = firstRepeated(chosen);
+      if (twice != null) {
+        in.problem(chosenKey, "lists " + twice + " twice");
+      }
     }
-    r.host = chosen.host();
-    r.port = chosen.port();
-    r.unixSocketPath = chosen.unixPath();
+    if (chosen == null) {
+      chosen = List.of(Endpoint.tcp(host != null ? host : ConnectionConfig.DEFAULT_HOST,
+          port != null ? port : ConnectionConfig.DEFAULT_PORT));
+    } else if (chosen.size() > 1) {
+      String several = "cannot be combined with the " + chosen.size() + " endpoints of '" + chosenKey
+          + "'; give one endpoint form";
+      if (host != null) {
+        in.problem(HOST, several);
+      }
+      if (port != null) {
+        in.problem(PORT, several);
+      }
+    } else {
+      checkAgrees(in, chosen.get(0), chosenKey, host, port);
+    }
+    Endpoint first = chosen.get(0);
+    r.host = first.host();
+    r.port = first.port();
+    r.unixSocketPath = first.unixPath();
+    r.endpoints = List.copyOf(chosen);
     return uri;
+  }
+
+  private static boolean sameEndpoints(List<Endpoint> a, List<Endpoint> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!a.get(i).sameAs(b.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String firstRepeated(List<Endpoint> endpoints) {
+    for (int i = 0; i < endpoints.size(); i++) {
+      for (int j = 0; j < i; j++) {
+        if (endpoints.get(i).sameAs(endpoints.get(j))) {
+          return endpoints.get(i).address();
+        }
+      }
+    }
+    return null;
+  }
+
+  static String addresses(List<Endpoint> endpoints) {
+    StringBuilder sb = new StringBuilder();
+    for (Endpoint e : endpoints) {
+      sb.append(sb.length() == 0 ? "" : ",").append(e.address());
+    }
+    return sb.toString();
+  }
+
+  /** One {@code host:port} or several, comma separated. */
+  static List<Endpoint> parseAddresses(String raw) throws InvalidValue {
+    if (raw.indexOf(',') < 0) {
+      return List.of(parseAddress(raw));
+    }
+    List<Endpoint> out = new ArrayList<>();
+    for (String one : raw.split(",", -1)) {
+      if (one.isBlank()) {
+        throw new InvalidValue(Display.quote(raw.strip()) + " has an empty entry; expected host:port,host:port");
+      }
+      out.add(parseAddress(one));
+    }
+    return out;
   }
 
   private static void checkAgrees(ConfigInput in, Endpoint chosen, String chosenKey, String host, Integer port) {

@@ -26,10 +26,15 @@ final class UriParser {
    * @param password percent-decoded password of the user info, or null
    * @param dbName percent-decoded first non-empty path segment, or null
    */
-  record ParsedUri(Endpoint endpoint, boolean https, String user, String password, String dbName) {
+  record ParsedUri(java.util.List<Endpoint> endpoints, boolean https, String user, String password, String dbName) {
+    /** The first (or only) endpoint. */
+    Endpoint endpoint() {
+      return endpoints.get(0);
+    }
+
     @Override
     public String toString() {
-      return "ParsedUri[" + endpoint.address() + ", https=" + https + ", user=" + user
+      return "ParsedUri[" + EndpointRules.addresses(endpoints) + ", https=" + https + ", user=" + user
           + (password != null ? ", password=" + Display.MASK : "") + ", dbName=" + dbName + "]";
     }
   }
@@ -65,7 +70,7 @@ final class UriParser {
       case "http", "https", "tcp", "grpc":
         return parseNetwork(scheme, rest, shown);
       case "unix":
-        return new ParsedUri(Endpoint.unix(unixPath(rest, shown)), false, null, null, null);
+        return new ParsedUri(java.util.List.of(Endpoint.unix(unixPath(rest, shown))), false, null, null, null);
       default:
         if (rest.matches("[0-9]+(/.*)?")) {
           throw new InvalidValue(shown + " has no scheme; write http://" + Display.maskUserInfo(s)
@@ -107,7 +112,11 @@ final class UriParser {
       }
     }
     boolean https = scheme.equals("https");
-    Endpoint endpoint = hostAndPort(hostPort, https ? 443 : ConnectionConfig.DEFAULT_PORT, shown);
+    // several proxies of one cluster: http://host1:19530,host2:19530/db
+    java.util.List<Endpoint> endpoints = new java.util.ArrayList<>();
+    for (String one : hostPort.split(",", -1)) {
+      endpoints.add(hostAndPort(one, https ? 443 : ConnectionConfig.DEFAULT_PORT, shown));
+    }
     String db = null;
     for (String segment : path.split("/")) {
       if (!segment.isEmpty()) {
@@ -119,7 +128,7 @@ final class UriParser {
         break;
       }
     }
-    return new ParsedUri(endpoint, https, user, password, db);
+    return new ParsedUri(java.util.List.copyOf(endpoints), https, user, password, db);
   }
 
   private static Endpoint hostAndPort(String hostPort, int defaultPort, String shown) throws InvalidValue {

@@ -41,6 +41,12 @@ public final class ChannelFactory {
       }
       builder = NettyChannelBuilder.forAddress(new DomainSocketAddress(c.unixSocketPath()))
           .channelType(loops.domainSocketChannelType);
+    } else if (c.endpoints().size() > 1) {
+      // several proxies: one address group each, calls spread round-robin over the ready ones
+      builder = NettyChannelBuilder.forTarget(EndpointListResolver.SCHEME + ":///" + c.host() + ":" + c.port())
+          .nameResolverFactory(EndpointListResolver.factory(c.endpoints(), c.serverName()))
+          .defaultLoadBalancingPolicy("round_robin")
+          .channelType(loops.socketChannelType);
     } else {
       builder = NettyChannelBuilder.forAddress(c.host(), c.port()).channelType(loops.socketChannelType);
     }

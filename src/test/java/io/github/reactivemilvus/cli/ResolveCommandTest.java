@@ -39,8 +39,9 @@ class ResolveCommandTest {
     List<String> keys = new ArrayList<>();
     n.fieldNames().forEachRemaining(keys::add);
     assertThat(keys).containsExactly("alias", "ok", "address", "host", "port", "secure", "tls", "server_name", "user",
-        "auth", "db_name", "timeout_ms");
+        "auth", "db_name", "timeout_ms", "addresses");
     assertThat(n.get("ok").asBoolean()).isTrue();
+    assertThat(n.get("addresses").isArray()).isTrue();
     assertThat(n.get("address").asText()).isEqualTo("h:443");
     assertThat(n.get("port").isInt()).isTrue();
     assertThat(n.get("secure").isBoolean()).isTrue();

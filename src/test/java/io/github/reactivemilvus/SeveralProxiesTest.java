@@ -1,0 +1,138 @@
+package io.github.reactivemilvus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.github.reactivemilvus.config.ConnectionConfig;
+import io.github.reactivemilvus.config.ConnectionInfo;
+import io.github.reactivemilvus.config.RetryPolicy;
+import io.github.reactivemilvus.testing.LeakCheck;
+import io.github.reactivemilvus.testing.MilvusLiteServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * One alias naming three real Milvus Lite servers (the proxies of a cluster): calls spread over
+ * them, a killed one is skipped while reads keep succeeding, and once it is back it takes calls
+ * again. Each server holds a database of its own name, so every answer tells which server gave it.
+ */
+class SeveralProxiesTest {
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final int CALLERS = 16;
+  private static final RetryPolicy RIDE_THROUGH = RetryPolicy.builder()
+      .maxRetries(10).initialBackoff(Duration.ofMillis(50)).maxBackoff(Duration.ofMillis(500))
+      .multiplier(2).jitter(0.5).build();
+
+  private final List<MilvusLiteServer> servers = new ArrayList<>();
+  private ReactiveConnections registry;
+
+  @BeforeEach
+  void startThreeServers() {
+    for (int i = 0; i < 3; i++) {
+      servers.add(MilvusLiteServer.start());
+    }
+    registry = ReactiveConnections.builder().environment(Map.of()).build();
+    for (int i = 0; i < 3; i++) {
+      String direct = "direct-" + i;
+      registry.addConnection(direct, ConnectionConfig.builder().uri(servers.get(i).uri()).build()).block(WAIT);
+      registry.stub(direct).createDatabase(marker(i)).block(WAIT);
+      registry.removeConnection(direct).block(WAIT);
+    }
+  }
+
+  @AfterEach
+  void stopServers() {
+    if (registry != null) {
+      registry.close();
+    }
+    servers.forEach(MilvusLiteServer::close);
+  }
+
+  @Test
+  void callsSpreadOverEveryProxyAndTheAddressListsThemAll() {
+    String address = servers.stream().map(s -> "127.0.0.1:" + s.port()).collect(Collectors.joining(","));
+    registry.addConnection("cluster", Map.of("address", address)).block(WAIT);
+
+    ConnectionInfo info = registry.getConnectionAddr("cluster").orElseThrow();
+    assertThat(info.address()).isEqualTo(address);
+    assertThat(info.addresses()).hasSize(3).containsExactly(address.split(","));
+
+    Set<String> seen = Flux.range(0, 60)
+        .concatMap(i -> registry.stub("cluster").listDatabases())
+        .map(SeveralProxiesTest::markerIn)
+        .collect(Collectors.toSet())
+        .block(WAIT);
+    assertThat(seen).containsExactlyInAnyOrder(marker(0), marker(1), marker(2));
+    assertThat(registry.openChannels()).isEqualTo(1);
+  }
+
+  @Test
+  void readsKeepSucceedingWhileOneProxyIsDownAndTheRestartedOneTakesCallsAgain() throws Exception {
+    LeakCheck before = LeakCheck.snapshot();
+    String address = servers.stream().map(s -> "127.0.0.1:" + s.port()).collect(Collectors.joining(","));
+    registry.addConnection("cluster", ConnectionConfig.builder().address(address)
+        .retryPolicy(RIDE_THROUGH).callTimeout(Duration.ofSeconds(10)).build()).block(WAIT);
+    registry.channel("cluster").block(WAIT);
+
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong succeeded = new AtomicLong();
+    List<Throwable> failures = new CopyOnWriteArrayList<>();
+    Map<String, AtomicLong> lastAnswerFrom = new ConcurrentHashMap<>();
+    Mono<Void> caller = Mono.defer(() -> registry.stub("cluster").listDatabases())
+        .doOnNext(dbs -> {
+          succeeded.incrementAndGet();
+          lastAnswerFrom.computeIfAbsent(markerIn(dbs), k -> new AtomicLong()).set(System.nanoTime());
+        })
+        .doOnError(failures::add)
+        .onErrorResume(e -> Mono.empty())
+        .repeat(() -> !stop.get())
+        .subscribeOn(Schedulers.parallel())
+        .then();
+    var done = Flux.range(0, CALLERS).flatMap(i -> caller).then().toFuture();
+
+    await().atMost(WAIT).until(() -> lastAnswerFrom.size() == 3);
+    MilvusLiteServer victim = servers.get(1);
+    victim.kill9();
+    long killedAt = System.nanoTime();
+    long succeededAtKill = succeeded.get();
+    Thread.sleep(2_000);
+    assertThat(succeeded.get()).as("reads go on while a proxy is down").isGreaterThan(succeededAtKill + 100);
+    victim.restartOnSamePort();
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .until(() -> lastAnswerFrom.get(marker(1)).get() > killedAt);
+    stop.set(true);
+    done.get();
+
+    assertThat(failures).as("reads are retried on another proxy").isEmpty();
+    registry.close();
+    assertThat(registry.openChannels()).isZero();
+    before.assertNoNewThreads(Duration.ofSeconds(10), LeakCheck.DEFAULT_PREFIXES);
+  }
+
+  private static String marker(int server) {
+    return "proxy_marker_" + server;
+  }
+
+  /** The marker database of the server that answered. */
+  private static String markerIn(List<String> databases) {
+    Set<String> markers = new HashSet<>(databases);
+    markers.removeIf(db -> !db.startsWith("proxy_marker_"));
+    assertThat(markers).as("one marker per server: " + databases).hasSize(1);
+    return markers.iterator().next();
+  }
+}
