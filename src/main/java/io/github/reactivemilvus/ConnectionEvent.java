@@ -20,9 +20,27 @@ public record ConnectionEvent(
 
   /** Event types. */
   public enum Type {
-    ADDED, CONNECTING, CONNECTED, RETRYING, FAILED, DISCONNECTED, REMOVED, CALL_LIMIT_EXCEEDED, RECONNECTED
+    /** A config was registered (added or replaced). */
+    ADDED,
+    /** A connect started. */
+    CONNECTING,
+    /** A connect's handshake completed; the alias's channel is handed out. */
+    CONNECTED,
+    /** A connect or call attempt failed transiently and is tried again after {@code delay}. */
+    RETRYING,
+    /** A connect failed for good (its retries, if any, are spent); the message says why. */
+    FAILED,
+    /** The alias was disconnected; its config stays. */
+    DISCONNECTED,
+    /** The alias was removed. */
+    REMOVED,
+    /** A call was refused because both the in-flight and the pending limit were full. */
+    CALL_LIMIT_EXCEEDED,
+    /** The transport came back after a loss and the handshake was redone. */
+    RECONNECTED
   }
 
+  /** One line for logs: type, alias, address, attempt and delay when retrying, and the message. */
   @Override
   public String toString() {
     return type + " " + alias + " (" + address + ")"

@@ -17,6 +17,7 @@ public enum ConnectionState {
     this.wireName = wireName;
   }
 
+  /** The lower-case name the command line prints ({@code configured}, {@code connecting}, ...). */
   public String wireName() {
     return wireName;
   }

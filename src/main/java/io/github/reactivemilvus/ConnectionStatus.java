@@ -9,6 +9,7 @@ import io.github.reactivemilvus.config.ConnectionInfo;
  * @param state the alias's state when the snapshot was taken
  */
 public record ConnectionStatus(ConnectionInfo info, ConnectionState state) {
+  /** The alias, as in {@link ConnectionInfo#alias()}. */
   public String alias() {
     return info.alias();
   }

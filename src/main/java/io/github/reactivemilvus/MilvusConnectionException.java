@@ -1,5 +1,7 @@
 package io.github.reactivemilvus;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A connect or call through the registry failed. {@link #kind()} tells the causes apart; the
  * message names the alias and address and never contains a secret. The gRPC status (when there is
@@ -9,14 +11,26 @@ public class MilvusConnectionException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
   private final FailureKind kind;
-  private final String alias;
-  private final String address;
-  private final transient io.grpc.Status grpcStatus;
+  private final @Nullable String alias;
+  private final @Nullable String address;
+  private final transient io.grpc.@Nullable Status grpcStatus;
   private final int serverCode;
   private final String detail;
 
-  public MilvusConnectionException(FailureKind kind, String alias, String address, String detail,
-      io.grpc.Status grpcStatus, int serverCode, Throwable cause) {
+  /**
+   * A failure of {@code kind}. Messages are built from the parts given here; none of them may
+   * contain a secret.
+   *
+   * @param kind what went wrong
+   * @param alias the alias, or null when the failure belongs to none
+   * @param address the normalized address, or null when unknown
+   * @param detail what went wrong, without kind, alias and address; null means none
+   * @param grpcStatus the gRPC status behind the failure, or null
+   * @param serverCode the Milvus status code, or 0
+   * @param cause the original exception, or null
+   */
+  public MilvusConnectionException(FailureKind kind, @Nullable String alias, @Nullable String address,
+      @Nullable String detail, io.grpc.@Nullable Status grpcStatus, int serverCode, @Nullable Throwable cause) {
     super(render(kind, alias, address, detail), cause);
     this.kind = kind;
     this.alias = alias;
@@ -26,7 +40,7 @@ public class MilvusConnectionException extends RuntimeException {
     this.detail = detail == null ? "" : detail;
   }
 
-  private static String render(FailureKind kind, String alias, String address, String detail) {
+  private static String render(FailureKind kind, @Nullable String alias, @Nullable String address, @Nullable String detail) {
     StringBuilder b = new StringBuilder(kind.description());
     if (alias != null) {
       b.append(": alias '").append(alias).append('\'');
@@ -45,20 +59,23 @@ public class MilvusConnectionException extends RuntimeException {
     return detail;
   }
 
+  /** What went wrong, as one of a few kinds a caller can act on. */
   public FailureKind kind() {
     return kind;
   }
 
-  public String alias() {
+  /** The alias of the failed connect or call, or null when it belongs to none. */
+  public @Nullable String alias() {
     return alias;
   }
 
-  public String address() {
+  /** The alias's normalized address, or null when unknown (for example an unknown alias). */
+  public @Nullable String address() {
     return address;
   }
 
   /** The gRPC status behind the failure, or null when there was none (for example a timeout). */
-  public io.grpc.Status grpcStatus() {
+  public io.grpc.@Nullable Status grpcStatus() {
     return grpcStatus;
   }
 

@@ -9,7 +9,13 @@
  * built or added) and {@link io.github.reactivemilvus.MilvusConnectionException} (connects and
  * calls, classified by {@link io.github.reactivemilvus.FailureKind}).
  *
+ * <p>Nullness: the package is {@code @NullMarked} (JSpecify); what may be null is annotated
+ * {@code @Nullable}.
+ *
  * <p>Only the public types of this package are API; everything package-private may change. The
  * generated protocol classes live in {@code io.github.reactivemilvus.proto}.
  */
+@NullMarked
 package io.github.reactivemilvus;
+
+import org.jspecify.annotations.NullMarked;
