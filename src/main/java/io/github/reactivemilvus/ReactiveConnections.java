@@ -72,6 +72,12 @@ public final class ReactiveConnections implements AutoCloseable {
     } else {
       this.loops = EventLoops.create(b.eventLoopThreads);
     }
+    try {
+      ClientRuntime.prepare(loops);
+    } catch (RuntimeException | Error e) {
+      loops.close().subscribe(null, x -> { });
+      throw e;
+    }
     SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor));
     Metrics metrics = b.meterRegistry != null
         ? new MicrometerMetrics((io.micrometer.core.instrument.MeterRegistry) b.meterRegistry, shared)
