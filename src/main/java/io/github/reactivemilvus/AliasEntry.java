@@ -288,7 +288,7 @@ final class AliasEntry {
 
   /** Connect RPC with ClientInfo; the identifier it returns goes on every later call. */
   private Mono<ConnectResponse> handshake(AliasChannel ch) {
-    return LocalHost.name().flatMap(host -> {
+    return LocalHost.name().flatMap(host -> Failures.signalled(() -> {
       ClientInfo.Builder client = ClientInfo.newBuilder()
           .setSdkType("Java")
           .setSdkVersion("reactive-milvus-connections-" + ReactiveConnections.libraryVersion())
@@ -300,7 +300,7 @@ final class AliasEntry {
       ConnectRequest request = ConnectRequest.newBuilder().setClientInfo(client).build();
       CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
       return UnaryCalls.call(ch, MilvusServiceGrpc.getConnectMethod(), request, options);
-    }).flatMap(response -> {
+    })).flatMap(response -> {
       if (!Failures.isSuccess(response.getStatus())) {
         return Mono.error(new Failures.ServerStatusException(response.getStatus()));
       }
@@ -346,6 +346,10 @@ final class AliasEntry {
   }
 
   private MilvusConnectionException classifyConnectFailure(Throwable error, Throwable last) {
+    if (error instanceof TimeoutException && last != null && Failures.clientFault(last) != null) {
+      // never reported as a timeout: the client's own failure is the cause
+      return Failures.classify(last, alias, info.address(), true);
+    }
     if (error instanceof TimeoutException) {
       String detail = "no successful handshake within " + timeout.toMillis() + " ms";
       if (last == null) {

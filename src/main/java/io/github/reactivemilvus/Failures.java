@@ -5,6 +5,7 @@ import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -40,10 +41,67 @@ final class Failures {
     }
   }
 
+  /** Exceptions that only a programming error throws, in the library or in a callback. */
+  private static final Set<Class<? extends RuntimeException>> PROGRAMMING_ERRORS = Set.of(
+      NullPointerException.class, ClassCastException.class, IndexOutOfBoundsException.class,
+      ArrayIndexOutOfBoundsException.class, StringIndexOutOfBoundsException.class, IllegalStateException.class,
+      IllegalArgumentException.class, UnsupportedOperationException.class, ArithmeticException.class,
+      ArrayStoreException.class, NegativeArraySizeException.class, IllegalMonitorStateException.class);
+
+  /**
+   * The client-side fault behind a failure, or {@code null}: an {@link Error} anywhere in the cause
+   * chain (a LinkageError from a dependency of the wrong version, BlockHound's error, ...), or a
+   * programming error. gRPC reports such a throwable of a callback or marshaller as UNKNOWN,
+   * CANCELLED or INTERNAL with it as the cause; the server never sends one.
+   */
+  static Throwable clientFault(Throwable error) {
+    int depth = 0;
+    for (Throwable t = error; t != null && depth < 32; t = t.getCause(), depth++) {
+      if (t instanceof MilvusConnectionException m) {
+        return m.kind() == FailureKind.CLIENT ? m : null;
+      }
+      if (t instanceof Error || PROGRAMMING_ERRORS.contains(t.getClass())) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /** The detail of a client-side failure: the fault, and that it is not the server's. */
+  static String describeClientFault(Throwable fault) {
+    return fault.getClass().getName() + (fault.getMessage() != null ? ": " + firstLine(fault.getMessage()) : "")
+        + " (a failure in this client, not the server's: a dependency of the wrong version on the classpath,"
+        + " a blocking call refused on a non-blocking thread, or a bug; not retried)";
+  }
+
+  private static String firstLine(String text) {
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl);
+  }
+
+  /**
+   * {@code body()}, with what it throws (an Error included) signalled as an error: Reactor rethrows
+   * a LinkageError thrown in an operator's function instead of signalling it, which would leave a
+   * connect waiting for its timeout.
+   */
+  static <T> reactor.core.publisher.Mono<T> signalled(java.util.function.Supplier<reactor.core.publisher.Mono<T>> body) {
+    try {
+      return body.get();
+    } catch (RuntimeException | Error e) {
+      return reactor.core.publisher.Mono.error(e);
+    }
+  }
+
   /** Maps any failure of a connect or call on {@code alias} to a classified exception. */
   static MilvusConnectionException classify(Throwable error, String alias, String address, boolean duringConnect) {
     if (error instanceof MilvusConnectionException m) {
       return m;
+    }
+    Throwable fault = clientFault(error);
+    if (fault != null) {
+      io.grpc.Status grpc = error instanceof StatusRuntimeException || error instanceof io.grpc.StatusException
+          ? io.grpc.Status.fromThrowable(error) : null;
+      return new MilvusConnectionException(FailureKind.CLIENT, alias, address, describeClientFault(fault), grpc, 0, error);
     }
     if (error instanceof ServerStatusException s) {
       int code = serverCode(s.status);
@@ -239,6 +297,9 @@ final class Failures {
 
   /** Transient connect failures: worth another handshake attempt within the connect timeout. */
   static boolean isTransientConnectFailure(Throwable error) {
+    if (clientFault(error) != null) {
+      return false;
+    }
     if (error instanceof ServerStatusException s) {
       int code = s.status.getCode();
       int legacy = s.status.getErrorCode();
@@ -256,6 +317,9 @@ final class Failures {
 
   /** Idempotent reads through the stubs: retried on UNAVAILABLE and Milvus rate limiting only. */
   static boolean isRetryableCallFailure(Throwable error) {
+    if (clientFault(error) != null) {
+      return false;
+    }
     if (error instanceof ServerStatusException s) {
       return s.status.getCode() == CODE_RATE_LIMIT || s.status.getErrorCode() == LEGACY_RATE_LIMIT;
     }
