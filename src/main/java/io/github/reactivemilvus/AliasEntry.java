@@ -4,6 +4,7 @@ import io.github.reactivemilvus.proto.ClientInfo;
 import io.github.reactivemilvus.proto.ConnectRequest;
 import io.github.reactivemilvus.proto.ConnectResponse;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
+import io.github.reactivemilvus.proto.ShowCollectionsRequest;
 import io.grpc.CallOptions;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
@@ -307,8 +308,30 @@ final class AliasEntry {
       if (response.getIdentifier() != 0) {
         ch.identifier(response.getIdentifier());
       }
-      return Mono.just(response);
+      return checkDatabase(ch).thenReturn(response);
     });
+  }
+
+  /**
+   * When {@code db_name} names a database other than {@code default}, one cheap database-scoped
+   * call (ShowCollections) tells whether it exists: Milvus 2.3 refuses the Connect of an unknown
+   * database (code 800), Milvus Lite accepts it and fails the first call on it (code 1, "database
+   * 'x' does not exist"). Only a missing database fails the connect, or a transient failure
+   * (retried as the Connect would be); anything else (a user without the privilege, a proxy
+   * without the method) leaves it to the calls.
+   */
+  private Mono<Void> checkDatabase(AliasChannel ch) {
+    String db = config.dbName();
+    if (db == null || db.equals("default")) {
+      return Mono.empty();
+    }
+    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return UnaryCalls.call(ch, MilvusServiceGrpc.getShowCollectionsMethod(), ShowCollectionsRequest.getDefaultInstance(), options)
+        .flatMap(r -> Failures.isDatabaseNotFound(r.getStatus())
+            ? Mono.<Void>error(new Failures.ServerStatusException(r.getStatus()))
+            : Mono.<Void>empty())
+        .onErrorResume(e -> !(e instanceof Failures.ServerStatusException) && !Failures.isTransientConnectFailure(e),
+            e -> Mono.empty());
   }
 
   /**

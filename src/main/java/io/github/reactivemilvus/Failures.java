@@ -26,6 +26,21 @@ final class Failures {
     return status.getCode() == 0 && status.getErrorCode() == 0;
   }
 
+  /**
+   * Code 800 (Milvus 2.3 and later), or the generic code Milvus Lite uses (1) with its message
+   * "database 'x' does not exist".
+   */
+  static boolean isDatabaseNotFound(Status status) {
+    if (isSuccess(status)) {
+      return false;
+    }
+    return status.getCode() == CODE_DATABASE_NOT_FOUND
+        || DATABASE_MISSING.matcher(status.getReason()).find();
+  }
+
+  private static final Pattern DATABASE_MISSING =
+      Pattern.compile("(?i)\\bdatabase\\b.*\\b(does not exist|not found|doesn't exist)");
+
   static int serverCode(Status status) {
     return status.getCode() != 0 ? status.getCode() : status.getErrorCode();
   }
@@ -105,7 +120,7 @@ final class Failures {
     }
     if (error instanceof ServerStatusException s) {
       int code = serverCode(s.status);
-      FailureKind kind = s.status.getCode() == CODE_DATABASE_NOT_FOUND ? FailureKind.DATABASE_NOT_FOUND : FailureKind.SERVER_STATUS;
+      FailureKind kind = isDatabaseNotFound(s.status) ? FailureKind.DATABASE_NOT_FOUND : FailureKind.SERVER_STATUS;
       return new MilvusConnectionException(kind, alias, address,
           "code " + s.status.getCode() + " (error_code " + s.status.getErrorCode() + "): " + s.status.getReason(),
           null, code, null);
@@ -301,6 +316,9 @@ final class Failures {
       return false;
     }
     if (error instanceof ServerStatusException s) {
+      if (isDatabaseNotFound(s.status)) {
+        return false;
+      }
       int code = s.status.getCode();
       int legacy = s.status.getErrorCode();
       return code == CODE_NOT_READY || code == CODE_UNAVAILABLE || code == CODE_RATE_LIMIT
