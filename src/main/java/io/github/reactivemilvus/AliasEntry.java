@@ -36,6 +36,11 @@ final class AliasEntry {
   final ConnectionInfo info;
   /** Retry of the stubs' calls on this alias; built once, it holds no per-call state. */
   final Retry callRetry;
+  /**
+   * Retry of idempotent reads whose attempts run under the alias's {@code call_timeout}: also
+   * retries an attempt that timed out.
+   */
+  final Retry readRetry;
   private final RegistryContext ctx;
   private final Duration timeout;
   private final AtomicInteger generation = new AtomicInteger();
@@ -54,11 +59,12 @@ final class AliasEntry {
     this.timeout = config.timeout() != null ? config.timeout() : ctx.defaultTimeout;
     this.info = config.info(alias, ctx.defaultTimeout);
     this.unregisterGauges = ctx.metrics.aliasGauges(alias, this, AliasEntry::inFlight, AliasEntry::pending);
-    this.callRetry = callRetry(config.retryPolicy());
+    this.callRetry = callRetry(config.retryPolicy(), Failures::isRetryableCallFailure);
+    this.readRetry = callRetry(config.retryPolicy(), Failures::isRetryableReadOrAttemptTimeout);
   }
 
-  private Retry callRetry(RetryPolicy p) {
-    return Backoff.spec(p, ctx.scheduler, Failures::isRetryableCallFailure, signal -> {
+  private Retry callRetry(RetryPolicy p, java.util.function.Predicate<Throwable> retryable) {
+    return Backoff.spec(p, ctx.scheduler, retryable, signal -> {
       AliasChannel ch = current;
       if (ch != null) {
         ch.resetConnectBackoff();

@@ -333,6 +333,22 @@ final class Failures {
     return false;
   }
 
+  /**
+   * An attempt of an idempotent read that ran out of the alias's {@code call_timeout} (which the
+   * library sets on each attempt): a server that accepts calls but does not answer them, as
+   * Milvus does while it starts. Retried like UNAVAILABLE, within the retry policy.
+   */
+  static boolean isRetryableReadOrAttemptTimeout(Throwable error) {
+    if (isRetryableCallFailure(error)) {
+      return true;
+    }
+    if (clientFault(error) != null) {
+      return false;
+    }
+    return (error instanceof StatusRuntimeException || error instanceof io.grpc.StatusException)
+        && io.grpc.Status.fromThrowable(error).getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED;
+  }
+
   /** Idempotent reads through the stubs: retried on UNAVAILABLE and Milvus rate limiting only. */
   static boolean isRetryableCallFailure(Throwable error) {
     if (clientFault(error) != null) {
