@@ -345,8 +345,15 @@ final class Failures {
     if (clientFault(error) != null) {
       return false;
     }
-    return (error instanceof StatusRuntimeException || error instanceof io.grpc.StatusException)
-        && io.grpc.Status.fromThrowable(error).getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED;
+    if (!(error instanceof StatusRuntimeException || error instanceof io.grpc.StatusException)) {
+      return false;
+    }
+    io.grpc.Status grpc = io.grpc.Status.fromThrowable(error);
+    // the client's own deadline (grpc-java: "CallOptions deadline exceeded after 2.0s", "ClientCall
+    // started after CallOptions deadline was exceeded"), not a DEADLINE_EXCEEDED the server sent
+    String text = String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT);
+    return grpc.getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED
+        && (text.contains("deadline exceeded after") || text.contains("deadline was exceeded"));
   }
 
   /** Idempotent reads through the stubs: retried on UNAVAILABLE and Milvus rate limiting only. */
