@@ -11,6 +11,7 @@ import io.github.reactivemilvus.proto.ClientInfo;
 import io.github.reactivemilvus.proto.ConnectRequest;
 import io.github.reactivemilvus.proto.ConnectResponse;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
+import io.github.reactivemilvus.proto.ShowCollectionsRequest;
 import io.grpc.CallOptions;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
@@ -42,6 +43,11 @@ final class AliasEntry {
   final ConnectionInfo info;
   /** Retry of the stubs' calls on this alias; built once, it holds no per-call state. */
   final Retry callRetry;
+  /**
+   * Retry of idempotent reads whose attempts run under the alias's {@code call_timeout}: also
+   * retries an attempt that timed out.
+   */
+  final Retry readRetry;
   private final RegistryContext ctx;
   private final Duration timeout;
   private final AtomicInteger generation = new AtomicInteger();
@@ -60,11 +66,12 @@ final class AliasEntry {
     this.timeout = config.timeout() != null ? config.timeout() : ctx.defaultTimeout;
     this.info = config.info(alias, ctx.defaultTimeout);
     bindGauges(ctx.metrics);
-    this.callRetry = callRetry(config.retryPolicy());
+    this.callRetry = callRetry(config.retryPolicy(), Failures::isRetryableCallFailure);
+    this.readRetry = callRetry(config.retryPolicy(), Failures::isRetryableReadOrAttemptTimeout);
   }
 
-  private Retry callRetry(RetryPolicy p) {
-    return Backoff.spec(p, ctx.scheduler, Failures::isRetryableCallFailure, signal -> {
+  private Retry callRetry(RetryPolicy p, java.util.function.Predicate<Throwable> retryable) {
+    return Backoff.spec(p, ctx.scheduler, retryable, signal -> {
       AliasChannel ch = current;
       if (ch != null) {
         ch.resetConnectBackoff();
@@ -310,7 +317,7 @@ final class AliasEntry {
 
   /** Connect RPC with ClientInfo; the identifier it returns goes on every later call. */
   private Mono<ConnectResponse> handshake(AliasChannel ch) {
-    return LocalHost.name().flatMap(host -> {
+    return LocalHost.name().flatMap(host -> Failures.signalled(() -> {
       ClientInfo.Builder client = ClientInfo.newBuilder()
           .setSdkType("Java")
           .setSdkVersion("reactive-milvus-connections-" + ReactiveConnections.libraryVersion())
@@ -322,15 +329,37 @@ final class AliasEntry {
       ConnectRequest request = ConnectRequest.newBuilder().setClientInfo(client).build();
       CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
       return UnaryCalls.call(ch, MilvusServiceGrpc.getConnectMethod(), request, options);
-    }).flatMap(response -> {
+    })).flatMap(response -> {
       if (!Failures.isSuccess(response.getStatus())) {
         return Mono.error(new Failures.ServerStatusException(response.getStatus()));
       }
       if (response.getIdentifier() != 0) {
         ch.identifier(response.getIdentifier());
       }
-      return Mono.just(response);
+      return checkDatabase(ch).thenReturn(response);
     });
+  }
+
+  /**
+   * When {@code db_name} names a database other than {@code default}, one cheap database-scoped
+   * call (ShowCollections) tells whether it exists: Milvus 2.3 refuses the Connect of an unknown
+   * database (code 800), Milvus Lite accepts it and fails the first call on it (code 1, "database
+   * 'x' does not exist"). Only a missing database fails the connect, or a transient failure
+   * (retried as the Connect would be); anything else (a user without the privilege, a proxy
+   * without the method) leaves it to the calls.
+   */
+  private Mono<Void> checkDatabase(AliasChannel ch) {
+    String db = config.dbName();
+    if (db == null || db.equals("default")) {
+      return Mono.empty();
+    }
+    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    return UnaryCalls.call(ch, MilvusServiceGrpc.getShowCollectionsMethod(), ShowCollectionsRequest.getDefaultInstance(), options)
+        .flatMap(r -> Failures.isDatabaseNotFound(r.getStatus())
+            ? Mono.<Void>error(new Failures.ServerStatusException(r.getStatus()))
+            : Mono.<Void>empty())
+        .onErrorResume(e -> !(e instanceof Failures.ServerStatusException) && !Failures.isTransientConnectFailure(e),
+            e -> Mono.empty());
   }
 
   /**
@@ -368,6 +397,10 @@ final class AliasEntry {
   }
 
   private MilvusConnectionException classifyConnectFailure(Throwable error, Throwable last) {
+    if (error instanceof TimeoutException && last != null && Failures.clientFault(last) != null) {
+      // never reported as a timeout: the client's own failure is the cause
+      return Failures.classify(last, alias, info.address(), true);
+    }
     if (error instanceof TimeoutException) {
       String detail = "no successful handshake within " + timeout.toMillis() + " ms";
       if (last == null) {

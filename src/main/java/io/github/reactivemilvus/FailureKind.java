@@ -24,7 +24,15 @@ public enum FailureKind {
   /** The alias is not registered. */
   UNKNOWN_ALIAS("unknown alias"),
   /** The alias was disconnected or the registry closed while the operation was under way. */
-  CLOSED("connection closed");
+  CLOSED("connection closed"),
+  /**
+   * A failure on the client side, not the server's: a {@link Error} such as a
+   * {@link LinkageError} ({@code NoClassDefFoundError} from a dependency of the wrong version), a
+   * blocking call refused by BlockHound, a protobuf runtime that does not fit the generated code,
+   * or a programming error (for example a {@link NullPointerException}) in the library or in a
+   * callback. Never retried: the connect or call fails at once, with the error as its cause.
+   */
+  CLIENT("client-side failure");
 
   private final String description;
 

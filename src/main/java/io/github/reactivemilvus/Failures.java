@@ -8,6 +8,7 @@ import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -28,6 +29,21 @@ final class Failures {
     return status.getCode() == 0 && status.getErrorCode() == 0;
   }
 
+  /**
+   * Code 800 (Milvus 2.3 and later), or the generic code Milvus Lite uses (1) with its message
+   * "database 'x' does not exist".
+   */
+  static boolean isDatabaseNotFound(Status status) {
+    if (isSuccess(status)) {
+      return false;
+    }
+    return status.getCode() == CODE_DATABASE_NOT_FOUND
+        || DATABASE_MISSING.matcher(status.getReason()).find();
+  }
+
+  private static final Pattern DATABASE_MISSING =
+      Pattern.compile("(?i)\\bdatabase\\b.*\\b(does not exist|not found|doesn't exist)");
+
   static int serverCode(Status status) {
     return status.getCode() != 0 ? status.getCode() : status.getErrorCode();
   }
@@ -43,10 +59,67 @@ final class Failures {
     }
   }
 
+  /** Exceptions that only a programming error throws, in the library or in a callback. */
+  private static final Set<Class<? extends RuntimeException>> PROGRAMMING_ERRORS = Set.of(
+      NullPointerException.class, ClassCastException.class, IndexOutOfBoundsException.class,
+      ArrayIndexOutOfBoundsException.class, StringIndexOutOfBoundsException.class, IllegalStateException.class,
+      IllegalArgumentException.class, UnsupportedOperationException.class, ArithmeticException.class,
+      ArrayStoreException.class, NegativeArraySizeException.class, IllegalMonitorStateException.class);
+
+  /**
+   * The client-side fault behind a failure, or {@code null}: an {@link Error} anywhere in the cause
+   * chain (a LinkageError from a dependency of the wrong version, BlockHound's error, ...), or a
+   * programming error. gRPC reports such a throwable of a callback or marshaller as UNKNOWN,
+   * CANCELLED or INTERNAL with it as the cause; the server never sends one.
+   */
+  static Throwable clientFault(Throwable error) {
+    int depth = 0;
+    for (Throwable t = error; t != null && depth < 32; t = t.getCause(), depth++) {
+      if (t instanceof MilvusConnectionException m) {
+        return m.kind() == FailureKind.CLIENT ? m : null;
+      }
+      if (t instanceof Error || PROGRAMMING_ERRORS.contains(t.getClass())) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /** The detail of a client-side failure: the fault, and that it is not the server's. */
+  static String describeClientFault(Throwable fault) {
+    return fault.getClass().getName() + (fault.getMessage() != null ? ": " + firstLine(fault.getMessage()) : "")
+        + " (a failure in this client, not the server's: a dependency of the wrong version on the classpath,"
+        + " a blocking call refused on a non-blocking thread, or a bug; not retried)";
+  }
+
+  private static String firstLine(String text) {
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl);
+  }
+
+  /**
+   * {@code body()}, with what it throws (an Error included) signalled as an error: Reactor rethrows
+   * a LinkageError thrown in an operator's function instead of signalling it, which would leave a
+   * connect waiting for its timeout.
+   */
+  static <T> reactor.core.publisher.Mono<T> signalled(java.util.function.Supplier<reactor.core.publisher.Mono<T>> body) {
+    try {
+      return body.get();
+    } catch (RuntimeException | Error e) {
+      return reactor.core.publisher.Mono.error(e);
+    }
+  }
+
   /** Maps any failure of a connect or call on {@code alias} to a classified exception. */
   static MilvusConnectionException classify(Throwable error, String alias, String address, boolean duringConnect) {
     if (error instanceof MilvusConnectionException m) {
       return m;
+    }
+    Throwable fault = clientFault(error);
+    if (fault != null) {
+      io.grpc.Status grpc = error instanceof StatusRuntimeException || error instanceof io.grpc.StatusException
+          ? io.grpc.Status.fromThrowable(error) : null;
+      return new MilvusConnectionException(FailureKind.CLIENT, alias, address, describeClientFault(fault), grpc, 0, error);
     }
     if (error instanceof TransportException t) {
       FailureKind kind = switch (t.reason()) {
@@ -58,7 +131,7 @@ final class Failures {
     }
     if (error instanceof ServerStatusException s) {
       int code = serverCode(s.status);
-      FailureKind kind = s.status.getCode() == CODE_DATABASE_NOT_FOUND ? FailureKind.DATABASE_NOT_FOUND : FailureKind.SERVER_STATUS;
+      FailureKind kind = isDatabaseNotFound(s.status) ? FailureKind.DATABASE_NOT_FOUND : FailureKind.SERVER_STATUS;
       return new MilvusConnectionException(kind, alias, address,
           "code " + s.status.getCode() + " (error_code " + s.status.getErrorCode() + "): " + s.status.getReason(),
           null, code, null);
@@ -252,7 +325,13 @@ final class Failures {
 
   /** Transient connect failures: worth another handshake attempt within the connect timeout. */
   static boolean isTransientConnectFailure(Throwable error) {
+    if (clientFault(error) != null) {
+      return false;
+    }
     if (error instanceof ServerStatusException s) {
+      if (isDatabaseNotFound(s.status)) {
+        return false;
+      }
       int code = s.status.getCode();
       int legacy = s.status.getErrorCode();
       return code == CODE_NOT_READY || code == CODE_UNAVAILABLE || code == CODE_RATE_LIMIT
@@ -267,8 +346,34 @@ final class Failures {
     return false;
   }
 
+  /**
+   * An attempt of an idempotent read that ran out of the alias's {@code call_timeout} (which the
+   * library sets on each attempt): a server that accepts calls but does not answer them, as
+   * Milvus does while it starts. Retried like UNAVAILABLE, within the retry policy.
+   */
+  static boolean isRetryableReadOrAttemptTimeout(Throwable error) {
+    if (isRetryableCallFailure(error)) {
+      return true;
+    }
+    if (clientFault(error) != null) {
+      return false;
+    }
+    if (!(error instanceof StatusRuntimeException || error instanceof io.grpc.StatusException)) {
+      return false;
+    }
+    io.grpc.Status grpc = io.grpc.Status.fromThrowable(error);
+    // the client's own deadline (grpc-java: "CallOptions deadline exceeded after 2.0s", "ClientCall
+    // started after CallOptions deadline was exceeded"), not a DEADLINE_EXCEEDED the server sent
+    String text = String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT);
+    return grpc.getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED
+        && (text.contains("deadline exceeded after") || text.contains("deadline was exceeded"));
+  }
+
   /** Idempotent reads through the stubs: retried on UNAVAILABLE and Milvus rate limiting only. */
   static boolean isRetryableCallFailure(Throwable error) {
+    if (clientFault(error) != null) {
+      return false;
+    }
     if (error instanceof ServerStatusException s) {
       return s.status.getCode() == CODE_RATE_LIMIT || s.status.getErrorCode() == LEGACY_RATE_LIMIT;
     }

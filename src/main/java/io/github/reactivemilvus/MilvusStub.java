@@ -36,7 +36,10 @@ import reactor.core.publisher.Mono;
  *
  * <p><b>Retries.</b> Reads (GetVersion, CheckHealth, ListDatabases, ShowCollections,
  * HasCollection) are retried with the alias's {@link RetryPolicy} on {@code UNAVAILABLE} and on
- * Milvus rate limiting (code 8 / legacy 49), never on other codes. Writes (CreateDatabase,
+ * Milvus rate limiting (code 8 / legacy 49), never on other codes; an attempt that ran out of the
+ * alias's {@code call_timeout} (which bounds each attempt) is retried too, since a starting Milvus
+ * accepts calls and answers them only once ready. A deadline given with {@link #withDeadline} is
+ * the caller's own: an attempt that exceeds it is not retried. Writes (CreateDatabase,
  * DropDatabase) are retried only when the policy says {@code retryWrites}. Backoff runs on the
  * registry's scheduler. Immutable and thread-safe.
  */
@@ -127,10 +130,16 @@ public final class MilvusStub {
               }));
       Mono<R> call = attempt;
       if ((idempotent || policy.retryWrites()) && policy.maxRetries() > 0) {
+        // an idempotent read under the alias's call_timeout (set per attempt, no deadline of the
+        // caller's) also retries an attempt that timed out: a starting Milvus accepts calls and
+        // answers them only once ready
+        boolean attemptTimeouts = idempotent && deadline == null && entry.config.callTimeout() != null;
+        java.util.function.Predicate<Throwable> retryable = attemptTimeouts
+            ? Failures::isRetryableReadOrAttemptTimeout : Failures::isRetryableCallFailure;
+        reactor.util.retry.Retry retry = attemptTimeouts ? entry.readRetry : entry.callRetry;
         // the retry operator is only assembled once a first attempt failed retryably, so a call
         // that succeeds pays nothing for it; the failure seen is replayed as the loop's first error
-        call = attempt.onErrorResume(Failures::isRetryableCallFailure,
-            first -> replayingFirst(first, attempt).retryWhen(entry.callRetry));
+        call = attempt.onErrorResume(retryable, first -> replayingFirst(first, attempt).retryWhen(retry));
       }
       return call.onErrorMap(e -> !(e instanceof MilvusConnectionException),
           e -> Failures.classify(e, alias, entry.info.address(), false));

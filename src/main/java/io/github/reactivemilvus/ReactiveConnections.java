@@ -81,6 +81,12 @@ public final class ReactiveConnections implements AutoCloseable {
     } else {
       this.loops = EventLoops.create(b.eventLoopThreads);
     }
+    try {
+      ClientRuntime.prepare(loops);
+    } catch (RuntimeException | Error e) {
+      loops.close().subscribe(null, x -> { });
+      throw e;
+    }
     String userAgent = "reactive-milvus-connections/" + libraryVersion();
     SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent));
     this.ctx = new RegistryContext(shared, b.scheduler, env.connectTimeout(), b.gracePeriod);

@@ -114,4 +114,18 @@ class MilvusStandaloneAuthTest {
     assertThat(eventsOf("nodb", ConnectionEvent.Type.RETRYING)).isEmpty();
     assertThat(registry.hasConnection("nodb")).isFalse();
   }
+
+  @Test
+  void anExistingDatabaseConnectsAndItsCallsWork(MilvusStandaloneServer milvus) {
+    String db = "db_" + Long.toHexString(System.nanoTime());
+    add("root", milvus, "user", milvus.user(), "password", milvus.password());
+    registry.stub("root").createDatabase(db).block(WAIT);
+    try {
+      add("in-db", milvus, "user", milvus.user(), "password", milvus.password(), "db_name", db);
+      StepVerifier.create(registry.stub("in-db").showCollections()).expectNext(List.of()).verifyComplete();
+      assertThat(registry.hasConnection("in-db")).isTrue();
+    } finally {
+      registry.stub("root").dropDatabase(db).block(WAIT);
+    }
+  }
 }

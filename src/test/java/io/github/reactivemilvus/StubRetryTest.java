@@ -109,6 +109,19 @@ class StubRetryTest {
   }
 
   @Test
+  void aReadAttemptThatRanOutOfTheAliasCallTimeoutIsRetriedWithinThePolicy() {
+    registry.addConnection("short", ConnectionConfig.builder().uri(server.uri()).retryPolicy(FAST)
+        .callTimeout(Duration.ofMillis(200)).build()).block(WAIT);
+    registry.channel("short").block(WAIT);
+    server.delay(Method.GET_VERSION, Duration.ofSeconds(2));
+    StepVerifier.create(registry.stub("short").getVersion())
+        .expectErrorSatisfies(e -> assertThat(((MilvusConnectionException) e).grpcStatus().getCode())
+            .isEqualTo(Status.Code.DEADLINE_EXCEEDED))
+        .verify(WAIT);
+    assertThat(server.calls(Method.GET_VERSION)).isEqualTo(FAST.maxRetries() + 1);
+  }
+
+  @Test
   void aPerStubDeadlineOverridesTheAliasCallTimeout() {
     server.delay(Method.GET_VERSION, Duration.ofSeconds(5));
     StepVerifier.create(registry.stub("a").withDeadline(Duration.ofMillis(200)).getVersion())

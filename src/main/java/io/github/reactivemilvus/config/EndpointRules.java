@@ -151,12 +151,16 @@ final class EndpointRules {
     } else {
       int colon = s.indexOf(':');
       if (colon < 0) {
+        if (HostSyntax.isPortLike(s)) {
+          // a port alone: suggesting "19530:19530" would read it as a host
+          throw new InvalidValue(Display.quote(s) + " is a port without a host; expected host:port, e.g. "
+              + Display.quote("localhost:" + s) + " (or use the 'port' key)");
+        }
         throw new InvalidValue(Display.quote(s) + " has no port; expected host:port, e.g. "
             + Display.quote(s + ":" + ConnectionConfig.DEFAULT_PORT));
       }
       if (s.indexOf(':', colon + 1) >= 0) {
-        throw new InvalidValue(Display.quote(s) + " has more than one ':'; write an IPv6 host in brackets,"
-            + " e.g. [::1]:19530");
+        throw new InvalidValue(Display.quote(s) + ": " + HostSyntax.manyColonsHint(s, "[::1]:19530"));
       }
       host = s.substring(0, colon);
       portText = s.substring(colon + 1);

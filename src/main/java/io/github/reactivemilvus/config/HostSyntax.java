@@ -62,6 +62,37 @@ final class HostSyntax {
     return sb.toString();
   }
 
+  /** Digits only: what a port looks like. */
+  static boolean isPortLike(String s) {
+    return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
+  }
+
+  /**
+   * What to say of a {@code host:port} text with more than one ':': an IPv6 address (with or
+   * without a port) needs brackets; a name or IPv4 address followed by several ports has its port
+   * written twice (or more).
+   */
+  static String manyColonsHint(String hostPort, String ipv6Example) {
+    int last = hostPort.lastIndexOf(':');
+    boolean ipv6 = ipv6(hostPort) != null || ipv6(hostPort.substring(0, last)) != null;
+    String host = hostPort.substring(0, hostPort.indexOf(':'));
+    String[] ports = hostPort.substring(hostPort.indexOf(':') + 1).split(":", -1);
+    boolean allPorts = java.util.Arrays.stream(ports).allMatch(HostSyntax::isPortLike);
+    if (!ipv6 && !host.isEmpty() && allPorts) {
+      return "the port is given " + ports.length + " times (" + String.join(", ", ports)
+          + "); expected one, e.g. " + Display.quote(host + ":" + ports[0]);
+    }
+    if (!ipv6 && !host.isEmpty() && !looksLikeIpv6Text(host)) {
+      return "has more than one ':' after the host " + Display.quote(host) + "; expected host:port";
+    }
+    return "write an IPv6 host in brackets, e.g. " + ipv6Example;
+  }
+
+  /** Hex digits only (an IPv6 group), as opposed to a host name or IPv4 address. */
+  private static boolean looksLikeIpv6Text(String s) {
+    return s.chars().allMatch(c -> Character.digit(c, 16) >= 0) && s.length() <= 4;
+  }
+
   static boolean containsWhitespaceOrControl(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

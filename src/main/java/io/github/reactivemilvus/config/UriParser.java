@@ -156,7 +156,7 @@ final class UriParser {
     } else {
       int c = hostPort.indexOf(':');
       if (c >= 0 && hostPort.indexOf(':', c + 1) >= 0) {
-        throw new InvalidValue(shown + ": write an IPv6 host in brackets, e.g. http://[::1]:19530");
+        throw new InvalidValue(shown + ": " + HostSyntax.manyColonsHint(hostPort, "http://[::1]:19530"));
       }
       host = c < 0 ? hostPort : hostPort.substring(0, c);
       portText = c < 0 ? null : hostPort.substring(c + 1);

@@ -88,11 +88,17 @@ final class Values {
     return d.intValue();
   }
 
+  private static final BigDecimal WHOLE_CHECK_LIMIT = BigDecimal.valueOf(1_000_000_000_000L);
+
   /** An integer within [min, max]; strings are accepted when {@code textAllowed}. */
   static int intIn(Object v, int min, int max, boolean textAllowed) throws InvalidValue {
     String range = "an integer " + min + "-" + max;
     BigDecimal d = decimal(v, textAllowed, INTEGER_TEXT, range);
-    // Range first: it is cheap for any magnitude, while stripTrailingZeros on a huge value is not.
+    // a fraction of ordinary size is told as such (0.3 is not a whole number, not "out of range");
+    // huge magnitudes go to the range check first: stripTrailingZeros on them is slow
+    if (d.scale() > 0 && d.abs().compareTo(WHOLE_CHECK_LIMIT) < 0 && d.stripTrailingZeros().scale() > 0) {
+      throw new InvalidValue("must be " + range + ", got " + Display.value(v) + " (not a whole number)");
+    }
     if (d.compareTo(BigDecimal.valueOf(min)) < 0 || d.compareTo(BigDecimal.valueOf(max)) > 0) {
       throw new InvalidValue("must be " + range + ", got " + Display.value(v) + " (out of range)");
     }

@@ -12,7 +12,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,14 +65,20 @@ public final class EventLoops {
     return borrow(group, resources.onChannelClass(SocketChannel.class, group));
   }
 
+  /**
+   * gRPC hands DNS lookups to this executor from event loops and Reactor threads, so handing work
+   * over must never wait: both threads are started up front and stay (starting a worker takes the
+   * pool's lock), and the queue is lock-free (a LinkedBlockingQueue's lock, contended by a burst
+   * of connects, parks the caller).
+   */
   private static ExecutorService newOffloadExecutor() {
     AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedTransferQueue<>(), r -> {
       Thread t = new Thread(r, THREAD_PREFIX + "-offload-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
-    executor.allowCoreThreadTimeOut(true);
+    executor.prestartAllCoreThreads();
     return executor;
   }
 

@@ -39,7 +39,9 @@ public final class SharedChannels {
         ChannelGroup group;
         try {
           group = acquireNow(key, config);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+          // an Error (LinkageError, BlockHound's) is signalled as a client failure, not thrown:
+          // Reactor rethrows a thrown LinkageError, and the connect would wait for its timeout
           sink.error(e);
           return;
         }

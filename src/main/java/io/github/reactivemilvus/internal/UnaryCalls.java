@@ -19,7 +19,14 @@ public final class UnaryCalls {
 
   public static <Q, R> Mono<R> call(Channel channel, MethodDescriptor<Q, R> method, Q request, CallOptions options) {
     return Mono.create(sink -> {
-      ClientCall<Q, R> call = channel.newCall(method, options);
+      ClientCall<Q, R> call;
+      try {
+        call = channel.newCall(method, options);
+      } catch (RuntimeException | Error e) {
+        // signalled, not thrown: Reactor rethrows a thrown LinkageError, which would lose the call
+        sink.error(e);
+        return;
+      }
       // after a cancel the call still closes (CANCELLED); that close is not an error to report
       java.util.concurrent.atomic.AtomicBoolean cancelled = new java.util.concurrent.atomic.AtomicBoolean();
       sink.onCancel(() -> {

@@ -50,6 +50,8 @@ public final class MilvusStandaloneServer implements AutoCloseable {
   private String version;
   private Duration startupTime;
   private boolean closed;
+  private List<String> lastCommand;
+  private Map<String, String> lastEnvironment;
 
   private MilvusStandaloneServer(Path baseDir) {
     this.baseDir = baseDir;
@@ -187,10 +189,33 @@ public final class MilvusStandaloneServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    lastCommand = List.copyOf(command);
+    lastEnvironment = Map.of("PYTHONUNBUFFERED", "1", "ETCD_CONFIG_PATH", etcdConfig.toString());
+    run();
+  }
+
+  private void run() {
     long started = System.nanoTime();
-    process = ServerProcess.start("milvus-standalone", command, baseDir, baseDir.resolve("server.log"),
-        Map.of("PYTHONUNBUFFERED", "1", "ETCD_CONFIG_PATH", etcdConfig.toString()));
+    process = ServerProcess.start("milvus-standalone", lastCommand, baseDir, baseDir.resolve("server.log"),
+        lastEnvironment);
     awaitReady(started);
+  }
+
+  /**
+   * Chaos support: SIGKILLs the group if it still runs, then starts the server again with the same
+   * ports (proxy, etcd and the others) and the same data directory, and waits until it answers
+   * GetVersion. Fails if the proxy came back on another port.
+   */
+  public synchronized void restartOnSamePorts() {
+    if (closed) {
+      throw new IllegalStateException("closed");
+    }
+    kill9();
+    int before = port;
+    run();
+    if (port != before) {
+      throw new IllegalStateException("the proxy came back on port " + port + ", not " + before);
+    }
   }
 
   private void awaitReady(long started) {
