@@ -78,6 +78,9 @@ final class Failures {
       if (t instanceof MilvusConnectionException m) {
         return m.kind() == FailureKind.CLIENT ? m : null;
       }
+      if (t instanceof TransportException) {
+        return null; // classified by its reason (an unusable certificate file is TLS, not a bug)
+      }
       if (t instanceof Error || PROGRAMMING_ERRORS.contains(t.getClass())) {
         return t;
       }
