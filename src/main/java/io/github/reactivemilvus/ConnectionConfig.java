@@ -117,6 +117,14 @@ public final class ConnectionConfig {
     return builder().putAll(config).build();
   }
 
+  /**
+   * Every key {@link #fromMap} accepts, snake case, in documentation order (pymilvus's keys, then
+   * the Java-only ones). An immutable list; for tools that map their own property names onto these.
+   */
+  public static java.util.List<String> keys() {
+    return ConfigKeys.ALL;
+  }
+
   /** {@code host:port}, {@code [v6]:port} or {@code unix:/path}. */
   public String address() {
     if (unixSocketPath != null) {
