@@ -1,5 +1,6 @@
 package io.github.reactivemilvus.spring;
 
+import io.github.reactivemilvus.ConnectionEvent;
 import io.github.reactivemilvus.ConnectionStatus;
 import io.github.reactivemilvus.FailureKind;
 import io.github.reactivemilvus.MilvusConnectionException;
@@ -8,8 +9,10 @@ import io.github.reactivemilvus.ReactiveConnections;
 import io.github.reactivemilvus.proto.CheckHealthResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.ReactiveHealthIndicator;
+import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -34,14 +37,22 @@ final class AliasHealthIndicator implements ReactiveHealthIndicator {
   @Override
   public Mono<Health> health() {
     return Mono.defer(() -> {
+      // the last retried failure of this check, to say why it ran out of time
+      AtomicReference<String> lastFailure = new AtomicReference<>();
+      Disposable failures = registry.events()
+          .filter(e -> e.alias().equals(alias) && !e.message().isEmpty()
+              && (e.type() == ConnectionEvent.Type.RETRYING || e.type() == ConnectionEvent.Type.FAILED))
+          .subscribe(e -> lastFailure.set(e.message()));
       MilvusStub stub = registry.stub(alias).withDeadline(timeout);
-      return stub.getVersion().flatMap(version -> {
-        long start = System.nanoTime();
-        return stub.checkHealth().map(r -> healthy(r, version, (System.nanoTime() - start) / 1_000_000));
-      });
-    })
-        .timeout(timeout)
-        .onErrorResume(this::down);
+      return stub.getVersion()
+          .flatMap(version -> {
+            long start = System.nanoTime();
+            return stub.checkHealth().map(r -> healthy(r, version, (System.nanoTime() - start) / 1_000_000));
+          })
+          .timeout(timeout)
+          .onErrorResume(e -> down(e, lastFailure.get()))
+          .doFinally(s -> failures.dispose());
+    });
   }
 
   private Health healthy(CheckHealthResponse response, String version, long latencyMillis) {
@@ -52,11 +63,12 @@ final class AliasHealthIndicator implements ReactiveHealthIndicator {
     return withConnection(b).withDetail("version", version).withDetail("latency-ms", latencyMillis).build();
   }
 
-  private Mono<Health> down(Throwable e) {
+  private Mono<Health> down(Throwable e, String lastFailure) {
     Health.Builder b = Health.down();
     if (e instanceof TimeoutException) {
       b.withDetail("kind", FailureKind.UNREACHABLE.name())
-          .withDetail("message", "no answer within milvus.health.timeout (" + timeout.toMillis() + " ms)");
+          .withDetail("message", "no answer within milvus.health.timeout (" + timeout.toMillis() + " ms)"
+              + (lastFailure != null ? "; last attempt: " + lastFailure : ""));
     } else if (e instanceof MilvusConnectionException m) {
       b.withDetail("kind", m.kind().name()).withDetail("message", m.detail().isEmpty() ? m.kind().description() : m.detail());
     } else {

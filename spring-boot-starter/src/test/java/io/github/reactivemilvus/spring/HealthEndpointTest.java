@@ -1,0 +1,81 @@
+package io.github.reactivemilvus.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.reactivemilvus.spring.example.WebfluxSearchApplication;
+import io.github.reactivemilvus.testing.FreePorts;
+import io.github.reactivemilvus.testing.MilvusLiteServer;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/**
+ * {@code /actuator/health/milvus} against a real Milvus Lite ({@code default}) and an alias on a
+ * closed port ({@code offline}), over real HTTP.
+ */
+@ExtendWith(MilvusLiteUri.class)
+@SpringBootTest(classes = WebfluxSearchApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+    properties = {"management.endpoint.health.show-details=always", "milvus.health.timeout=2s"})
+class HealthEndpointTest {
+  private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(2);
+  private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() { };
+
+  @DynamicPropertySource
+  static void milvus(DynamicPropertyRegistry registry) {
+    registry.add("milvus.connections.default.uri", () -> MilvusLiteUri.server().uri());
+    registry.add("milvus.connections.offline.uri", () -> "http://127.0.0.1:" + FreePorts.closedPort());
+    registry.add("milvus.connections.offline.password", () -> "offline-secret-pw");
+    registry.add("milvus.connections.offline.user", () -> "root");
+  }
+
+  @LocalServerPort
+  int port;
+
+  private WebTestClient client() {
+    return WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).responseTimeout(Duration.ofSeconds(30)).build();
+  }
+
+  @Test
+  void aHealthyAliasIsUpWithTheServersVersionAddressStateAndLatency() {
+    Map<String, Object> body = client().get().uri("/actuator/health/milvus/default").exchange()
+        .expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
+    assertThat(body).containsEntry("status", "UP");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> details = (Map<String, Object>) body.get("details");
+    assertThat(details).containsEntry("version", MilvusLiteServer.EXPECTED_VERSION)
+        .containsEntry("address", MilvusLiteUri.server().target())
+        .containsEntry("state", "connected")
+        .containsKey("latency-ms")
+        .doesNotContainKeys("kind", "message");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void anAliasOnAClosedPortIsDownAsUnreachableWithinTheHealthTimeoutAndTheWholeIsDown() {
+    long start = System.nanoTime();
+    String raw = client().get().uri("/actuator/health/milvus").exchange()
+        .expectStatus().isEqualTo(503).expectBody(String.class).returnResult().getResponseBody();
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    Map<String, Object> body = client().get().uri("/actuator/health/milvus").exchange()
+        .expectStatus().isEqualTo(503).expectBody(JSON).returnResult().getResponseBody();
+
+    assertThat(body).containsEntry("status", "DOWN");
+    Map<String, Object> components = (Map<String, Object>) body.get("components");
+    assertThat(((Map<String, Object>) components.get("default"))).containsEntry("status", "UP");
+    Map<String, Object> offline = (Map<String, Object>) components.get("offline");
+    assertThat(offline).containsEntry("status", "DOWN");
+    Map<String, Object> details = (Map<String, Object>) offline.get("details");
+    assertThat(details).containsEntry("kind", "UNREACHABLE").containsKeys("address", "state");
+    assertThat((String) details.get("message")).startsWith("no answer within milvus.health.timeout (2000 ms); last attempt: ");
+    // both aliases checked concurrently, the offline one cut at the health timeout
+    assertThat(took).isLessThan(HEALTH_TIMEOUT.plusSeconds(2));
+    assertThat(raw).doesNotContain("offline-secret-pw");
+  }
+}
