@@ -14,20 +14,22 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.convert.DurationStyle;
+import io.netty.util.Version;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The configuration metadata IDEs read (generated into {@code META-INF/spring-configuration-metadata.json}
+ * What the starter ships and runs on. The configuration metadata IDEs read (generated into {@code META-INF/spring-configuration-metadata.json}
  * from {@link MilvusProperties} and the hand-written connection keys) covers every key the library
- * accepts, and the README documents every property.
+ * accepts, and the README documents every property. With Spring Boot's dependency management
+ * imported, the classpath runs the Netty and Reactor the library is built and tested with.
  */
-class ConfigurationMetadataTest {
+class StarterPackagingTest {
   private static final Map<String, JsonNode> properties = new LinkedHashMap<>();
 
   @BeforeAll
   static void readMetadata() throws IOException {
-    try (InputStream in = ConfigurationMetadataTest.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+    try (InputStream in = StarterPackagingTest.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
       assertThat(in).as("generated metadata on the classpath").isNotNull();
       for (JsonNode p : JsonMapper.builder().build().readTree(in).get("properties")) {
         properties.put(p.get("name").asString(), p);
@@ -71,5 +73,16 @@ class ConfigurationMetadataTest {
       String shown = name.startsWith("milvus.connections.default.") ? name.substring("milvus.connections.default.".length()) : name;
       assertThat(readme).as("README documents " + name).contains("`" + shown + "`");
     }
+  }
+
+  @Test
+  void everyNettyArtifactIsTheLibrarysVersion() {
+    assertThat(Version.identify().values()).isNotEmpty()
+        .allSatisfy(v -> assertThat(v.artifactVersion()).as(v.artifactId()).isEqualTo("4.2.18.Final"));
+  }
+
+  @Test
+  void reactorIsTheLibrarysVersion() {
+    assertThat(reactor.core.publisher.Flux.class.getPackage().getImplementationVersion()).isEqualTo("3.8.7");
   }
 }
