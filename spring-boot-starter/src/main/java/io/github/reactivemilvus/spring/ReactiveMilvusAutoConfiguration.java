@@ -48,6 +48,7 @@ public class ReactiveMilvusAutoConfiguration {
         .environment(milvusEnvironment(environment))
         .shutdownGracePeriod(properties.getRegistry().getGracePeriod());
     customizers.orderedStream().forEach(c -> c.customize(builder));
+    GrpcRegistries.load();
     ReactiveConnections registry;
     try {
       registry = builder.build();

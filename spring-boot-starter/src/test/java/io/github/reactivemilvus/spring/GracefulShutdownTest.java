@@ -27,7 +27,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Closing the application: the web server drains first, then the registry lets calls in flight
  * finish for {@code milvus.registry.grace-period}, cancels the rest, and leaves no thread behind.
- * The server delays and holds calls on purpose (fault injection).
+ * The server delays and holds calls on purpose (fault injection). Each test's first Milvus call
+ * comes from a request handler, as in a service that just started.
  */
 class GracefulShutdownTest {
   private static final Duration GRACE = Duration.ofSeconds(2);
@@ -60,17 +61,17 @@ class GracefulShutdownTest {
     ConfigurableApplicationContext context = start();
     int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
     ReactiveConnections registry = context.getBean(ReactiveConnections.class);
-    registry.stub("default").getVersion().block(Duration.ofSeconds(10)); // connected
+    HttpClient http = HttpClient.newHttpClient();
+    URI version = URI.create("http://127.0.0.1:" + port + "/version");
+    firstCallOverHttp(http, version);
     server.delay(Method.GET_VERSION, Duration.ofMillis(800));
     server.hang(Method.CHECK_HEALTH);
 
-    HttpClient http = HttpClient.newHttpClient();
-    CompletableFuture<HttpResponse<String>> httpCall = http.sendAsync(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/version")).build(),
+    CompletableFuture<HttpResponse<String>> httpCall = http.sendAsync(HttpRequest.newBuilder(version).build(),
         HttpResponse.BodyHandlers.ofString());
     CompletableFuture<String> shortCall = registry.stub("default").getVersion().toFuture();
     CompletableFuture<CheckHealthResponse> hungCall = registry.stub("default").checkHealth().toFuture();
-    awaitInFlight(Method.GET_VERSION, 3);
+    awaitInFlight(Method.GET_VERSION, 3);  // the first call, the HTTP one and the direct one
     awaitInFlight(Method.CHECK_HEALTH, 1);
 
     long start = System.nanoTime();
@@ -94,10 +95,11 @@ class GracefulShutdownTest {
   }
 
   @Test
-  void withoutCallsInFlightTheRegistryClosesWithoutWaitingForTheGracePeriod() {
+  void withoutCallsInFlightTheRegistryClosesWithoutWaitingForTheGracePeriod() throws Exception {
     ConfigurableApplicationContext context = start();
     ReactiveConnections registry = context.getBean(ReactiveConnections.class);
-    registry.stub("default").getVersion().block(Duration.ofSeconds(10));
+    firstCallOverHttp(HttpClient.newHttpClient(),
+        URI.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port") + "/version"));
     AtomicLong closedAt = new AtomicLong();
     // the event stream completes when the registry has closed
     CompletableFuture<Void> registryClosed = registry.events().then()
@@ -106,6 +108,15 @@ class GracefulShutdownTest {
     context.close();
     registryClosed.join();
     assertThat(Duration.ofNanos(closedAt.get() - start)).isLessThan(GRACE);
+  }
+
+  /**
+   * The application's first Milvus call, made by a request handler, so that the first channel of
+   * the JVM is built on an event loop, with grpc-java's registries not loaded yet.
+   */
+  private static void firstCallOverHttp(HttpClient http, URI version) throws Exception {
+    assertThat(http.send(HttpRequest.newBuilder(version).build(), HttpResponse.BodyHandlers.ofString()).body())
+        .isEqualTo(FaultServer.VERSION);
   }
 
   private void awaitInFlight(Method method, int calls) throws InterruptedException {
