@@ -92,7 +92,11 @@ class ExampleApplicationTest {
     WebTestClient client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port).build();
     client.get().uri("/version").exchange().expectStatus().isOk();
     assertThat(registry.hasConnection("default")).isTrue();
-    assertThat(meters.getMeters()).anySatisfy(m -> assertThat(m.getId().getName()).startsWith("milvus.connections"));
+    assertThat(meters.find("milvus.connections.channels").gauge()).isNotNull();
+    // the configured default replaced the built-in one: its gauges follow the new alias
+    assertThat(meters.find("milvus.connections.calls.inflight").tag("alias", "default").gauge()).isNotNull();
+    assertThat(meters.find("milvus.connections.connect").tag("alias", "default").tag("outcome", "success").timer())
+        .isNotNull();
     assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("milvus-conn-loop"));
   }
 
