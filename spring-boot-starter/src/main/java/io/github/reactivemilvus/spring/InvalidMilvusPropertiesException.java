@@ -49,9 +49,8 @@ public class InvalidMilvusPropertiesException extends IllegalStateException {
     String field = problem.field();
     boolean libraryKey = ConnectionConfig.keys().contains(field) || alias != null && alias.writtenKeys().containsKey(field);
     if (!libraryKey || problem.alias() == null) {
-      // an environment variable such as MILVUS_URI, or a problem not tied to a property
-      return (problem.alias() == null ? "" : ConnectionProperties.PREFIX + "." + problem.alias() + " (")
-          + field + (problem.alias() == null ? "" : ")") + ": " + kebab(problem.message());
+      // an environment variable such as MILVUS_URI, named as the user set it
+      return field + ": " + kebab(problem.message());
     }
     String written = alias != null ? alias.writtenKeys().get(field) : null;
     String key = written != null ? written : ConnectionProperties.propertyKey(field);

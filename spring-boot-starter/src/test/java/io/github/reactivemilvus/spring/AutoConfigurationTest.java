@@ -58,6 +58,20 @@ class AutoConfigurationTest {
   }
 
   @Test
+  void anInvalidMilvusUriFailsTheStartupNamingTheVariable() {
+    runner.withPropertyValues("MILVUS_URI=ftp://somewhere").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().isInstanceOf(io.github.reactivemilvus.ConnectionConfigException.class);
+      Throwable t = context.getStartupFailure();
+      while (!(t instanceof InvalidMilvusPropertiesException)) {
+        t = t.getCause();
+      }
+      assertThat(((InvalidMilvusPropertiesException) t).problems()).singleElement()
+          .satisfies(p -> assertThat(p).startsWith("MILVUS_URI: "));
+    });
+  }
+
+  @Test
   void springDurationsAndPlainSecondsBothSetTheConnectTimeout() {
     runner.withPropertyValues("milvus.connections.a.timeout=500ms", "milvus.connections.b.timeout=2.5",
         "milvus.connections.c.timeout=PT1M", "MILVUS_CONN_TIMEOUT=3")
