@@ -28,8 +28,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
  * The example application, started cold in its own JVM with BlockHound installed, serving real
- * HTTP on a random port against a real Milvus Lite ({@code default}), with a second alias on a
- * closed port ({@code offline}) for the health endpoint.
+ * HTTP on a random port against a real Milvus Lite ({@code default}); the health test adds an
+ * alias on a closed port ({@code offline}).
  */
 @ExtendWith(MilvusLiteUri.class)
 @SpringBootTest(classes = WebfluxSearchApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -44,9 +44,6 @@ class ExampleApplicationTest {
   @DynamicPropertySource
   static void milvus(DynamicPropertyRegistry registry) {
     registry.add("milvus.connections.default.uri", () -> MilvusLiteUri.server().uri());
-    registry.add("milvus.connections.offline.uri", () -> "http://127.0.0.1:" + FreePorts.closedPort());
-    registry.add("milvus.connections.offline.user", () -> "root");
-    registry.add("milvus.connections.offline.password", () -> "offline-secret-pw");
   }
 
   @LocalServerPort
@@ -105,22 +102,38 @@ class ExampleApplicationTest {
   }
 
   @Test
-  void aHealthyAliasIsUpWithTheServersVersionAddressStateAndLatency() {
-    Map<String, Object> body = client().get().uri("/actuator/health/milvus/default").exchange()
+  @SuppressWarnings("unchecked")
+  void milvusHealthIsUpWithTheServersVersionAddressStateAndLatency() {
+    Map<String, Object> body = client().get().uri("/actuator/health/milvus").exchange()
         .expectStatus().isOk().expectBody(JSON).returnResult().getResponseBody();
     assertThat(body).containsEntry("status", "UP");
-    @SuppressWarnings("unchecked")
-    Map<String, Object> details = (Map<String, Object>) body.get("details");
+    Map<String, Object> alias = (Map<String, Object>) ((Map<String, Object>) body.get("components")).get("default");
+    assertThat(alias).containsEntry("status", "UP");
+    Map<String, Object> details = (Map<String, Object>) alias.get("details");
     assertThat(details).containsEntry("version", MilvusLiteServer.EXPECTED_VERSION)
         .containsEntry("address", MilvusLiteUri.server().target())
         .containsEntry("state", "connected")
         .containsKey("latency-ms")
         .doesNotContainKeys("kind", "message");
+    client().get().uri("/actuator/health/milvus/default").exchange().expectStatus().isOk()
+        .expectBody(JSON).value(one -> assertThat(one).containsEntry("status", "UP"));
   }
 
   @Test
   @SuppressWarnings("unchecked")
   void anAliasOnAClosedPortIsDownAsUnreachableWithinTheHealthTimeoutAndTheWholeIsDown() {
+    // added at run time: the health contributor follows the registry's aliases
+    registry.addConnection("offline", Map.of("uri", "http://127.0.0.1:" + FreePorts.closedPort(),
+        "user", "root", "password", "offline-secret-pw")).block(Duration.ofSeconds(10));
+    try {
+      assertOfflineIsDown();
+    } finally {
+      registry.removeConnection("offline").block(Duration.ofSeconds(10));
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void assertOfflineIsDown() {
     long start = System.nanoTime();
     String raw = client().get().uri("/actuator/health/milvus").exchange()
         .expectStatus().isEqualTo(503).expectBody(String.class).returnResult().getResponseBody();
@@ -139,5 +152,6 @@ class ExampleApplicationTest {
     // both aliases checked concurrently, the offline one cut at the health timeout
     assertThat(took).isLessThan(HEALTH_TIMEOUT.plusSeconds(2));
     assertThat(raw).doesNotContain("offline-secret-pw");
+    client().get().uri("/actuator/health/milvus/offline").exchange().expectStatus().isEqualTo(503);
   }
 }
