@@ -82,7 +82,7 @@ final class ConnectionProperties {
         String writtenKey = writtenKey(name);
         String key = libraryKey(writtenKey);
         if (written.containsKey(key)) {
-          continue; // the same key in another spelling; the binder below already took the winner
+          continue; // the same key in a second spelling (dbName next to db-name): the first in name order counts
         }
         String value = binder.bind(name, Bindable.of(String.class)).orElse(null);
         Object converted = convert(key, value);
