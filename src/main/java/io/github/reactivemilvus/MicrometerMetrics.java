@@ -4,7 +4,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -16,6 +19,7 @@ import java.util.function.ToDoubleFunction;
 final class MicrometerMetrics implements Metrics {
   static final String PREFIX = "milvus.connections";
   private final MeterRegistry registry;
+  private final Map<String, AliasGauges> current = new HashMap<>(); // guarded by this
 
   MicrometerMetrics(MeterRegistry registry, ReactiveConnections connections) {
     this.registry = registry;
@@ -40,14 +44,39 @@ final class MicrometerMetrics implements Metrics {
     Counter.builder(PREFIX + ".calls.rejected").tag("alias", alias).register(registry).increment();
   }
 
+  /**
+   * One pair of gauges per alias name, reading whichever entry currently holds the name: when an
+   * alias is replaced, the new entry is created before the old one retires, and both would have
+   * the same meter ids.
+   */
   @Override
-  public Runnable aliasGauges(String alias, AliasEntry entry, ToDoubleFunction<AliasEntry> inFlight,
+  public synchronized Runnable aliasGauges(String alias, AliasEntry entry, ToDoubleFunction<AliasEntry> inFlight,
       ToDoubleFunction<AliasEntry> pending) {
-    Gauge a = Gauge.builder(PREFIX + ".calls.inflight", entry, inFlight).tag("alias", alias).register(registry);
-    Gauge b = Gauge.builder(PREFIX + ".calls.pending", entry, pending).tag("alias", alias).register(registry);
+    AliasGauges gauges = current.get(alias);
+    if (gauges == null) {
+      AtomicReference<AliasEntry> holder = new AtomicReference<>();
+      gauges = new AliasGauges(holder,
+          Gauge.builder(PREFIX + ".calls.inflight", holder, h -> read(h, inFlight)).tag("alias", alias).register(registry),
+          Gauge.builder(PREFIX + ".calls.pending", holder, h -> read(h, pending)).tag("alias", alias).register(registry));
+      current.put(alias, gauges);
+    }
+    gauges.holder.set(entry);
+    AliasGauges mine = gauges;
     return () -> {
-      registry.remove(a);
-      registry.remove(b);
+      synchronized (this) {
+        if (mine.holder.compareAndSet(entry, null)) {
+          current.remove(alias, mine);
+          registry.remove(mine.inFlight);
+          registry.remove(mine.pending);
+        }
+      }
     };
+  }
+
+  private record AliasGauges(AtomicReference<AliasEntry> holder, Gauge inFlight, Gauge pending) {}
+
+  private static double read(AtomicReference<AliasEntry> holder, ToDoubleFunction<AliasEntry> value) {
+    AliasEntry e = holder.get();
+    return e == null ? 0 : value.applyAsDouble(e);
   }
 }

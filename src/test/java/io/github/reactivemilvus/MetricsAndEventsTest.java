@@ -140,6 +140,22 @@ class MetricsAndEventsTest {
   }
 
   @Test
+  void replacingAnAliasKeepsItsGaugesFollowingTheNewConfig() {
+    add("a", ConnectionConfig.builder());
+    add("a", ConnectionConfig.builder().maxConcurrentCalls(1).maxPendingCalls(1).retryPolicy(RetryPolicy.none()));
+    server.hang(Method.GET_VERSION);
+    Disposable first = registry.stub("a").getVersion().subscribe(v -> { }, e -> { });
+    Disposable second = registry.stub("a").getVersion().subscribe(v -> { }, e -> { });
+    await().atMost(WAIT).until(() -> server.hanging(Method.GET_VERSION) == 1);
+    assertThat(gauge(".calls.inflight", "a")).isEqualTo(1);
+    assertThat(gauge(".calls.pending", "a")).isEqualTo(1);
+    first.dispose();
+    second.dispose();
+    registry.removeConnection("a").block(WAIT);
+    assertThat(meters.find(P + ".calls.inflight").tag("alias", "a").meters()).isEmpty();
+  }
+
+  @Test
   void aServerRestartOnTheSamePortRedoesTheHandshakeAndAnnouncesReconnected() {
     add("a", ConnectionConfig.builder().retryPolicy(FAST));
     registry.channel("a").block(WAIT);

@@ -122,6 +122,14 @@ public final class ConnectionConfig {
   }
 
   /**
+   * Every key {@link #fromMap} accepts, snake case, in documentation order (pymilvus's keys, then
+   * the Java-only ones). An immutable list; for tools that map their own property names onto these.
+   */
+  public static java.util.List<String> keys() {
+    return ConfigKeys.ALL;
+  }
+
+  /**
    * {@code host:port}, {@code [v6]:port} or {@code unix:/path}; for several endpoints, each of them
    * joined by commas ({@code h1:19530,h2:19530}).
    */

@@ -1,0 +1,109 @@
+package io.github.reactivemilvus.spring;
+
+import io.github.reactivemilvus.config.ConnectionConfigException;
+import io.github.reactivemilvus.config.MilvusEnvironment;
+import io.github.reactivemilvus.ReactiveConnections;
+import io.github.reactivemilvus.ReactiveConnectionsMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.env.Environment;
+import org.springframework.http.client.ReactorResourceFactory;
+import reactor.core.publisher.Flux;
+
+/**
+ * Auto-configures a {@link ReactiveConnections} registry from {@code milvus.*} properties.
+ *
+ * <p>Every alias under {@code milvus.connections.<alias>} is registered while the bean is
+ * created, all or nothing: if any alias is invalid the application does not start and every
+ * problem of every alias is reported ({@link InvalidMilvusPropertiesException}). Nothing connects
+ * until used, unless {@code milvus.registry.connect-on-startup=true}. Without any
+ * {@code milvus.connections.*} the {@code default} alias comes from {@code MILVUS_URI} (else
+ * {@code localhost:19530}), read, like {@code MILVUS_CONN_TIMEOUT}, from Spring's environment
+ * (so the process environment, system properties or any property source); a configured
+ * {@code milvus.connections.default} replaces it. The registry closes gracefully with the
+ * context ({@link ReactiveConnectionsLifecycle}).
+ */
+@AutoConfiguration
+@EnableConfigurationProperties(MilvusProperties.class)
+public class ReactiveMilvusAutoConfiguration {
+
+  @Bean(destroyMethod = "")
+  @ConditionalOnMissingBean
+  ReactiveConnections reactiveConnections(MilvusProperties properties, Environment environment,
+      ObjectProvider<ReactiveConnectionsCustomizer> customizers) {
+    List<ConnectionProperties.Alias> aliases = ConnectionProperties.read(environment);
+    ReactiveConnections.Builder builder = ReactiveConnections.builder()
+        .environment(milvusEnvironment(environment))
+        .shutdownGracePeriod(properties.getRegistry().getGracePeriod());
+    customizers.orderedStream().forEach(c -> c.customize(builder));
+    ReactiveConnections registry;
+    try {
+      registry = builder.build();
+    } catch (ConnectionConfigException e) {
+      throw new InvalidMilvusPropertiesException(e, aliases);
+    }
+    try {
+      // resolution checks certificate files: done here, on the thread creating the context
+      registry.addConnections(Flux.fromIterable(aliases).map(ConnectionProperties.Alias::toNamedConfig)).block();
+    } catch (ConnectionConfigException e) {
+      registry.close();
+      throw new InvalidMilvusPropertiesException(e, aliases);
+    } catch (RuntimeException e) {
+      registry.close();
+      throw e;
+    }
+    return registry;
+  }
+
+  @Bean
+  @ConditionalOnBean(ReactiveConnections.class)
+  ReactiveConnectionsLifecycle reactiveConnectionsLifecycle(ReactiveConnections registry, MilvusProperties properties) {
+    return new ReactiveConnectionsLifecycle(registry, properties.getRegistry().isConnectOnStartup());
+  }
+
+  private static Map<String, String> milvusEnvironment(Environment environment) {
+    Map<String, String> env = new HashMap<>();
+    for (String name : List.of(MilvusEnvironment.MILVUS_URI, MilvusEnvironment.MILVUS_CONN_TIMEOUT)) {
+      String value = environment.getProperty(name);
+      if (value != null) {
+        env.put(name, value);
+      }
+    }
+    return env;
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(ReactorResourceFactory.class)
+  @ConditionalOnProperty(prefix = "milvus.registry", name = "share-event-loops", havingValue = "true", matchIfMissing = true)
+  static class SharedEventLoopsConfiguration {
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    ReactiveConnectionsCustomizer milvusSharedEventLoops(ObjectProvider<ReactorResourceFactory> resourceFactory) {
+      return new SharedEventLoops(resourceFactory);
+    }
+  }
+
+  /** The registry's meters as a {@code MeterBinder}: Spring Boot binds it to every meter registry. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(MeterRegistry.class)
+  static class MetricsConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    ReactiveConnectionsMetrics milvusConnectionsMetrics(ReactiveConnections connections) {
+      return new ReactiveConnectionsMetrics(connections);
+    }
+  }
+}
