@@ -497,7 +497,8 @@ final class RowCodec {
     return rows;
   }
 
-  private static int size(FieldData fd) {
+  /** Values in the column (rows, or valid rows of a compact nullable column). */
+  static int size(FieldData fd) {
     if (fd.hasVectors()) {
       VectorField v = fd.getVectors();
       long dim = Math.max(1, v.getDim());

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
 
 /** Rows to columns and back, and what a bad row says. */
 class RowCodecTest {
-  static final Schema ALL_TYPES = Schema.builder()
+  static final Schema ALL_TYPES = allTypes();
+
+  private static Schema allTypes() {
+    return Schema.builder()
       .enableDynamicField(true)
       .field(Field.int64("id").primaryKey())
       .field(Field.builder("b", DataType.Bool))
@@ -33,6 +36,7 @@ class RowCodecTest {
       .field(Field.builder("bf16", DataType.BFloat16Vector).dim(3))
       .field(Field.builder("sp", DataType.SparseFloatVector))
       .build();
+  }
 
   static Map<String, Object> row(long id) {
     Map<String, Object> r = new LinkedHashMap<>();
