@@ -64,14 +64,16 @@ final class Paging {
             sink.complete();
           } else if (sink.requestedFromDownstream() > 0) {
             fetching = true;
+            java.util.concurrent.atomic.AtomicBoolean received = new java.util.concurrent.atomic.AtomicBoolean();
             inFlight = fetch.apply(cursor).subscribe(page -> {
+              received.set(true);
               buffer.addAll(page.items());
               cursor = page.next();
               last = page.next() == null;
               fetching = false;
               drain();
             }, sink::error, () -> {
-              if (fetching) {
+              if (!received.get()) {
                 sink.error(new IllegalStateException("a page fetch completed without a page"));
               }
             });
