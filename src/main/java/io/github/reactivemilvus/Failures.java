@@ -26,7 +26,7 @@ final class Failures {
 
   /** A response is a success only when both {@code code} and {@code error_code} are 0. */
   static boolean isSuccess(Status status) {
-    return status.getCode() == 0 && status.getErrorCode() == 0;
+    return status.getCode() == 0 && status.getErrorCodeValue() == 0;
   }
 
   /**
@@ -45,7 +45,7 @@ final class Failures {
       Pattern.compile("(?i)\\bdatabase\\b.*\\b(does not exist|not found|doesn't exist)");
 
   static int serverCode(Status status) {
-    return status.getCode() != 0 ? status.getCode() : status.getErrorCode();
+    return status.getCode() != 0 ? status.getCode() : status.getErrorCodeValue();
   }
 
   /** An error Status carried in a response, before it is classified. */
@@ -54,7 +54,7 @@ final class Failures {
     final transient Status status;
 
     ServerStatusException(Status status) {
-      super("code " + status.getCode() + ", error_code " + status.getErrorCode() + ": " + status.getReason(), null, false, false);
+      super("code " + status.getCode() + ", error_code " + status.getErrorCodeValue() + ": " + status.getReason(), null, false, false);
       this.status = status;
     }
   }
@@ -136,7 +136,7 @@ final class Failures {
       int code = serverCode(s.status);
       FailureKind kind = isDatabaseNotFound(s.status) ? FailureKind.DATABASE_NOT_FOUND : FailureKind.SERVER_STATUS;
       return new MilvusConnectionException(kind, alias, address,
-          "code " + s.status.getCode() + " (error_code " + s.status.getErrorCode() + "): " + s.status.getReason(),
+          "code " + s.status.getCode() + " (error_code " + s.status.getErrorCodeValue() + "): " + s.status.getReason(),
           null, code, null);
     }
     if (error instanceof TimeoutException) {
@@ -336,7 +336,7 @@ final class Failures {
         return false;
       }
       int code = s.status.getCode();
-      int legacy = s.status.getErrorCode();
+      int legacy = s.status.getErrorCodeValue();
       return code == CODE_NOT_READY || code == CODE_UNAVAILABLE || code == CODE_RATE_LIMIT
           || legacy == LEGACY_NOT_READY || legacy == LEGACY_RATE_LIMIT;
     }
@@ -378,7 +378,7 @@ final class Failures {
       return false;
     }
     if (error instanceof ServerStatusException s) {
-      return s.status.getCode() == CODE_RATE_LIMIT || s.status.getErrorCode() == LEGACY_RATE_LIMIT;
+      return s.status.getCode() == CODE_RATE_LIMIT || s.status.getErrorCodeValue() == LEGACY_RATE_LIMIT;
     }
     if (error instanceof StatusRuntimeException || error instanceof io.grpc.StatusException) {
       io.grpc.Status grpc = io.grpc.Status.fromThrowable(error);

@@ -110,6 +110,45 @@ public final class MilvusStub {
         DropDatabaseRequest.newBuilder().setDbName(dbName).build(), Function.identity(), false).then();
   }
 
+  /**
+   * Runs any unary gRPC method over this alias as a cold {@link Mono}, on the same path as the
+   * methods above: the alias's channel (lazy connect, headers such as {@code dbname} and
+   * authorization, call limits), this stub's deadline for each attempt, cancellation that cancels
+   * the RPC, and the alias's retry policy. Retries follow {@link MilvusRpcs}: a MilvusService read
+   * is retried on {@code UNAVAILABLE} and rate limiting; a write, and any method not in the table
+   * (for example of a user's own service), only with {@code retryWrites}. Use
+   * {@link #call(MethodDescriptor, Object, RpcKind)} to say otherwise.
+   *
+   * <p>A protobuf response that is a {@code milvus.proto.common.Status}, or has a {@code status}
+   * field of that type, succeeds only when its {@code code} and {@code error_code} are both 0;
+   * otherwise the Mono fails with a {@link MilvusConnectionException} of kind
+   * {@link FailureKind#SERVER_STATUS} (or {@link FailureKind#DATABASE_NOT_FOUND}) carrying the
+   * Milvus code ({@link MilvusConnectionException#serverCode()}) and reason, naming the alias and,
+   * when the request has a {@code collection_name}, the collection. gRPC failures are classified
+   * as for the other methods. Only unary methods: a streaming descriptor is rejected with
+   * {@link IllegalArgumentException} (the MilvusService streams CreateReplicateStream and
+   * DumpMessages are not supported). The response arrives on the channel's callback executor.
+   */
+  public <Q, R> Mono<R> call(MethodDescriptor<Q, R> method, Q request) {
+    Objects.requireNonNull(method, "method");
+    return call(method, request, MilvusRpcs.kindOf(method.getFullMethodName()).orElse(RpcKind.WRITE));
+  }
+
+  /** As {@link #call(MethodDescriptor, Object)}, retried as {@code kind} says. */
+  public <Q, R> Mono<R> call(MethodDescriptor<Q, R> method, Q request, RpcKind kind) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(kind, "kind");
+    if (method.getType() != MethodDescriptor.MethodType.UNARY) {
+      throw new IllegalArgumentException(method.getFullMethodName() + " is " + method.getType() + ", not unary");
+    }
+    String collection = ResponseStatus.collectionName(request);
+    Mono<R> call = call(method, request, ResponseStatus::of, kind == RpcKind.READ);
+    return collection == null ? call : call.onErrorMap(MilvusConnectionException.class, e ->
+        new MilvusConnectionException(e.kind(), e.alias(), e.address(), "collection '" + collection + "': " + e.detail(),
+            e.grpcStatus(), e.serverCode(), e.getCause() != null ? e.getCause() : e));
+  }
+
   private <Q, R> Mono<R> read(MethodDescriptor<Q, R> method, Q request, Function<R, Status> status) {
     return call(method, request, status, true);
   }

@@ -160,7 +160,7 @@ class ChaosAgainstMilvusStandaloneTest {
       try {
         CheckHealthResponse health = GrpcProbe.stub(channel, milvus.credentials())
             .withDeadlineAfter(250, TimeUnit.MILLISECONDS).checkHealth(CheckHealthRequest.getDefaultInstance());
-        if (health.getStatus().getCode() == 0 && health.getStatus().getErrorCode() == 0 && health.getIsHealthy()) {
+        if (health.getStatus().getCode() == 0 && health.getStatus().getErrorCodeValue() == 0 && health.getIsHealthy()) {
           return System.nanoTime();
         }
       } catch (io.grpc.StatusRuntimeException notYet) {

@@ -38,6 +38,10 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "--uri", paramLabel = "URI", description = "A Milvus URI to check (repeatable); aliases uri-1, uri-2, ...")
   List<String> uris = new ArrayList<>();
 
+  @Option(names = "--data", description = "Also make a data round trip per connected alias through a temporary "
+      + "collection (create, insert 1,000 rows, index, load, search, query, drop) and print each step's latency.")
+  boolean data;
+
   @Option(names = "--concurrency", defaultValue = "16", description = "Aliases connected at once (default ${DEFAULT-VALUE}).")
   int concurrency;
 
@@ -71,7 +75,11 @@ final class CheckCommand implements Callable<Integer> {
           .collectList()
           .block();
       printTable(rows);
-      return rows.stream().allMatch(r -> r.error.isEmpty()) ? 0 : 1;
+      boolean ok = rows.stream().allMatch(r -> r.error.isEmpty());
+      if (data) {
+        ok &= printDataRoundTrips(registry, rows);
+      }
+      return ok ? 0 : 1;
     }
   }
 
@@ -83,6 +91,31 @@ final class CheckCommand implements Callable<Integer> {
           .map(version -> new Row(alias, address, "connected", version, millis(started), ""))
           .onErrorResume(e -> Mono.just(new Row(alias, address, "failed", "", millis(started), describe(e))));
     });
+  }
+
+  private boolean printDataRoundTrips(ReactiveConnections registry, List<Row> rows) {
+    List<DataRoundTrip.Result> results = Flux.fromIterable(rows).filter(r -> r.error.isEmpty())
+        .flatMapSequential(r -> DataRoundTrip.run(registry, r.alias), Math.max(1, concurrency))
+        .collectList().block();
+    out.println();
+    String[] header = {"ALIAS", "STEP", "LATENCY", "ERROR"};
+    List<String[]> lines = new ArrayList<>();
+    for (DataRoundTrip.Result result : results) {
+      for (DataRoundTrip.Step step : result.steps()) {
+        lines.add(new String[] {result.alias(), step.name(), String.format("%.1f ms", step.nanos() / 1e6),
+            step.error().isEmpty() ? "" : "failed: " + step.error()});
+      }
+    }
+    int[] width = new int[header.length];
+    for (int i = 0; i < header.length; i++) {
+      width[i] = header[i].length();
+      for (String[] line : lines) {
+        width[i] = Math.max(width[i], line[i].length());
+      }
+    }
+    printRow(header, width);
+    lines.forEach(line -> printRow(line, width));
+    return results.stream().allMatch(DataRoundTrip.Result::ok);
   }
 
   private static String describe(Throwable e) {

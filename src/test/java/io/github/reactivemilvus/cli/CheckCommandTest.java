@@ -28,4 +28,18 @@ class CheckCommandTest {
     assertThat(run.exit()).isEqualTo(1);
     assertThat(run.out()).contains("uri-1", "connected", "uri-2", "failed", "server unreachable");
   }
+
+  @Test
+  void checkDataMakesATimedRoundTripAndLeavesNoCollection(MilvusLiteServer server) {
+    CliRun run = CliRun.of("check", "--data", "--uri", server.uri());
+    assertThat(run.exit()).as(run.all()).isZero();
+    for (String step : new String[] {"create", "insert", "index", "load", "search", "query", "drop"}) {
+      assertThat(run.out()).containsPattern("uri-1\\s+" + step + "\\s+[0-9.]+ ms");
+    }
+    assertThat(run.out()).doesNotContain("failed");
+    try (io.github.reactivemilvus.ReactiveConnections registry = io.github.reactivemilvus.ReactiveConnections.create()) {
+      registry.addConnection("lite", java.util.Map.of("uri", server.uri())).block();
+      assertThat(registry.stub("lite").showCollections().block()).noneMatch(name -> name.startsWith("mc_check_"));
+    }
+  }
 }

@@ -408,7 +408,7 @@ public final class FaultServer implements AutoCloseable {
 
   /** Answer every call of a method with a Milvus status (code, legacy error_code, reason). */
   public FaultServer answerWith(Method method, int code, int errorCode, String reason) {
-    return answerWith(method, Status.newBuilder().setCode(code).setErrorCode(errorCode).setReason(reason)
+    return answerWith(method, Status.newBuilder().setCode(code).setErrorCodeValue(errorCode).setReason(reason)
         .setDetail(reason).build());
   }
 
@@ -556,7 +556,7 @@ public final class FaultServer implements AutoCloseable {
 
   private static Status databaseNotFound(String name) {
     String reason = "database not found[database=" + name + "]";
-    return Status.newBuilder().setErrorCode(1).setCode(800).setReason(reason).setDetail(reason).build();
+    return Status.newBuilder().setErrorCodeValue(1).setCode(800).setReason(reason).setDetail(reason).build();
   }
 
   private static String dbName(String fromRequest) {
@@ -670,7 +670,7 @@ public final class FaultServer implements AutoCloseable {
       respond(Method.CREATE_DATABASE, observer, () -> {
         if (!databases.add(name)) {
           String reason = "database already exist: " + name;
-          return Status.newBuilder().setErrorCode(1).setCode(65535).setReason(reason).build();
+          return Status.newBuilder().setErrorCodeValue(1).setCode(65535).setReason(reason).build();
         }
         return ok();
       }, s -> s);
@@ -682,7 +682,7 @@ public final class FaultServer implements AutoCloseable {
       respond(Method.DROP_DATABASE, observer, () -> {
         if ("default".equals(name)) {
           String reason = "can not drop default database";
-          return Status.newBuilder().setErrorCode(1).setCode(65535).setReason(reason).build();
+          return Status.newBuilder().setErrorCodeValue(1).setCode(65535).setReason(reason).build();
         }
         return databases.remove(name) ? ok() : databaseNotFound(name);
       }, s -> s);

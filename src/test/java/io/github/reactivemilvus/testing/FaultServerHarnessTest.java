@@ -122,7 +122,7 @@ class FaultServerHarnessTest {
           .getStatus().getCode()).isZero();
       ConnectResponse response = stub(server, headers("dbname", "nosuchdb")).connect(ConnectRequest.getDefaultInstance());
       assertThat(response.getStatus().getCode()).isEqualTo(800);
-      assertThat(response.getStatus().getErrorCode()).isEqualTo(1);
+      assertThat(response.getStatus().getErrorCodeValue()).isEqualTo(1);
       assertThat(response.getStatus().getReason()).isEqualTo("database not found[database=nosuchdb]");
     }
   }

@@ -82,7 +82,7 @@ class MilvusStandaloneHarnessTest {
     var stub = GrpcProbe.stub(channel, withDb(milvus.credentials(), "nosuchdb")).withDeadlineAfter(30, TimeUnit.SECONDS);
     ConnectResponse response = stub.connect(ConnectRequest.getDefaultInstance());
     System.out.println("[harness] Milvus Connect(dbname=nosuchdb): code=" + response.getStatus().getCode()
-        + " error_code=" + response.getStatus().getErrorCode() + " reason='" + response.getStatus().getReason() + "'");
+        + " error_code=" + response.getStatus().getErrorCodeValue() + " reason='" + response.getStatus().getReason() + "'");
     assertThat(response.getStatus().getCode()).isEqualTo(800);
     assertThat(response.getStatus().getReason()).isEqualTo("database not found[database=nosuchdb]");
   }

@@ -238,7 +238,7 @@ public final class MilvusStandaloneServer implements AutoCloseable {
       if (port > 0 && FreePorts.isListening(port)) {
         try {
           GetVersionResponse response = GrpcProbe.getVersion(port, credentials, 5_000);
-          if (response.getStatus().getCode() == 0 && response.getStatus().getErrorCode() == 0
+          if (response.getStatus().getCode() == 0 && response.getStatus().getErrorCodeValue() == 0
               && !response.getVersion().isEmpty()) {
             if (!response.getVersion().startsWith("v" + VERSION)) {
               String tail = logTail(30);

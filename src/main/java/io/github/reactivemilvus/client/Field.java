@@ -1,0 +1,242 @@
+package io.github.reactivemilvus.client;
+
+import io.github.reactivemilvus.proto.DataType;
+import io.github.reactivemilvus.proto.FieldSchema;
+import io.github.reactivemilvus.proto.KeyValuePair;
+import io.github.reactivemilvus.proto.ValueField;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One field of a collection schema. Immutable; made with {@link #builder(String, DataType)} or
+ * the shortcuts ({@link #int64(String)}, {@link #varChar(String, int)},
+ * {@link #floatVector(String, int)}, ...). Types are the generated protocol's {@link DataType}.
+ */
+public final class Field {
+  private final FieldSchema proto;
+
+  private Field(FieldSchema proto) {
+    this.proto = proto;
+  }
+
+  public static Builder builder(String name, DataType type) {
+    return new Builder(name, type);
+  }
+
+  /** An Int64 field. */
+  public static Builder int64(String name) {
+    return builder(name, DataType.Int64);
+  }
+
+  /** A VarChar field of at most {@code maxLength} UTF-8 bytes. */
+  public static Builder varChar(String name, int maxLength) {
+    return builder(name, DataType.VarChar).maxLength(maxLength);
+  }
+
+  /** A FloatVector field of {@code dim} dimensions. */
+  public static Builder floatVector(String name, int dim) {
+    return builder(name, DataType.FloatVector).dim(dim);
+  }
+
+  static Field fromProto(FieldSchema proto) {
+    return new Field(proto);
+  }
+
+  FieldSchema toProto() {
+    return proto;
+  }
+
+  public String name() {
+    return proto.getName();
+  }
+
+  public DataType dataType() {
+    return proto.getDataType();
+  }
+
+  public boolean isPrimaryKey() {
+    return proto.getIsPrimaryKey();
+  }
+
+  public boolean isAutoId() {
+    return proto.getAutoID();
+  }
+
+  public boolean isNullable() {
+    return proto.getNullable();
+  }
+
+  public boolean isPartitionKey() {
+    return proto.getIsPartitionKey();
+  }
+
+  /** For arrays, the element type; {@code None} otherwise. */
+  public DataType elementType() {
+    return proto.getElementType();
+  }
+
+  /** Type parameters as the server keeps them, for example {@code dim}, {@code max_length}. */
+  public Map<String, String> typeParams() {
+    Map<String, String> m = new LinkedHashMap<>();
+    proto.getTypeParamsList().forEach(kv -> m.put(kv.getKey(), kv.getValue()));
+    return Map.copyOf(m);
+  }
+
+  public String description() {
+    return proto.getDescription();
+  }
+
+  /** The Java types a row may hold for this field (see the type table in docs/client.md). */
+  public String acceptedJavaTypes() {
+    return RowCodec.expected(proto);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Field f && f.proto.equals(proto);
+  }
+
+  @Override
+  public int hashCode() {
+    return proto.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "Field{" + name() + " " + dataType() + (isPrimaryKey() ? " primary" : "") + " " + typeParams() + "}";
+  }
+
+  /** Not thread-safe; {@link #build()} makes an immutable field. */
+  public static final class Builder {
+    private final FieldSchema.Builder b = FieldSchema.newBuilder();
+    private final Map<String, String> typeParams = new LinkedHashMap<>();
+    private Object defaultValue;
+
+    private Builder(String name, DataType type) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(type, "type");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("a field name must not be blank");
+      }
+      b.setName(name).setDataType(type);
+    }
+
+    public Builder primaryKey() {
+      b.setIsPrimaryKey(true);
+      return this;
+    }
+
+    /** The server assigns the (Int64) primary key; rows must not carry it on insert. */
+    public Builder autoId(boolean autoId) {
+      b.setAutoID(autoId);
+      return this;
+    }
+
+    public Builder description(String description) {
+      b.setDescription(Objects.requireNonNull(description, "description"));
+      return this;
+    }
+
+    /** Rows may hold null (or omit the field); servers from Milvus 2.5 support this. */
+    public Builder nullable(boolean nullable) {
+      b.setNullable(nullable);
+      return this;
+    }
+
+    /**
+     * The value the server stores for a null or missing value (scalars but arrays and JSON; servers
+     * from Milvus 2.5). A Boolean, Integer/Long, Float/Double or String matching the field type.
+     */
+    public Builder defaultValue(Object value) {
+      this.defaultValue = Objects.requireNonNull(value, "value");
+      return this;
+    }
+
+    public Builder partitionKey() {
+      b.setIsPartitionKey(true);
+      return this;
+    }
+
+    public Builder clusteringKey() {
+      b.setIsClusteringKey(true);
+      return this;
+    }
+
+    public Builder maxLength(int maxLength) {
+      return positive("max_length", maxLength);
+    }
+
+    public Builder dim(int dim) {
+      return positive("dim", dim);
+    }
+
+    /** For an Array field: the element type (a scalar) and the most elements per row. */
+    public Builder elementType(DataType elementType, int maxCapacity) {
+      b.setElementType(Objects.requireNonNull(elementType, "elementType"));
+      return positive("max_capacity", maxCapacity);
+    }
+
+    /** Any other type parameter, for example {@code enable_analyzer = true}. */
+    public Builder typeParam(String key, String value) {
+      typeParams.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    private Builder positive(String key, int value) {
+      if (value <= 0) {
+        throw new IllegalArgumentException(key + " must be positive, was " + value);
+      }
+      typeParams.put(key, Integer.toString(value));
+      return this;
+    }
+
+    public Field build() {
+      DataType type = b.getDataType();
+      boolean vector = type.getNumber() >= 100 && type.getNumber() < 200;
+      if (vector && type != DataType.SparseFloatVector && !typeParams.containsKey("dim")) {
+        throw new IllegalArgumentException("vector field '" + b.getName() + "' needs dim");
+      }
+      if (type == DataType.VarChar && !typeParams.containsKey("max_length")) {
+        throw new IllegalArgumentException("VarChar field '" + b.getName() + "' needs maxLength");
+      }
+      if (type == DataType.Array && (b.getElementType() == DataType.None || !typeParams.containsKey("max_capacity"))) {
+        throw new IllegalArgumentException("Array field '" + b.getName() + "' needs elementType and maxCapacity");
+      }
+      if (type == DataType.Array && b.getElementType() == DataType.VarChar && !typeParams.containsKey("max_length")) {
+        throw new IllegalArgumentException("Array of VarChar field '" + b.getName() + "' needs maxLength");
+      }
+      if (b.getIsPrimaryKey() && type != DataType.Int64 && type != DataType.VarChar) {
+        throw new IllegalArgumentException("primary key '" + b.getName() + "' must be Int64 or VarChar, was " + type);
+      }
+      FieldSchema.Builder copy = b.clone().clearTypeParams();
+      typeParams.forEach((k, v) -> copy.addTypeParams(KeyValuePair.newBuilder().setKey(k).setValue(v)));
+      if (defaultValue != null) {
+        copy.setDefaultValue(defaultValueOf(copy.getName(), type, defaultValue));
+      }
+      return new Field(copy.build());
+    }
+
+    private static ValueField defaultValueOf(String name, DataType type, Object v) {
+      ValueField.Builder value = ValueField.newBuilder();
+      switch (type) {
+        case Bool -> value.setBoolData(cast(name, v, Boolean.class));
+        case Int8, Int16, Int32 -> value.setIntData(cast(name, v, Integer.class));
+        case Int64 -> value.setLongData(((Number) cast(name, v, Number.class)).longValue());
+        case Float -> value.setFloatData(((Number) cast(name, v, Number.class)).floatValue());
+        case Double -> value.setDoubleData(((Number) cast(name, v, Number.class)).doubleValue());
+        case VarChar -> value.setStringData(cast(name, v, String.class));
+        default -> throw new IllegalArgumentException("field '" + name + "' of type " + type + " cannot have a default value");
+      }
+      return value.build();
+    }
+
+    private static <T> T cast(String name, Object v, Class<T> type) {
+      if (!type.isInstance(v)) {
+        throw new IllegalArgumentException("default value of '" + name + "' must be a " + type.getSimpleName()
+            + ", was a " + v.getClass().getName());
+      }
+      return type.cast(v);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package io.github.reactivemilvus.client;
+
+import java.util.Map;
+
+/**
+ * An index as the server describes it. {@code params} holds {@code index_type}, {@code metric_type}
+ * and the build parameters as strings; {@code state} is e.g. {@code Finished}.
+ */
+public record IndexDescription(String indexName, String fieldName, Map<String, String> params, String state,
+    long indexedRows, long totalRows, long pendingRows) {
+  public IndexDescription {
+    params = Map.copyOf(params);
+  }
+}

@@ -1,0 +1,101 @@
+package io.github.reactivemilvus.client;
+
+import io.github.reactivemilvus.proto.ConsistencyLevel;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A scalar query: a boolean filter over the collection ({@code "age > 20 and tag == 'a'"}), the
+ * fields to return, and limit/offset. An empty filter needs a limit (the server rejects it
+ * otherwise). Immutable.
+ */
+public final class Query {
+  final String collection;
+  final String filter;
+  final List<String> outputFields;
+  final long limit;
+  final long offset;
+  final List<String> partitions;
+  final ConsistencyLevel consistency;
+
+  private Query(Builder b) {
+    this.collection = b.collection;
+    this.filter = b.filter;
+    this.outputFields = List.copyOf(b.outputFields);
+    this.limit = b.limit;
+    this.offset = b.offset;
+    this.partitions = List.copyOf(b.partitions);
+    this.consistency = b.consistency;
+  }
+
+  public static Builder builder(String collection) {
+    return new Builder(collection);
+  }
+
+  public String collection() {
+    return collection;
+  }
+
+  @Override
+  public String toString() {
+    return "Query{" + collection + " filter=" + filter + " output=" + outputFields + " limit=" + limit + "}";
+  }
+
+  /** Not thread-safe. */
+  public static final class Builder {
+    private final String collection;
+    private String filter = "";
+    private List<String> outputFields = List.of();
+    private long limit;
+    private long offset;
+    private List<String> partitions = List.of();
+    private ConsistencyLevel consistency;
+
+    private Builder(String collection) {
+      this.collection = Objects.requireNonNull(collection, "collection");
+    }
+
+    public Builder filter(String filter) {
+      this.filter = Objects.requireNonNull(filter, "filter");
+      return this;
+    }
+
+    /** Fields to return; {@code "*"} for all. The primary key is always returned. */
+    public Builder outputFields(String... fields) {
+      this.outputFields = List.of(fields);
+      return this;
+    }
+
+    /** The most rows to return (0: no limit, then the filter must not be empty). */
+    public Builder limit(long limit) {
+      if (limit < 0) {
+        throw new IllegalArgumentException("limit must not be negative, was " + limit);
+      }
+      this.limit = limit;
+      return this;
+    }
+
+    public Builder offset(long offset) {
+      if (offset < 0) {
+        throw new IllegalArgumentException("offset must not be negative, was " + offset);
+      }
+      this.offset = offset;
+      return this;
+    }
+
+    public Builder partitions(String... partitions) {
+      this.partitions = List.of(partitions);
+      return this;
+    }
+
+    /** The read consistency; unset uses the collection's. */
+    public Builder consistency(ConsistencyLevel level) {
+      this.consistency = Objects.requireNonNull(level, "level");
+      return this;
+    }
+
+    public Query build() {
+      return new Query(this);
+    }
+  }
+}

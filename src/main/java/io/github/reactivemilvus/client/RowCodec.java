@@ -1,0 +1,639 @@
+package io.github.reactivemilvus.client;
+
+import com.google.protobuf.ByteString;
+import io.github.reactivemilvus.proto.ArrayArray;
+import io.github.reactivemilvus.proto.BoolArray;
+import io.github.reactivemilvus.proto.CollectionSchema;
+import io.github.reactivemilvus.proto.DataType;
+import io.github.reactivemilvus.proto.DoubleArray;
+import io.github.reactivemilvus.proto.FieldData;
+import io.github.reactivemilvus.proto.FieldSchema;
+import io.github.reactivemilvus.proto.FloatArray;
+import io.github.reactivemilvus.proto.IntArray;
+import io.github.reactivemilvus.proto.JSONArray;
+import io.github.reactivemilvus.proto.KeyValuePair;
+import io.github.reactivemilvus.proto.LongArray;
+import io.github.reactivemilvus.proto.ScalarField;
+import io.github.reactivemilvus.proto.SparseFloatArray;
+import io.github.reactivemilvus.proto.StringArray;
+import io.github.reactivemilvus.proto.VectorField;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Rows ({@code Map<String, Object>}) to columnar {@link FieldData} for one collection schema, and
+ * back. Immutable and thread-safe; conversion runs on the caller's thread.
+ */
+final class RowCodec {
+  static final String DYNAMIC_FIELD = "$meta";
+
+  private final CollectionSchema schema;
+  private final Map<String, FieldSchema> byName = new LinkedHashMap<>();
+  private final FieldSchema primary;
+
+  RowCodec(CollectionSchema schema) {
+    this.schema = schema;
+    FieldSchema pk = null;
+    for (FieldSchema f : schema.getFieldsList()) {
+      byName.put(f.getName(), f);
+      if (f.getIsPrimaryKey()) {
+        pk = f;
+      }
+    }
+    this.primary = pk;
+  }
+
+  FieldSchema primary() {
+    return primary;
+  }
+
+  CollectionSchema schema() {
+    return schema;
+  }
+
+  /**
+   * The batch's columns. {@code firstIndex} is the stream index of {@code rows.get(0)}, for
+   * messages. On upsert an auto-id primary key must be given; on insert it must not be.
+   */
+  List<FieldData> encode(List<Map<String, Object>> rows, long firstIndex, boolean upsert) {
+    List<FieldData> columns = new ArrayList<>();
+    boolean dynamic = schema.getEnableDynamicField();
+    List<FieldSchema> written = new ArrayList<>();
+    for (FieldSchema f : schema.getFieldsList()) {
+      if (f.getIsDynamic() || f.getIsFunctionOutput() || (f.getAutoID() && !upsert)) {
+        continue;
+      }
+      written.add(f);
+    }
+    Set<String> known = new HashSet<>(byName.keySet());
+    for (int i = 0; i < rows.size(); i++) {
+      Map<String, Object> row = rows.get(i);
+      if (row == null) {
+        throw new RowConversionException(firstIndex + i, "(row)", "a Map<String, Object>", "the row is null");
+      }
+      for (String key : row.keySet()) {
+        FieldSchema f = byName.get(key);
+        if (f != null && f.getAutoID() && !upsert && row.get(key) != null) {
+          throw new RowConversionException(firstIndex + i, key, "no value (the server assigns auto_id keys)",
+              "a value for an auto_id primary key");
+        }
+        if (f != null && f.getIsFunctionOutput() && row.get(key) != null) {
+          throw new RowConversionException(firstIndex + i, key, "no value (a function computes it)",
+              "a value for a function output field");
+        }
+        if (f == null && !dynamic) {
+          throw new RowConversionException(firstIndex + i, key, "one of the schema's fields " + byName.keySet(),
+              "unknown field and the collection has no dynamic field");
+        }
+      }
+    }
+    for (FieldSchema f : written) {
+      columns.add(column(f, rows, firstIndex));
+    }
+    if (dynamic) {
+      List<ByteString> json = new ArrayList<>(rows.size());
+      for (int i = 0; i < rows.size(); i++) {
+        Map<String, Object> extra = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : rows.get(i).entrySet()) {
+          if (!known.contains(e.getKey())) {
+            extra.put(e.getKey(), e.getValue());
+          }
+        }
+        try {
+          json.add(ByteString.copyFromUtf8(Json.write(extra)));
+        } catch (IllegalArgumentException e) {
+          throw new RowConversionException(firstIndex + i, DYNAMIC_FIELD, "JSON values (Map, List, String, Number, Boolean, null)",
+              e.getMessage());
+        }
+      }
+      columns.add(FieldData.newBuilder().setFieldName(DYNAMIC_FIELD).setType(DataType.JSON).setIsDynamic(true)
+          .setScalars(ScalarField.newBuilder().setJsonData(JSONArray.newBuilder().addAllData(json))).build());
+    }
+    return columns;
+  }
+
+  private FieldData column(FieldSchema f, List<Map<String, Object>> rows, long firstIndex) {
+    boolean nullable = f.getNullable() || f.hasDefaultValue();
+    FieldData.Builder fd = FieldData.newBuilder().setFieldName(f.getName()).setType(f.getDataType());
+    List<Object> values = new ArrayList<>(rows.size());
+    List<Boolean> valid = nullable ? new ArrayList<>(rows.size()) : null;
+    String expected = expected(f);
+    for (int i = 0; i < rows.size(); i++) {
+      Object v = rows.get(i).get(f.getName());
+      if (v == null) {
+        if (!nullable) {
+          throw new RowConversionException(firstIndex + i, f.getName(), expected,
+              rows.get(i).containsKey(f.getName()) ? "null for a field that is not nullable" : "missing");
+        }
+        valid.add(false);
+        continue;
+      }
+      if (valid != null) {
+        valid.add(true);
+      }
+      try {
+        values.add(convert(f, f.getDataType(), v));
+      } catch (IllegalArgumentException | ClassCastException e) {
+        throw new RowConversionException(firstIndex + i, f.getName(), expected,
+            e.getMessage() != null ? e.getMessage() : "a " + Json.typeName(v));
+      }
+    }
+    if (valid != null) {
+      fd.addAllValidData(valid);
+    }
+    fill(fd, f, values);
+    return fd.build();
+  }
+
+  /** Validates and normalises one value (boxed, float[], byte[], List, ByteString). */
+  private Object convert(FieldSchema f, DataType type, Object v) {
+    switch (type) {
+      case Bool:
+        if (v instanceof Boolean) {
+          return v;
+        }
+        throw wrong(v);
+      case Int8:
+        return (int) integral(v, Byte.MIN_VALUE, Byte.MAX_VALUE);
+      case Int16:
+        return (int) integral(v, Short.MIN_VALUE, Short.MAX_VALUE);
+      case Int32:
+        return (int) integral(v, Integer.MIN_VALUE, Integer.MAX_VALUE);
+      case Int64:
+        return integral(v, Long.MIN_VALUE, Long.MAX_VALUE);
+      case Float:
+        return (float) number(v);
+      case Double:
+        return number(v);
+      case VarChar:
+      case String: {
+        if (!(v instanceof String s)) {
+          throw wrong(v);
+        }
+        int max = intParam(f, "max_length", -1);
+        if (max >= 0 && s.getBytes(StandardCharsets.UTF_8).length > max) {
+          throw new IllegalArgumentException("a string of " + s.getBytes(StandardCharsets.UTF_8).length
+              + " UTF-8 bytes, more than max_length " + max);
+        }
+        return s;
+      }
+      case JSON:
+        return ByteString.copyFromUtf8(Json.write(v));
+      case Array: {
+        if (!(v instanceof List<?> list)) {
+          throw wrong(v);
+        }
+        int max = intParam(f, "max_capacity", -1);
+        if (max >= 0 && list.size() > max) {
+          throw new IllegalArgumentException("a list of " + list.size() + " elements, more than max_capacity " + max);
+        }
+        List<Object> elements = new ArrayList<>(list.size());
+        for (Object e : list) {
+          if (e == null) {
+            throw new IllegalArgumentException("a null element");
+          }
+          elements.add(convert(f, f.getElementType(), e));
+        }
+        return elements;
+      }
+      case FloatVector: {
+        float[] floats = floats(v);
+        checkDim(f, floats.length);
+        return floats;
+      }
+      case BinaryVector: {
+        if (!(v instanceof byte[] bytes)) {
+          throw wrong(v);
+        }
+        int dim = intParam(f, "dim", -1);
+        if (bytes.length * 8 != dim) {
+          throw new IllegalArgumentException("a byte[] of " + bytes.length + " bytes for dim " + dim);
+        }
+        return bytes;
+      }
+      case Float16Vector:
+      case BFloat16Vector: {
+        int dim = intParam(f, "dim", -1);
+        if (v instanceof byte[] bytes) {
+          if (bytes.length != 2 * dim) {
+            throw new IllegalArgumentException("a byte[] of " + bytes.length + " bytes for dim " + dim);
+          }
+          return bytes;
+        }
+        float[] floats = floats(v);
+        checkDim(f, floats.length);
+        ByteBuffer buffer = ByteBuffer.allocate(2 * floats.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (float x : floats) {
+          buffer.putShort(type == DataType.Float16Vector ? HalfFloats.toFloat16(x) : HalfFloats.toBFloat16(x));
+        }
+        return buffer.array();
+      }
+      case SparseFloatVector:
+        return sparse(v);
+      default:
+        throw new IllegalArgumentException("field type " + type + " is not supported by this client");
+    }
+  }
+
+  private static IllegalArgumentException wrong(Object v) {
+    return new IllegalArgumentException("a " + Json.typeName(v));
+  }
+
+  private static long integral(Object v, long min, long max) {
+    long n;
+    if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+      n = ((Number) v).longValue();
+    } else if (v instanceof java.math.BigInteger b && b.bitLength() < 64) {
+      n = b.longValue();
+    } else {
+      throw wrong(v);
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException(n + " out of range [" + min + ", " + max + "]");
+    }
+    return n;
+  }
+
+  private static double number(Object v) {
+    if (v instanceof Number n && !(v instanceof java.util.concurrent.atomic.AtomicLong)) {
+      return n.doubleValue();
+    }
+    throw wrong(v);
+  }
+
+  private static float[] floats(Object v) {
+    if (v instanceof float[] f) {
+      return f;
+    }
+    if (v instanceof double[] d) {
+      float[] f = new float[d.length];
+      for (int i = 0; i < d.length; i++) {
+        f[i] = (float) d[i];
+      }
+      return f;
+    }
+    if (v instanceof List<?> list) {
+      float[] f = new float[list.size()];
+      for (int i = 0; i < f.length; i++) {
+        if (!(list.get(i) instanceof Number n)) {
+          throw new IllegalArgumentException("element " + i + " is a " + Json.typeName(list.get(i)));
+        }
+        f[i] = n.floatValue();
+      }
+      return f;
+    }
+    throw wrong(v);
+  }
+
+  private static void checkDim(FieldSchema f, int length) {
+    int dim = intParam(f, "dim", -1);
+    if (length != dim) {
+      throw new IllegalArgumentException(length + " elements for dim " + dim);
+    }
+  }
+
+  /** One sparse row: (uint32 index, float32 value) pairs, little endian, indices ascending. */
+  private static byte[] sparse(Object v) {
+    if (!(v instanceof Map<?, ?> map)) {
+      throw wrong(v);
+    }
+    TreeMap<Long, Float> sorted = new TreeMap<>();
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      long index = integral(e.getKey(), 0, 0xFFFFFFFEL);
+      if (!(e.getValue() instanceof Number n)) {
+        throw new IllegalArgumentException("value at index " + index + " is a " + Json.typeName(e.getValue()));
+      }
+      sorted.put(index, n.floatValue());
+    }
+    if (sorted.isEmpty()) {
+      throw new IllegalArgumentException("an empty sparse vector");
+    }
+    ByteBuffer b = ByteBuffer.allocate(8 * sorted.size()).order(ByteOrder.LITTLE_ENDIAN);
+    sorted.forEach((index, value) -> b.putInt((int) (long) index).putFloat(value));
+    return b.array();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void fill(FieldData.Builder fd, FieldSchema f, List<Object> values) {
+    DataType type = f.getDataType();
+    switch (type) {
+      case FloatVector: {
+        FloatArray.Builder a = FloatArray.newBuilder();
+        for (Object v : values) {
+          for (float x : (float[]) v) {
+            a.addData(x);
+          }
+        }
+        fd.setVectors(VectorField.newBuilder().setDim(intParam(f, "dim", 0)).setFloatVector(a));
+        return;
+      }
+      case BinaryVector:
+      case Float16Vector:
+      case BFloat16Vector: {
+        ByteString.Output out = ByteString.newOutput();
+        for (Object v : values) {
+          out.write((byte[]) v, 0, ((byte[]) v).length);
+        }
+        VectorField.Builder vf = VectorField.newBuilder().setDim(intParam(f, "dim", 0));
+        if (type == DataType.BinaryVector) {
+          vf.setBinaryVector(out.toByteString());
+        } else if (type == DataType.Float16Vector) {
+          vf.setFloat16Vector(out.toByteString());
+        } else {
+          vf.setBfloat16Vector(out.toByteString());
+        }
+        fd.setVectors(vf);
+        return;
+      }
+      case SparseFloatVector: {
+        SparseFloatArray.Builder s = SparseFloatArray.newBuilder();
+        long dim = 0;
+        for (Object v : values) {
+          byte[] row = (byte[]) v;
+          s.addContents(ByteString.copyFrom(row));
+          long last = ByteBuffer.wrap(row, row.length - 8, 4).order(ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
+          dim = Math.max(dim, last + 1);
+        }
+        fd.setVectors(VectorField.newBuilder().setDim(dim).setSparseFloatVector(s.setDim(dim)));
+        return;
+      }
+      case Array: {
+        ArrayArray.Builder a = ArrayArray.newBuilder().setElementType(f.getElementType());
+        for (Object v : values) {
+          a.addData(scalars(f.getElementType(), (List<Object>) v));
+        }
+        fd.setScalars(ScalarField.newBuilder().setArrayData(a));
+        return;
+      }
+      default:
+        fd.setScalars(scalars(type, values));
+    }
+  }
+
+  private static ScalarField scalars(DataType type, List<Object> values) {
+    ScalarField.Builder s = ScalarField.newBuilder();
+    switch (type) {
+      case Bool -> {
+        BoolArray.Builder a = BoolArray.newBuilder();
+        values.forEach(v -> a.addData((Boolean) v));
+        s.setBoolData(a);
+      }
+      case Int8, Int16, Int32 -> {
+        IntArray.Builder a = IntArray.newBuilder();
+        values.forEach(v -> a.addData((Integer) v));
+        s.setIntData(a);
+      }
+      case Int64 -> {
+        LongArray.Builder a = LongArray.newBuilder();
+        values.forEach(v -> a.addData((Long) v));
+        s.setLongData(a);
+      }
+      case Float -> {
+        FloatArray.Builder a = FloatArray.newBuilder();
+        values.forEach(v -> a.addData((Float) v));
+        s.setFloatData(a);
+      }
+      case Double -> {
+        DoubleArray.Builder a = DoubleArray.newBuilder();
+        values.forEach(v -> a.addData((Double) v));
+        s.setDoubleData(a);
+      }
+      case VarChar, String -> {
+        StringArray.Builder a = StringArray.newBuilder();
+        values.forEach(v -> a.addData((String) v));
+        s.setStringData(a);
+      }
+      case JSON -> {
+        JSONArray.Builder a = JSONArray.newBuilder();
+        values.forEach(v -> a.addData((ByteString) v));
+        s.setJsonData(a);
+      }
+      default -> throw new IllegalArgumentException("element type " + type + " is not supported");
+    }
+    return s.build();
+  }
+
+  static int intParam(FieldSchema f, String key, int fallback) {
+    for (KeyValuePair kv : f.getTypeParamsList()) {
+      if (kv.getKey().equals(key)) {
+        try {
+          return Integer.parseInt(kv.getValue().trim());
+        } catch (NumberFormatException e) {
+          return fallback;
+        }
+      }
+    }
+    return fallback;
+  }
+
+  /** What a field accepts, for messages and the documentation table. */
+  static String expected(FieldSchema f) {
+    String nullable = f.getNullable() || f.hasDefaultValue() ? " or null" : "";
+    int dim = intParam(f, "dim", -1);
+    String base = switch (f.getDataType()) {
+      case Bool -> "Boolean";
+      case Int8 -> "Byte, Short, Integer or Long in [-128, 127]";
+      case Int16 -> "Byte, Short, Integer or Long in [-32768, 32767]";
+      case Int32 -> "Byte, Short, Integer or Long in the int range";
+      case Int64 -> "Byte, Short, Integer or Long";
+      case Float, Double -> "a Number";
+      case VarChar, String -> "String" + (intParam(f, "max_length", -1) >= 0
+          ? " of at most " + intParam(f, "max_length", -1) + " UTF-8 bytes" : "");
+      case JSON -> "Map, List, String, Number or Boolean (as JSON)";
+      case Array -> "List of " + f.getElementType() + " values" + (intParam(f, "max_capacity", -1) >= 0
+          ? ", at most " + intParam(f, "max_capacity", -1) : "");
+      case FloatVector -> "float[], double[] or List<Number> of " + dim + " elements";
+      case BinaryVector -> "byte[] of " + (dim / 8) + " bytes (dim " + dim + ")";
+      case Float16Vector, BFloat16Vector -> "float[], double[] or List<Number> of " + dim
+          + " elements, or byte[] of " + (2 * dim) + " bytes";
+      case SparseFloatVector -> "Map<Integer or Long, Number> (index to value), not empty";
+      default -> "(unsupported type " + f.getDataType() + ")";
+    };
+    return base + nullable;
+  }
+
+  // ---- read side ----
+
+  /** The rows of columnar results, each a map in field order; the dynamic field's keys spread. */
+  static List<Map<String, Object>> decode(List<FieldData> columns, int rowCount) {
+    List<Map<String, Object>> rows = new ArrayList<>(rowCount);
+    for (int i = 0; i < rowCount; i++) {
+      rows.add(new LinkedHashMap<>());
+    }
+    for (FieldData fd : columns) {
+      boolean hasValid = fd.getValidDataCount() > 0;
+      int compact = 0;
+      int present = size(fd);
+      for (int i = 0; i < rowCount; i++) {
+        boolean isValid = !hasValid || fd.getValidData(i);
+        if (!isValid) {
+          rows.get(i).put(fd.getFieldName(), null);
+          continue;
+        }
+        // values are full length (pymilvus and the server) or only for valid rows: accept both
+        int at = present == rowCount ? i : compact;
+        compact++;
+        Object v = value(fd, at);
+        if (fd.getIsDynamic()) {
+          if (v instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+              rows.get(i).putIfAbsent((String) e.getKey(), e.getValue());
+            }
+          }
+        } else {
+          rows.get(i).put(fd.getFieldName(), v);
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Values in the column (rows, or valid rows of a compact nullable column). */
+  static int size(FieldData fd) {
+    if (fd.hasVectors()) {
+      VectorField v = fd.getVectors();
+      long dim = Math.max(1, v.getDim());
+      return switch (v.getDataCase()) {
+        case FLOAT_VECTOR -> (int) (v.getFloatVector().getDataCount() / dim);
+        case BINARY_VECTOR -> (int) (v.getBinaryVector().size() * 8 / dim);
+        case FLOAT16_VECTOR -> (int) (v.getFloat16Vector().size() / 2 / dim);
+        case BFLOAT16_VECTOR -> (int) (v.getBfloat16Vector().size() / 2 / dim);
+        case SPARSE_FLOAT_VECTOR -> v.getSparseFloatVector().getContentsCount();
+        default -> 0;
+      };
+    }
+    ScalarField s = fd.getScalars();
+    return switch (s.getDataCase()) {
+      case BOOL_DATA -> s.getBoolData().getDataCount();
+      case INT_DATA -> s.getIntData().getDataCount();
+      case LONG_DATA -> s.getLongData().getDataCount();
+      case FLOAT_DATA -> s.getFloatData().getDataCount();
+      case DOUBLE_DATA -> s.getDoubleData().getDataCount();
+      case STRING_DATA -> s.getStringData().getDataCount();
+      case JSON_DATA -> s.getJsonData().getDataCount();
+      case ARRAY_DATA -> s.getArrayData().getDataCount();
+      case BYTES_DATA -> s.getBytesData().getDataCount();
+      default -> 0;
+    };
+  }
+
+  private static Object value(FieldData fd, int i) {
+    if (fd.hasVectors()) {
+      VectorField v = fd.getVectors();
+      int dim = (int) v.getDim();
+      switch (v.getDataCase()) {
+        case FLOAT_VECTOR: {
+          float[] f = new float[dim];
+          for (int k = 0; k < dim; k++) {
+            f[k] = v.getFloatVector().getData(i * dim + k);
+          }
+          return f;
+        }
+        case BINARY_VECTOR:
+          return v.getBinaryVector().substring(i * dim / 8, (i + 1) * dim / 8).toByteArray();
+        case FLOAT16_VECTOR:
+        case BFLOAT16_VECTOR: {
+          boolean f16 = v.getDataCase() == VectorField.DataCase.FLOAT16_VECTOR;
+          ByteBuffer b = (f16 ? v.getFloat16Vector() : v.getBfloat16Vector()).substring(2 * i * dim, 2 * (i + 1) * dim)
+              .asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+          float[] f = new float[dim];
+          for (int k = 0; k < dim; k++) {
+            short h = b.getShort();
+            f[k] = f16 ? HalfFloats.fromFloat16(h) : HalfFloats.fromBFloat16(h);
+          }
+          return f;
+        }
+        case SPARSE_FLOAT_VECTOR: {
+          ByteBuffer b = v.getSparseFloatVector().getContents(i).asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+          SortedMap<Long, Float> m = new TreeMap<>();
+          while (b.remaining() >= 8) {
+            m.put(b.getInt() & 0xFFFFFFFFL, b.getFloat());
+          }
+          return m;
+        }
+        default:
+          throw new IllegalStateException("unsupported vector data " + v.getDataCase() + " in field " + fd.getFieldName());
+      }
+    }
+    return scalar(fd.getType(), fd.getScalars(), i);
+  }
+
+  private static Object scalar(DataType type, ScalarField s, int i) {
+    switch (s.getDataCase()) {
+      case BOOL_DATA:
+        return s.getBoolData().getData(i);
+      case INT_DATA:
+        return s.getIntData().getData(i);
+      case LONG_DATA:
+        return s.getLongData().getData(i);
+      case FLOAT_DATA:
+        return s.getFloatData().getData(i);
+      case DOUBLE_DATA:
+        return s.getDoubleData().getData(i);
+      case STRING_DATA:
+        return s.getStringData().getData(i);
+      case JSON_DATA:
+        return Json.read(s.getJsonData().getData(i).toStringUtf8());
+      case BYTES_DATA:
+        return s.getBytesData().getData(i).toByteArray();
+      case ARRAY_DATA: {
+        ScalarField element = s.getArrayData().getData(i);
+        int n = size(FieldData.newBuilder().setScalars(element).build());
+        List<Object> list = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) {
+          list.add(scalar(s.getArrayData().getElementType(), element, k));
+        }
+        return list;
+      }
+      default:
+        throw new IllegalStateException("unsupported scalar data " + s.getDataCase() + " for " + type);
+    }
+  }
+
+  /** A rough wire size of a row, for batching by bytes: numbers 8, strings their length, arrays their payload. */
+  static long estimateBytes(Object value) {
+    if (value == null) {
+      return 1;
+    }
+    if (value instanceof String s) {
+      return s.length() + 2L;
+    }
+    if (value instanceof Number || value instanceof Boolean) {
+      return 8;
+    }
+    if (value instanceof float[] f) {
+      return 4L * f.length;
+    }
+    if (value instanceof double[] d) {
+      return 4L * d.length;
+    }
+    if (value instanceof byte[] b) {
+      return b.length;
+    }
+    if (value instanceof Map<?, ?> m) {
+      long n = 2;
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        n += estimateBytes(e.getKey()) + estimateBytes(e.getValue());
+      }
+      return n;
+    }
+    if (value instanceof java.util.Collection<?> c) {
+      long n = 2;
+      for (Object o : c) {
+        n += estimateBytes(o);
+      }
+      return n;
+    }
+    return 16;
+  }
+
+}

@@ -1,0 +1,162 @@
+package io.github.reactivemilvus.client;
+
+import io.github.reactivemilvus.proto.ConsistencyLevel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A vector search: one or more query vectors (the Java types of the vector field's write column),
+ * the vector field (may be left out when the collection has one vector field), top-k
+ * {@link Builder#limit(int)}, offset, filter, output fields, metric, search parameters such as
+ * {@code ef} or {@code nprobe}, partitions and consistency. Immutable.
+ */
+public final class Search {
+  final String collection;
+  final List<Object> vectors;
+  final String annsField;
+  final int limit;
+  final int offset;
+  final String filter;
+  final List<String> outputFields;
+  final String metricType;
+  final Map<String, Object> params;
+  final List<String> partitions;
+  final ConsistencyLevel consistency;
+
+  private Search(Builder b) {
+    this.collection = b.collection;
+    this.vectors = List.copyOf(b.vectors);
+    this.annsField = b.annsField;
+    this.limit = b.limit;
+    this.offset = b.offset;
+    this.filter = b.filter;
+    this.outputFields = List.copyOf(b.outputFields);
+    this.metricType = b.metricType;
+    this.params = Map.copyOf(b.params);
+    this.partitions = List.copyOf(b.partitions);
+    this.consistency = b.consistency;
+  }
+
+  public static Builder builder(String collection) {
+    return new Builder(collection);
+  }
+
+  public String collection() {
+    return collection;
+  }
+
+  Builder toBuilder() {
+    Builder b = new Builder(collection);
+    b.vectors.addAll(vectors);
+    b.annsField = annsField;
+    b.limit = limit;
+    b.offset = offset;
+    b.filter = filter;
+    b.outputFields = outputFields;
+    b.metricType = metricType;
+    b.params.putAll(params);
+    b.partitions = partitions;
+    b.consistency = consistency;
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    return "Search{" + collection + " nq=" + vectors.size() + " field=" + annsField + " limit=" + limit
+        + " filter=" + filter + " params=" + params + "}";
+  }
+
+  /** Not thread-safe. */
+  public static final class Builder {
+    private final String collection;
+    private final List<Object> vectors = new ArrayList<>();
+    private String annsField = "";
+    private int limit = 10;
+    private int offset;
+    private String filter = "";
+    private List<String> outputFields = List.of();
+    private String metricType = "";
+    private final Map<String, Object> params = new LinkedHashMap<>();
+    private List<String> partitions = List.of();
+    private ConsistencyLevel consistency;
+
+    private Builder(String collection) {
+      this.collection = Objects.requireNonNull(collection, "collection");
+    }
+
+    /** Adds one query vector: float[], List of Number, byte[] (binary) or Map (sparse). */
+    public Builder vector(Object vector) {
+      vectors.add(Objects.requireNonNull(vector, "vector"));
+      return this;
+    }
+
+    public Builder vectors(List<?> vectors) {
+      vectors.forEach(this::vector);
+      return this;
+    }
+
+    public Builder annsField(String field) {
+      this.annsField = Objects.requireNonNull(field, "field");
+      return this;
+    }
+
+    /** Top-k per query vector, 1 to 16,384 (default 10). */
+    public Builder limit(int limit) {
+      if (limit <= 0) {
+        throw new IllegalArgumentException("limit must be positive, was " + limit);
+      }
+      this.limit = limit;
+      return this;
+    }
+
+    public Builder offset(int offset) {
+      if (offset < 0) {
+        throw new IllegalArgumentException("offset must not be negative, was " + offset);
+      }
+      this.offset = offset;
+      return this;
+    }
+
+    public Builder filter(String filter) {
+      this.filter = Objects.requireNonNull(filter, "filter");
+      return this;
+    }
+
+    public Builder outputFields(String... fields) {
+      this.outputFields = List.of(fields);
+      return this;
+    }
+
+    /** The metric; empty uses the index's. */
+    public Builder metricType(String metric) {
+      this.metricType = Objects.requireNonNull(metric, "metric");
+      return this;
+    }
+
+    /** A search parameter such as {@code ef}, {@code nprobe}, {@code radius}, {@code range_filter}. */
+    public Builder param(String key, Object value) {
+      params.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    public Builder partitions(String... partitions) {
+      this.partitions = List.of(partitions);
+      return this;
+    }
+
+    public Builder consistency(ConsistencyLevel level) {
+      this.consistency = Objects.requireNonNull(level, "level");
+      return this;
+    }
+
+    public Search build() {
+      if (vectors.isEmpty()) {
+        throw new IllegalArgumentException("a search needs at least one vector");
+      }
+      return new Search(this);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.github.reactivemilvus.client;
+
+import java.util.Objects;
+
+/**
+ * How {@code insert} and {@code upsert} cut a row stream into batches and how many they send at
+ * once. A batch ends at {@link #batchRows()} rows, or before the row that would take it over
+ * {@link #batchBytes()} (estimated: numbers 8 bytes, strings their length, vectors their payload;
+ * a single larger row goes alone). At most {@link #maxInFlight()} batches are sent and not yet
+ * answered; rows are pulled from the source only as batches complete. Defaults: 1,000 rows,
+ * 8 MiB, 2 in flight. Immutable.
+ */
+public final class WriteOptions {
+  public static final WriteOptions DEFAULTS = new WriteOptions(1_000, 8L << 20, 2, "");
+  private final int batchRows;
+  private final long batchBytes;
+  private final int maxInFlight;
+  private final String partition;
+
+  private WriteOptions(int batchRows, long batchBytes, int maxInFlight, String partition) {
+    if (batchRows <= 0 || batchBytes <= 0 || maxInFlight <= 0) {
+      throw new IllegalArgumentException("batchRows, batchBytes and maxInFlight must be positive, were "
+          + batchRows + ", " + batchBytes + ", " + maxInFlight);
+    }
+    this.batchRows = batchRows;
+    this.batchBytes = batchBytes;
+    this.maxInFlight = maxInFlight;
+    this.partition = Objects.requireNonNull(partition, "partition");
+  }
+
+  public WriteOptions withBatchRows(int rows) {
+    return new WriteOptions(rows, batchBytes, maxInFlight, partition);
+  }
+
+  public WriteOptions withBatchBytes(long bytes) {
+    return new WriteOptions(batchRows, bytes, maxInFlight, partition);
+  }
+
+  public WriteOptions withMaxInFlight(int batches) {
+    return new WriteOptions(batchRows, batchBytes, batches, partition);
+  }
+
+  /** Write into this partition; empty (default) writes to the default partition. */
+  public WriteOptions withPartition(String partitionName) {
+    return new WriteOptions(batchRows, batchBytes, maxInFlight, partitionName);
+  }
+
+  public int batchRows() {
+    return batchRows;
+  }
+
+  public long batchBytes() {
+    return batchBytes;
+  }
+
+  public int maxInFlight() {
+    return maxInFlight;
+  }
+
+  public String partition() {
+    return partition;
+  }
+
+  @Override
+  public String toString() {
+    return "WriteOptions{batchRows=" + batchRows + ", batchBytes=" + batchBytes + ", maxInFlight=" + maxInFlight
+        + (partition.isEmpty() ? "" : ", partition=" + partition) + "}";
+  }
+}
