@@ -1,9 +1,9 @@
 package io.github.reactivemilvus.config;
 
-import static io.github.reactivemilvus.config.ConfigKeys.ADDRESS;
-import static io.github.reactivemilvus.config.ConfigKeys.HOST;
-import static io.github.reactivemilvus.config.ConfigKeys.PORT;
-import static io.github.reactivemilvus.config.ConfigKeys.URI;
+import static io.github.reactivemilvus.config.Setting.ADDRESS;
+import static io.github.reactivemilvus.config.Setting.HOST;
+import static io.github.reactivemilvus.config.Setting.PORT;
+import static io.github.reactivemilvus.config.Setting.URI;
 
 /**
  * SPEC §3.1-3.3: the endpoint from {@code address}, {@code uri} or {@code host}/{@code port}. More
@@ -15,13 +15,13 @@ final class EndpointRules {
 
   /** Sets the endpoint of {@code r}; returns the parsed URI (for credentials, database, TLS) or null. */
   static UriParser.ParsedUri apply(ConfigInput in, ConnectionConfig.Resolved r) {
-    Endpoint address = in.get(ADDRESS, v -> parseAddress(Values.string(v)));
-    UriParser.ParsedUri uri = in.get(URI, v -> UriParser.parse(Values.string(v)));
-    String host = in.get(HOST, v -> parseHostKey(Values.string(v)));
-    Integer port = in.get(PORT, Values::port);
+    Endpoint address = in.get(ADDRESS, EndpointRules::parseAddress);
+    UriParser.ParsedUri uri = in.get(URI, UriParser::parse);
+    String host = in.get(HOST, EndpointRules::parseHostKey);
+    Integer port = in.get(PORT);
 
     Endpoint chosen = address;
-    String chosenKey = ADDRESS;
+    Setting<String> chosenKey = ADDRESS;
     if (uri != null) {
       if (chosen == null) {
         chosen = uri.endpoint();
@@ -32,18 +32,17 @@ final class EndpointRules {
       }
     }
     if (chosen == null) {
-      chosen = Endpoint.tcp(host != null ? host : ConnectionConfig.DEFAULT_HOST,
-          port != null ? port : ConnectionConfig.DEFAULT_PORT);
+      chosen = Endpoint.tcp(host != null ? host : HOST.defaultValue(), port != null ? port : PORT.defaultValue());
     } else {
       checkAgrees(in, chosen, chosenKey, host, port);
     }
-    r.host = chosen.host();
-    r.port = chosen.port();
+    r.set(HOST, chosen.host());
+    r.set(PORT, chosen.port());
     r.unixSocketPath = chosen.unixPath();
     return uri;
   }
 
-  private static void checkAgrees(ConfigInput in, Endpoint chosen, String chosenKey, String host, Integer port) {
+  private static void checkAgrees(ConfigInput in, Endpoint chosen, Setting<String> chosenKey, String host, Integer port) {
     String against = "'" + chosenKey + "' names " + chosen.address() + "; give one endpoint form, or make them agree";
     if (host != null && (chosen.unixPath() != null
         || !HostSyntax.comparisonKey(host).equals(HostSyntax.comparisonKey(chosen.host())))) {
@@ -82,7 +81,7 @@ final class EndpointRules {
       int colon = s.indexOf(':');
       if (colon < 0) {
         throw new InvalidValue(Display.quote(s) + " has no port; expected host:port, e.g. "
-            + Display.quote(s + ":" + ConnectionConfig.DEFAULT_PORT));
+            + Display.quote(s + ":" + PORT.defaultValue()));
       }
       if (s.indexOf(':', colon + 1) >= 0) {
         throw new InvalidValue(Display.quote(s) + " has more than one ':'; write an IPv6 host in brackets,"
