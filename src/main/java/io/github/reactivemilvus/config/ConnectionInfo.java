@@ -1,12 +1,16 @@
 package io.github.reactivemilvus.config;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
 
 /**
  * The normalized, secret-free view of a resolved config under an alias: what
  * {@link io.github.reactivemilvus.ReactiveConnections#getConnectionAddr(String)} and the command line's {@code resolve}
  * show. An immutable snapshot; it never reflects later changes.
  *
- * @param alias the alias
+ * @param alias the alias (null only for a config resolved without one)
  * @param address {@code host:port}, {@code [v6]:port} or {@code unix:/path}
  * @param host the host name or IP literal (IPv6 without brackets); null for a Unix socket
  * @param port the TCP port; 0 for a Unix socket
@@ -19,16 +23,16 @@ package io.github.reactivemilvus.config;
  * @param timeoutMs the effective connect timeout in milliseconds
  */
 public record ConnectionInfo(
-    String alias, String address, String host, int port, boolean secure, TlsMode tls,
-    String serverName, String user, AuthMode auth, String dbName, long timeoutMs) {
+    @Nullable String alias, String address, @Nullable String host, int port, boolean secure, TlsMode tls,
+    @Nullable String serverName, @Nullable String user, AuthMode auth, @Nullable String dbName, long timeoutMs) {
 
   /**
    * This view as an ordered map with the snake-case key names of the command line's JSON
    * ({@code alias, address, host, port, secure, tls, server_name, user, auth, db_name, timeout_ms});
    * {@code port} is null for a Unix socket, as are values that are not set.
    */
-  public java.util.Map<String, Object> asMap() {
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+  public Map<String, @Nullable Object> asMap() {
+    Map<String, @Nullable Object> m = new LinkedHashMap<>();
     m.put("alias", alias);
     m.put("address", address);
     m.put("host", host);
