@@ -254,14 +254,18 @@ final class AliasEntry {
           ctx.emit(ConnectionEvent.Type.FAILED, alias, info.address(), error.getMessage());
         })
         .doOnCancel(() -> {
-          // Reactor may still deliver the channel of a cancelled attempt into the void (a resource
-          // that arrives as usingWhen is cancelled): whatever it built and did not publish goes
+          if (generation.get() == gen && state == ConnectionState.CONNECTING) {
+            state = ConnectionState.CONFIGURED;
+          }
+        })
+        .doFinally(signal -> {
+          // Reactor may still deliver the channel of an attempt cut short into the void: a resource
+          // that arrives as usingWhen is cancelled, by a subscriber or by the timeout above (which
+          // cancels upstream and errors downstream, so no cancel reaches this point). Whatever the
+          // attempt built and did not publish goes, however it ended.
           AliasChannel orphan = attempt.abandon();
           if (orphan != null) {
             orphan.shutdownNow();
-          }
-          if (generation.get() == gen && state == ConnectionState.CONNECTING) {
-            state = ConnectionState.CONFIGURED;
           }
         });
   }
