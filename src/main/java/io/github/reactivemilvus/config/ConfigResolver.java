@@ -12,7 +12,6 @@ import static io.github.reactivemilvus.config.Setting.URI;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
