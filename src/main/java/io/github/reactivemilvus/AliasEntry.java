@@ -259,10 +259,10 @@ final class AliasEntry {
           }
         })
         .doFinally(signal -> {
-          // Reactor may still deliver the channel of an attempt cut short into the void: a resource
-          // that arrives as usingWhen is cancelled, by a subscriber or by the timeout above (which
-          // cancels upstream and errors downstream, so no cancel reaches this point). Whatever the
-          // attempt built and did not publish goes, however it ended.
+          // Reactor may deliver the channel of an attempt cut short into the void: a resource that
+          // arrives as usingWhen is cancelled, or a channel whose handshake completes just as the
+          // timeout above fires (the timeout drops it, errors downstream and sends no cancel here).
+          // Whatever the attempt built and did not publish goes, however the attempt ended.
           AliasChannel orphan = attempt.abandon();
           if (orphan != null) {
             orphan.shutdownNow();
