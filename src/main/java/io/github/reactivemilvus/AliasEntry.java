@@ -261,14 +261,18 @@ final class AliasEntry {
           ctx.emit(ConnectionEvent.Type.FAILED, alias, info.address(), error.getMessage());
         })
         .doOnCancel(() -> {
-          // Reactor may still deliver the channel of a cancelled attempt into the void (a resource
-          // that arrives as usingWhen is cancelled): whatever it built and did not publish goes
+          if (generation.get() == gen && state == ConnectionState.CONNECTING) {
+            state = ConnectionState.CONFIGURED;
+          }
+        })
+        .doFinally(signal -> {
+          // Reactor may deliver the channel of an attempt cut short into the void: a resource that
+          // arrives as usingWhen is cancelled, or a channel whose handshake completes just as the
+          // timeout above fires (the timeout drops it, errors downstream and sends no cancel here).
+          // Whatever the attempt built and did not publish goes, however the attempt ended.
           AliasChannel orphan = attempt.abandon();
           if (orphan != null) {
             orphan.shutdownNow();
-          }
-          if (generation.get() == gen && state == ConnectionState.CONNECTING) {
-            state = ConnectionState.CONFIGURED;
           }
         });
   }

@@ -165,6 +165,9 @@ final class Failures {
     return new MilvusConnectionException(kind, alias, address, detail, grpc, 0, error);
   }
 
+  /** How the alias channel's shutdown status ends ({@code "alias 'x' (h:p) was disconnected"}). */
+  static final String DISCONNECTED_MARKER = "was disconnected";
+
   /** The hint for a plaintext connection to a TLS endpoint. */
   static final String PLAINTEXT_TO_TLS =
       "the server speaks TLS but this connection is plaintext (use an https:// URI or secure=true)";
@@ -178,6 +181,9 @@ final class Failures {
         return isAuthText(text) ? FailureKind.AUTHENTICATION : FailureKind.RPC;
       case UNIMPLEMENTED:
         return duringConnect ? FailureKind.NOT_MILVUS : FailureKind.RPC;
+      case CANCELLED:
+        // A call still in flight when its alias's grace period ended: the alias was closed under it.
+        return text.endsWith(DISCONNECTED_MARKER) ? FailureKind.CLOSED : FailureKind.RPC;
       case RESOURCE_EXHAUSTED:
         return text.contains(CallLimiter.LIMIT_MARKER) ? FailureKind.CALL_LIMIT_EXCEEDED : FailureKind.RPC;
       case UNAVAILABLE:

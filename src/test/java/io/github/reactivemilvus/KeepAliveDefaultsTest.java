@@ -1,15 +1,28 @@
 package io.github.reactivemilvus;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import io.github.reactivemilvus.config.ConnectionConfig;
 import io.github.reactivemilvus.internal.SharedChannels;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.github.reactivemilvus.testing.FaultServer;
+import io.github.reactivemilvus.testing.PingRecordingProxy;
+import io.github.reactivemilvus.testing.PingRecordingProxy.Ping;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Keepalive defaults: a ping every 10 s, 5 s to answer, also without calls (what Milvus permits). */
+/**
+ * Keepalive: a ping every 10 s, 5 s to answer, also without calls (what Milvus permits), and the
+ * configured interval is what the channel really does. grpc-java never pings more often than every
+ * 10 s, so the wire test takes about 15 s of real time: keepalive runs on the transport's own timer,
+ * which virtual time cannot drive.
+ */
 class KeepAliveDefaultsTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  /** Quieter than this before a ping: a keepalive ping (bandwidth probes follow data at once). */
+  private static final Duration KEEPALIVE_QUIET = Duration.ofSeconds(1);
 
   @Test
   void aConfigWithoutKeepAliveKeysPingsEveryTenSecondsWithAFiveSecondTimeout() {
@@ -20,11 +33,36 @@ class KeepAliveDefaultsTest {
   }
 
   @Test
-  void theBuilderHasTheSameDefaultsAsTheMap() {
-    ConnectionConfig config = ConnectionConfig.builder().uri("http://127.0.0.1:19530").build();
-    assertThat(config.keepAlive()).isTrue();
-    assertThat(config.keepAliveTime()).isEqualTo(ConnectionConfig.DEFAULT_KEEP_ALIVE_TIME);
-    assertThat(config.keepAliveTimeout()).isEqualTo(ConnectionConfig.DEFAULT_KEEP_ALIVE_TIMEOUT);
+  void theConfiguredKeepaliveIntervalIsWhatTheServerSeesAndKeepAliveFalseSendsNoPings() {
+    try (FaultServer server = FaultServer.start();
+        PingRecordingProxy everyTen = PingRecordingProxy.to(server.port());
+        PingRecordingProxy everyFourteen = PingRecordingProxy.to(server.port());
+        PingRecordingProxy off = PingRecordingProxy.to(server.port());
+        ReactiveConnections registry = ReactiveConnections.builder().environment(Map.of())
+            .shutdownGracePeriod(Duration.ofMillis(100)).build()) {
+      registry.addConnection("ten", Map.of("uri", everyTen.uri())).block(WAIT);
+      registry.addConnection("fourteen", Map.of("uri", everyFourteen.uri(), "keep_alive_time", 14)).block(WAIT);
+      registry.addConnection("off", Map.of("uri", off.uri(), "keep_alive", false)).block(WAIT);
+      for (String alias : List.of("ten", "fourteen", "off")) {
+        registry.channel(alias).block(WAIT);
+      }
+
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() ->
+          !everyTen.pingsAfterQuiet(KEEPALIVE_QUIET).isEmpty() && !everyFourteen.pingsAfterQuiet(KEEPALIVE_QUIET).isEmpty());
+
+      assertFirstKeepalivePingAfter(everyTen, Duration.ofSeconds(10));
+      assertFirstKeepalivePingAfter(everyFourteen, Duration.ofSeconds(14));
+      // By now the off alias has been idle for 14 s and more: a channel with keepalive would have pinged.
+      assertThat(off.pingsAfterQuiet(KEEPALIVE_QUIET)).isEmpty();
+      assertThat(List.of(everyTen.connections(), everyFourteen.connections(), off.connections()))
+          .containsOnly(1);
+    }
+  }
+
+  private static void assertFirstKeepalivePingAfter(PingRecordingProxy proxy, Duration interval) {
+    Ping first = proxy.pingsAfterQuiet(KEEPALIVE_QUIET).get(0);
+    // Never before the interval; after it, within what a loaded machine adds.
+    assertThat(first.quiet()).isBetween(interval, interval.plusSeconds(2));
   }
 
   @Test

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -159,7 +160,11 @@ class PoolingTest {
     // x's hanging call is cancelled after the grace period; y's calls on the same connection are not
     registry.disconnect("x").block(WAIT);
     await().atMost(WAIT).until(onX::isDone);
-    assertThat(onX).isCompletedExceptionally();
+    assertThat(onX).failsWithin(Duration.ZERO).withThrowableOfType(ExecutionException.class)
+        .havingCause().isInstanceOfSatisfying(MilvusConnectionException.class, e -> {
+          assertThat(e.kind()).isEqualTo(FailureKind.CLOSED);
+          assertThat(e.alias()).isEqualTo("x");
+        });
     assertThat(registry.hasConnection("x")).isFalse();
     assertThat(registry.hasConnection("y")).isTrue();
     assertThat(registry.openChannels()).isEqualTo(1);

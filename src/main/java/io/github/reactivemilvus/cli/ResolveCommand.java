@@ -12,6 +12,8 @@ import io.github.reactivemilvus.config.ConnectionConfigException;
 import io.github.reactivemilvus.config.ConnectionInfo;
 import io.github.reactivemilvus.config.MilvusEnvironment;
 import io.github.reactivemilvus.config.NamedConfig;
+import io.github.reactivemilvus.config.RetryPolicy;
+import io.github.reactivemilvus.config.Setting;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +21,9 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code resolve} (SPEC §7): reads {@code {"alias": ..., "config": {...}}} JSON lines on stdin and
@@ -35,6 +40,13 @@ import picocli.CommandLine.Command;
  * object gets an error with field {@code input}. Blank lines are skipped. Exit code 0 when every
  * line resolved, 1 otherwise. The timeout of configs without one comes from
  * {@code MILVUS_CONN_TIMEOUT}; when that variable is invalid every line reports it.
+ *
+ * <p>With {@code --settings}, a resolved line also has a {@code settings} object: every setting of
+ * the catalogue ({@link Setting#all()}) with the value the config resolved to, in catalogue order,
+ * except the secrets and the endpoint forms {@code uri} and {@code address} (the view's
+ * {@code address} shows the endpoint) and {@code retry_policy} (shown as its {@code retry_*}
+ * parts). Durations are numbers of seconds and paths strings, so the object can be fed back as a
+ * {@code config}.
  */
 @Command(name = "resolve", description = "Read {\"alias\",\"config\"} JSON lines on stdin, print one normalized JSON line each.")
 final class ResolveCommand implements Callable<Integer> {
@@ -46,6 +58,9 @@ final class ResolveCommand implements Callable<Integer> {
   private final InputStream in;
   private final OutputStream out;
   private final Map<String, String> env;
+
+  @Option(names = "--settings", description = "Also print every resolved setting (secrets left out) as \"settings\".")
+  boolean withSettings;
 
   ResolveCommand() {
     this(System.in, System.out, System.getenv());
@@ -78,7 +93,7 @@ final class ResolveCommand implements Callable<Integer> {
         }
         Map<String, Object> result;
         try {
-          result = resolveLine(line, number, defaultTimeout, envProblems);
+          result = resolveLine(line, number, defaultTimeout, envProblems, withSettings);
         } catch (RuntimeException e) {
           // Not expected (the rules throw only ConnectionConfigException), but one line must never end the run.
           result = failure(null, List.of(error("input", "line " + number + " could not be resolved ("
@@ -95,7 +110,7 @@ final class ResolveCommand implements Callable<Integer> {
   }
 
   private static Map<String, Object> resolveLine(
-      String line, int number, Duration defaultTimeout, List<ConfigProblem> envProblems) {
+      String line, int number, Duration defaultTimeout, List<ConfigProblem> envProblems, boolean withSettings) {
     JsonNode node;
     try {
       node = JSON.readTree(line);
@@ -127,8 +142,9 @@ final class ResolveCommand implements Callable<Integer> {
     Map<String, Object> keys = JSON.convertValue(configNode, JSON.getTypeFactory()
         .constructMapType(LinkedHashMap.class, String.class, Object.class));
     ConnectionInfo info = null;
+    ConnectionConfig config = null;
     try {
-      ConnectionConfig config = errors.isEmpty()
+      config = errors.isEmpty()
           ? NamedConfig.of(alias, keys).resolve()
           : ConnectionConfig.fromMap(keys);
       info = config.info(alias, defaultTimeout);
@@ -136,7 +152,33 @@ final class ResolveCommand implements Callable<Integer> {
       e.problems().forEach(p -> errors.add(error(p.field(), p.message())));
     }
     envProblems.forEach(p -> errors.add(error(p.field(), p.message())));
-    return errors.isEmpty() ? success(info) : failure(alias, errors);
+    if (!errors.isEmpty()) {
+      return failure(alias, errors);
+    }
+    Map<String, Object> result = success(info);
+    if (withSettings) {
+      result.put("settings", settings(config));
+    }
+    return result;
+  }
+
+  /** Every shown setting of the catalogue with its resolved value, as JSON-ready values. */
+  static Map<String, Object> settings(ConnectionConfig config) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (Setting<?> s : Setting.all()) {
+      if (s.isSecret() || s == Setting.URI || s == Setting.ADDRESS || s.type() == RetryPolicy.class) {
+        continue;
+      }
+      Object v = config.get(s);
+      if (v instanceof Duration d) {
+        BigDecimal seconds = BigDecimal.valueOf(d.getSeconds()).add(BigDecimal.valueOf(d.getNano(), 9)).stripTrailingZeros();
+        v = seconds.scale() < 0 ? seconds.setScale(0) : seconds; // 30, not 3E+1
+      } else if (v instanceof Path p) {
+        v = p.toString();
+      }
+      m.put(s.key(), v);
+    }
+    return m;
   }
 
   private static Map<String, Object> success(ConnectionInfo info) {

@@ -2,12 +2,12 @@ package io.github.reactivemilvus.config;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The known keys of one config that were given a value, and the problems found so far. Reading a
- * key converts its value; a value that cannot be converted becomes a problem for that key and
- * reads as null, so that resolution goes on and every problem is reported at once.
+ * The keys of one config that were given a value, and the problems found so far. Reading a
+ * setting converts its value with the setting's own rule; a value that cannot be converted becomes
+ * a problem for that key and reads as null, so that resolution goes on and every problem is
+ * reported at once.
  */
 final class ConfigInput {
   /** A conversion of one raw value. */
@@ -16,43 +16,58 @@ final class ConfigInput {
     T apply(Object raw) throws InvalidValue;
   }
 
-  private final Map<String, Object> given;
+  /** A further check or parse of a setting's typed value (a URI parsed, a host name checked). */
+  @FunctionalInterface
+  interface Refinement<T, R> {
+    R apply(T value) throws InvalidValue;
+  }
+
+  private final GivenKeys given;
   private final String alias;
   private final List<ConfigProblem> problems = new ArrayList<>();
 
-  ConfigInput(Map<String, Object> given, String alias) {
+  ConfigInput(GivenKeys given, String alias) {
     this.given = given;
     this.alias = alias;
   }
 
-  /** Whether the key was given a value (valid or not). */
-  boolean given(String key) {
-    return given.containsKey(key);
+  /** Whether the key was given a value (valid or not); null and "" mean not given. */
+  boolean given(Setting<?> setting) {
+    return !Values.isAbsent(given.raw(setting));
   }
 
-  /** The converted value of a key; null when not given or invalid (then a problem is recorded). */
-  <T> T get(String key, Conversion<T> conversion) {
-    Object raw = given.get(key);
-    if (raw == null) {
+  /** The checked value of a setting; null when not given or invalid (then a problem is recorded). */
+  <T> T get(Setting<T> setting) {
+    return get(setting, v -> v);
+  }
+
+  /** The checked value of a setting, refined further; null when not given or invalid. */
+  <T, R> R get(Setting<T> setting, Refinement<T, R> refinement) {
+    Object raw = given.raw(setting);
+    if (Values.isAbsent(raw)) {
       return null;
     }
     try {
-      return conversion.apply(raw);
+      return refinement.apply(setting.convert(raw));
     } catch (InvalidValue e) {
-      problem(key, e.getMessage());
+      problem(setting, e.getMessage());
     } catch (RuntimeException e) {
       // A caller-made value type (a CharSequence, Number or Path of its own) misbehaved.
-      problem(key, "cannot be used: reading " + Values.article(raw) + " failed");
+      problem(setting, "cannot be used: reading " + Values.article(raw) + " failed");
     }
     return null;
+  }
+
+  void problem(Setting<?> setting, String message) {
+    problem(setting.key(), message);
   }
 
   void problem(String field, String message) {
     problems.add(new ConfigProblem(alias, field, message));
   }
 
-  boolean hasProblem(String field) {
-    return problems.stream().anyMatch(p -> p.field().equals(field));
+  boolean hasProblem(Setting<?> setting) {
+    return problems.stream().anyMatch(p -> p.field().equals(setting.key()));
   }
 
   List<ConfigProblem> problems() {

@@ -3,50 +3,10 @@ package io.github.reactivemilvus.config;
 import java.util.List;
 import java.util.Locale;
 
-/** The accepted map keys (pymilvus names, then the Java-only ones) and typo suggestions. */
+/** The accepted map key names (from the {@link Setting} catalogue) and typo suggestions. */
 final class ConfigKeys {
-  static final String URI = "uri";
-  static final String ADDRESS = "address";
-  static final String HOST = "host";
-  static final String PORT = "port";
-  static final String USER = "user";
-  static final String PASSWORD = "password";
-  static final String TOKEN = "token";
-  static final String DB_NAME = "db_name";
-  static final String SECURE = "secure";
-  static final String SERVER_PEM_PATH = "server_pem_path";
-  static final String CLIENT_PEM_PATH = "client_pem_path";
-  static final String CLIENT_KEY_PATH = "client_key_path";
-  static final String CA_PEM_PATH = "ca_pem_path";
-  static final String SERVER_NAME = "server_name";
-  static final String TIMEOUT = "timeout";
-  static final String KEEP_ALIVE = "keep_alive";
-  static final String POOL_SIZE = "pool_size";
-  static final String MAX_CONCURRENT_CALLS = "max_concurrent_calls";
-  static final String MAX_PENDING_CALLS = "max_pending_calls";
-  static final String CALL_TIMEOUT = "call_timeout";
-  static final String RETRY_POLICY = "retry_policy";
-  static final String RETRY_MAX_RETRIES = "retry_max_retries";
-  static final String RETRY_INITIAL_BACKOFF = "retry_initial_backoff";
-  static final String RETRY_MAX_BACKOFF = "retry_max_backoff";
-  static final String RETRY_MULTIPLIER = "retry_multiplier";
-  static final String RETRY_JITTER = "retry_jitter";
-  static final String RETRY_WRITES = "retry_writes";
-  static final String KEEP_ALIVE_TIME = "keep_alive_time";
-  static final String KEEP_ALIVE_TIMEOUT = "keep_alive_timeout";
-  static final String MAX_INBOUND_MESSAGE_SIZE = "max_inbound_message_size";
-  static final String IDLE_TIMEOUT = "idle_timeout";
-
   /** Every accepted key, in documentation order. */
-  static final List<String> ALL = List.of(
-      URI, ADDRESS, HOST, PORT, USER, PASSWORD, TOKEN, DB_NAME, SECURE, SERVER_PEM_PATH,
-      CLIENT_PEM_PATH, CLIENT_KEY_PATH, CA_PEM_PATH, SERVER_NAME, TIMEOUT, KEEP_ALIVE,
-      POOL_SIZE, MAX_CONCURRENT_CALLS, MAX_PENDING_CALLS, CALL_TIMEOUT, RETRY_POLICY,
-      RETRY_MAX_RETRIES, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF, RETRY_MULTIPLIER, RETRY_JITTER,
-      RETRY_WRITES, KEEP_ALIVE_TIME, KEEP_ALIVE_TIMEOUT, MAX_INBOUND_MESSAGE_SIZE, IDLE_TIMEOUT);
-
-  static final List<String> RETRY_KEYS = List.of(
-      RETRY_MAX_RETRIES, RETRY_INITIAL_BACKOFF, RETRY_MAX_BACKOFF, RETRY_MULTIPLIER, RETRY_JITTER, RETRY_WRITES);
+  static final List<String> ALL = Setting.all().stream().map(Setting::key).toList();
 
   private ConfigKeys() {}
 

@@ -1,27 +1,19 @@
 package io.github.reactivemilvus.config;
 
-import static io.github.reactivemilvus.config.ConfigKeys.CALL_TIMEOUT;
-import static io.github.reactivemilvus.config.ConfigKeys.IDLE_TIMEOUT;
-import static io.github.reactivemilvus.config.ConfigKeys.KEEP_ALIVE;
-import static io.github.reactivemilvus.config.ConfigKeys.KEEP_ALIVE_TIME;
-import static io.github.reactivemilvus.config.ConfigKeys.KEEP_ALIVE_TIMEOUT;
-import static io.github.reactivemilvus.config.ConfigKeys.MAX_CONCURRENT_CALLS;
-import static io.github.reactivemilvus.config.ConfigKeys.MAX_INBOUND_MESSAGE_SIZE;
-import static io.github.reactivemilvus.config.ConfigKeys.MAX_PENDING_CALLS;
-import static io.github.reactivemilvus.config.ConfigKeys.POOL_SIZE;
-import static io.github.reactivemilvus.config.ConfigKeys.RETRY_INITIAL_BACKOFF;
-import static io.github.reactivemilvus.config.ConfigKeys.RETRY_JITTER;
-import static io.github.reactivemilvus.config.ConfigKeys.RETRY_KEYS;
-import static io.github.reactivemilvus.config.ConfigKeys.RETRY_MAX_BACKOFF;
-import static io.github.reactivemilvus.config.ConfigKeys.RETRY_MAX_RETRIES;
-import static io.github.reactivemilvus.config.ConfigKeys.RETRY_MULTIPLIER;
-import static io.github.reactivemilvus.config.ConfigKeys.RETRY_POLICY;
-import static io.github.reactivemilvus.config.ConfigKeys.RETRY_WRITES;
-import static io.github.reactivemilvus.config.ConfigKeys.TIMEOUT;
+import static io.github.reactivemilvus.config.Setting.ADDRESS;
+import static io.github.reactivemilvus.config.Setting.HOST;
+import static io.github.reactivemilvus.config.Setting.PORT;
+import static io.github.reactivemilvus.config.Setting.RETRY_INITIAL_BACKOFF;
+import static io.github.reactivemilvus.config.Setting.RETRY_JITTER;
+import static io.github.reactivemilvus.config.Setting.RETRY_MAX_BACKOFF;
+import static io.github.reactivemilvus.config.Setting.RETRY_MAX_RETRIES;
+import static io.github.reactivemilvus.config.Setting.RETRY_MULTIPLIER;
+import static io.github.reactivemilvus.config.Setting.RETRY_POLICY;
+import static io.github.reactivemilvus.config.Setting.RETRY_WRITES;
+import static io.github.reactivemilvus.config.Setting.URI;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,13 +29,12 @@ final class ConfigResolver {
   static final String ENV_URI = "MILVUS_URI";
   static final String ENV_TIMEOUT = "MILVUS_CONN_TIMEOUT";
   static final String DEFAULT_ALIAS = "default";
-  static final int MAX_POOL_SIZE = 64;
-  static final int MAX_RETRIES = 100;
-  static final double MAX_MULTIPLIER = 100.0;
+  private static final List<Setting<?>> RETRY_KEYS = Setting.all().stream()
+      .filter(s -> s.resolution() == Setting.Resolution.RETRY_PART).toList();
 
   private ConfigResolver() {}
 
-  static ConnectionConfig resolveNamed(String alias, ConnectionConfig config, Map<String, Object> raw) {
+  static ConnectionConfig resolveNamed(String alias, ConnectionConfig config, GivenKeys raw) {
     List<ConfigProblem> problems = new ArrayList<>();
     if (alias == null || alias.isBlank()) {
       problems.add(new ConfigProblem(alias, "alias", alias == null ? "is missing; an alias must be a non-blank string"
@@ -64,24 +55,20 @@ final class ConfigResolver {
   }
 
   /**
-   * Applies every rule to the raw keys.
+   * Applies every rule to the given keys.
    *
-   * @param values raw keys (null keys and values of any type are tolerated)
+   * @param given raw keys (unknown or null keys and values of any type are tolerated)
    * @param alias the alias named in problems, or null
    * @throws ConnectionConfigException listing every problem
    */
-  static ConnectionConfig resolve(Map<String, Object> values, String alias) {
-    Map<String, Object> given = new LinkedHashMap<>();
+  static ConnectionConfig resolve(GivenKeys given, String alias) {
     List<ConfigProblem> keyProblems = new ArrayList<>();
-    for (Map.Entry<String, Object> e : values.entrySet()) {
-      Object key = e.getKey();
+    for (Object key : given.unknown().keySet()) {
       if (!(key instanceof String name)) {
         keyProblems.add(new ConfigProblem(alias, "key", "a key is " + (key == null ? "null" : Values.article(key))
             + "; keys are strings: " + String.join(", ", ConfigKeys.ALL)));
-      } else if (!ConfigKeys.ALL.contains(name)) {
+      } else {
         keyProblems.add(new ConfigProblem(alias, name, ConfigKeys.unknownKeyMessage(name)));
-      } else if (!Values.isAbsent(e.getValue())) {
-        given.put(name, e.getValue());
       }
     }
     ConfigInput in = new ConfigInput(given, alias);
@@ -90,10 +77,15 @@ final class ConfigResolver {
 
     UriParser.ParsedUri uri = EndpointRules.apply(in, r);
     CredentialRules.apply(in, r, uri);
-    Object rawUri = given.get(ConfigKeys.URI);
+    Object rawUri = given.raw(URI);
     boolean https = uri != null ? uri.https() : rawUri instanceof String s && UriParser.isHttps(s);
     TlsRules.apply(in, r, https);
-    applyConnectionSettings(in, r);
+    for (Setting<?> s : Setting.all()) {
+      if (s.resolution() == Setting.Resolution.DIRECT) {
+        applyDirect(in, r, s);
+      }
+    }
+    r.set(RETRY_POLICY, retryPolicy(in));
 
     if (!in.problems().isEmpty()) {
       throw new ConnectionConfigException(in.problems());
@@ -101,21 +93,12 @@ final class ConfigResolver {
     return new ConnectionConfig(r);
   }
 
-  private static void applyConnectionSettings(ConfigInput in, ConnectionConfig.Resolved r) {
-    r.timeout = in.get(TIMEOUT, Values::duration);
-    r.keepAlive = orElse(in.get(KEEP_ALIVE, Values::bool), r.keepAlive);
-    r.keepAliveTime = orElse(in.get(KEEP_ALIVE_TIME, Values::duration), r.keepAliveTime);
-    r.keepAliveTimeout = orElse(in.get(KEEP_ALIVE_TIMEOUT, Values::duration), r.keepAliveTimeout);
-    r.poolSize = orElse(in.get(POOL_SIZE, v -> Values.intIn(v, 1, MAX_POOL_SIZE, true)), r.poolSize);
-    r.maxConcurrentCalls = orElse(
-        in.get(MAX_CONCURRENT_CALLS, v -> Values.intIn(v, 1, Integer.MAX_VALUE, true)), r.maxConcurrentCalls);
-    r.maxPendingCalls = orElse(
-        in.get(MAX_PENDING_CALLS, v -> Values.intIn(v, 0, Integer.MAX_VALUE, true)), r.maxPendingCalls);
-    r.maxInboundMessageSize = orElse(
-        in.get(MAX_INBOUND_MESSAGE_SIZE, v -> Values.intIn(v, 1, Integer.MAX_VALUE, true)), r.maxInboundMessageSize);
-    r.callTimeout = orElse(in.get(CALL_TIMEOUT, Values::duration), r.callTimeout);
-    r.idleTimeout = orElse(in.get(IDLE_TIMEOUT, Values::duration), r.idleTimeout);
-    r.retryPolicy = retryPolicy(in);
+  /** A setting that needs no other key: its checked value, or (not given or invalid) its default. */
+  private static <T> void applyDirect(ConfigInput in, ConnectionConfig.Resolved r, Setting<T> s) {
+    T value = in.get(s);
+    if (value != null) {
+      r.set(s, value);
+    }
   }
 
   /**
@@ -123,22 +106,17 @@ final class ConfigResolver {
    * applied on top, so that a map can tune one setting without building a policy.
    */
   private static RetryPolicy retryPolicy(ConfigInput in) {
-    RetryPolicy base = orElse(in.get(RETRY_POLICY, v -> {
-      if (v instanceof RetryPolicy p) {
-        return p;
-      }
-      throw new InvalidValue("must be a RetryPolicy (RetryPolicy.builder()...build()), got " + Values.article(v));
-    }), RetryPolicy.defaults());
+    RetryPolicy base = orElse(in.get(RETRY_POLICY), RETRY_POLICY.defaultValue());
     if (RETRY_KEYS.stream().noneMatch(in::given)) {
       return base;
     }
     RetryPolicy.Builder b = base.mutate();
-    Integer maxRetries = in.get(RETRY_MAX_RETRIES, v -> Values.intIn(v, 0, MAX_RETRIES, true));
-    Duration initial = in.get(RETRY_INITIAL_BACKOFF, Values::duration);
-    Duration max = in.get(RETRY_MAX_BACKOFF, Values::duration);
-    Double multiplier = in.get(RETRY_MULTIPLIER, v -> Values.numberIn(v, 1.0, MAX_MULTIPLIER));
-    Double jitter = in.get(RETRY_JITTER, v -> Values.numberIn(v, 0.0, 1.0));
-    Boolean writes = in.get(RETRY_WRITES, Values::bool);
+    Integer maxRetries = in.get(RETRY_MAX_RETRIES);
+    Duration initial = in.get(RETRY_INITIAL_BACKOFF);
+    Duration max = in.get(RETRY_MAX_BACKOFF);
+    Double multiplier = in.get(RETRY_MULTIPLIER);
+    Double jitter = in.get(RETRY_JITTER);
+    Boolean writes = in.get(RETRY_WRITES);
     if (RETRY_KEYS.stream().anyMatch(in::hasProblem)) {
       return base;
     }
@@ -181,40 +159,20 @@ final class ConfigResolver {
    */
   static List<String> differingFields(ConnectionConfig a, ConnectionConfig b) {
     List<String> out = new ArrayList<>();
-    diff(out, "host", a.host, b.host);
-    diff(out, "port", a.port, b.port);
-    diff(out, ConfigKeys.URI, a.unixSocketPath, b.unixSocketPath);
-    if (out.isEmpty() && !a.endpoints.equals(b.endpoints)) {
-      out.add(ConfigKeys.ADDRESS); // same first endpoint, other proxies
+    for (Setting<?> s : Setting.all()) {
+      // The endpoint forms show as host and port (and a socket path as uri, after them); the
+      // retry policy as its retry_* parts.
+      if (s.resolution() != Setting.Resolution.ENDPOINT_FORM && s != RETRY_POLICY) {
+        diff(out, s.key(), a.get(s), b.get(s));
+      }
+      if (s == PORT) {
+        diff(out, URI.key(), a.unixSocketPath(), b.unixSocketPath());
+      }
     }
-    diff(out, "user", a.user, b.user);
-    diff(out, "password", a.password, b.password);
-    diff(out, "token", a.token, b.token);
-    diff(out, "db_name", a.dbName, b.dbName);
-    diff(out, "secure", a.secure, b.secure);
-    diff(out, "server_pem_path", a.serverPemPath, b.serverPemPath);
-    diff(out, "client_pem_path", a.clientPemPath, b.clientPemPath);
-    diff(out, "client_key_path", a.clientKeyPath, b.clientKeyPath);
-    diff(out, "ca_pem_path", a.caPemPath, b.caPemPath);
-    diff(out, "server_name", a.serverName, b.serverName);
-    diff(out, TIMEOUT, a.timeout, b.timeout);
-    diff(out, KEEP_ALIVE, a.keepAlive, b.keepAlive);
-    diff(out, KEEP_ALIVE_TIME, a.keepAliveTime, b.keepAliveTime);
-    diff(out, KEEP_ALIVE_TIMEOUT, a.keepAliveTimeout, b.keepAliveTimeout);
-    diff(out, POOL_SIZE, a.poolSize, b.poolSize);
-    diff(out, MAX_CONCURRENT_CALLS, a.maxConcurrentCalls, b.maxConcurrentCalls);
-    diff(out, MAX_PENDING_CALLS, a.maxPendingCalls, b.maxPendingCalls);
-    diff(out, CALL_TIMEOUT, a.callTimeout, b.callTimeout);
-    diff(out, MAX_INBOUND_MESSAGE_SIZE, a.maxInboundMessageSize, b.maxInboundMessageSize);
-    diff(out, IDLE_TIMEOUT, a.idleTimeout, b.idleTimeout);
-    RetryPolicy p = a.retryPolicy;
-    RetryPolicy q = b.retryPolicy;
-    diff(out, RETRY_MAX_RETRIES, p.maxRetries(), q.maxRetries());
-    diff(out, RETRY_INITIAL_BACKOFF, p.initialBackoff(), q.initialBackoff());
-    diff(out, RETRY_MAX_BACKOFF, p.maxBackoff(), q.maxBackoff());
-    diff(out, RETRY_MULTIPLIER, Double.compare(p.multiplier(), q.multiplier()), 0);
-    diff(out, RETRY_JITTER, Double.compare(p.jitter(), q.jitter()), 0);
-    diff(out, RETRY_WRITES, p.retryWrites(), q.retryWrites());
+    if (!out.contains(HOST.key()) && !out.contains(PORT.key()) && !out.contains(URI.key())
+        && !a.addresses().equals(b.addresses())) {
+      out.add(0, ADDRESS.key()); // the same first endpoint, other proxies
+    }
     return out;
   }
 
@@ -267,9 +225,9 @@ final class ConfigResolver {
   /** The {@code default} alias's config: {@code MILVUS_URI}, or {@code localhost:19530} when unset or blank. */
   static ConnectionConfig defaultConfig(Map<String, String> env) {
     String uri = env.get(ENV_URI);
-    Map<String, Object> keys = new LinkedHashMap<>();
+    GivenKeys keys = new GivenKeys();
     if (uri != null && !uri.isBlank()) {
-      keys.put(ConfigKeys.URI, uri);
+      keys.set(URI, uri);
     }
     try {
       return resolve(keys, DEFAULT_ALIAS);
@@ -277,7 +235,7 @@ final class ConfigResolver {
       // Every problem of MILVUS_URI (bad scheme, password without user...) is the variable's.
       throw new ConnectionConfigException(e.problems().stream()
           .map(p -> new ConfigProblem(DEFAULT_ALIAS, ENV_URI,
-              (p.field().equals(ConfigKeys.URI) ? "" : p.field() + " from the URI ") + p.message()))
+              (p.field().equals(URI.key()) ? "" : p.field() + " from the URI ") + p.message()))
           .toList());
     }
   }

@@ -1,12 +1,38 @@
 package io.github.reactivemilvus.config;
 
+import static io.github.reactivemilvus.config.Setting.CALL_TIMEOUT;
+import static io.github.reactivemilvus.config.Setting.CA_PEM_PATH;
+import static io.github.reactivemilvus.config.Setting.CLIENT_KEY_PATH;
+import static io.github.reactivemilvus.config.Setting.CLIENT_PEM_PATH;
+import static io.github.reactivemilvus.config.Setting.DB_NAME;
+import static io.github.reactivemilvus.config.Setting.HOST;
+import static io.github.reactivemilvus.config.Setting.IDLE_TIMEOUT;
+import static io.github.reactivemilvus.config.Setting.KEEP_ALIVE;
+import static io.github.reactivemilvus.config.Setting.KEEP_ALIVE_TIME;
+import static io.github.reactivemilvus.config.Setting.KEEP_ALIVE_TIMEOUT;
+import static io.github.reactivemilvus.config.Setting.MAX_CONCURRENT_CALLS;
+import static io.github.reactivemilvus.config.Setting.MAX_INBOUND_MESSAGE_SIZE;
+import static io.github.reactivemilvus.config.Setting.MAX_PENDING_CALLS;
+import static io.github.reactivemilvus.config.Setting.PASSWORD;
+import static io.github.reactivemilvus.config.Setting.POOL_SIZE;
+import static io.github.reactivemilvus.config.Setting.PORT;
+import static io.github.reactivemilvus.config.Setting.RETRY_POLICY;
+import static io.github.reactivemilvus.config.Setting.SECURE;
+import static io.github.reactivemilvus.config.Setting.SERVER_NAME;
+import static io.github.reactivemilvus.config.Setting.SERVER_PEM_PATH;
+import static io.github.reactivemilvus.config.Setting.TIMEOUT;
+import static io.github.reactivemilvus.config.Setting.TOKEN;
+import static io.github.reactivemilvus.config.Setting.USER;
+
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A resolved, validated and immutable connection config: one endpoint, its TLS settings,
@@ -14,10 +40,9 @@ import java.nio.charset.StandardCharsets;
  * retry policy, keepalive).
  *
  * <p>Build one with {@link #builder()} (typed setters) or {@link #fromMap(Map)} (pymilvus key
- * names: {@code uri}, {@code address}, {@code host}, {@code port}, {@code user}, {@code password},
- * {@code token}, {@code db_name}, {@code secure}, {@code server_pem_path}, {@code client_pem_path},
- * {@code client_key_path}, {@code ca_pem_path}, {@code server_name}, {@code timeout},
- * {@code keep_alive}, plus the Java-only keys of {@code docs/configuration.md}). Both paths run
+ * names such as {@code uri}, {@code host}, {@code token}, {@code db_name}, plus the Java-only keys).
+ * Every accepted key is a {@link Setting} of the catalogue {@link #settings()}, which gives its
+ * name, type, default and meaning; {@code docs/configuration.md} is the same list. Both paths run
  * the same resolution rules and report every problem at once in one
  * {@link ConnectionConfigException}.
  *
@@ -31,74 +56,58 @@ import java.nio.charset.StandardCharsets;
 public final class ConnectionConfig {
   /** Connect timeout used when neither the config nor {@code MILVUS_CONN_TIMEOUT} gives one. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-  public static final String DEFAULT_HOST = "localhost";
-  public static final int DEFAULT_PORT = 19530;
-  public static final int DEFAULT_POOL_SIZE = 1;
-  public static final int DEFAULT_MAX_CONCURRENT_CALLS = 256;
-  public static final int DEFAULT_MAX_PENDING_CALLS = 1024;
-  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(30);
-  public static final Duration DEFAULT_KEEP_ALIVE_TIME = Duration.ofSeconds(10);
-  public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Duration.ofSeconds(5);
-  public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE = 256 * 1024 * 1024;
-  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(24);
+  /** The default of {@link Setting#HOST}. */
+  public static final String DEFAULT_HOST = Objects.requireNonNull(HOST.defaultValue());
+  /** The default of {@link Setting#PORT}. */
+  public static final int DEFAULT_PORT = Objects.requireNonNull(PORT.defaultValue());
+  /** The default of {@link Setting#POOL_SIZE}. */
+  public static final int DEFAULT_POOL_SIZE = Objects.requireNonNull(POOL_SIZE.defaultValue());
+  /** The default of {@link Setting#MAX_CONCURRENT_CALLS}. */
+  public static final int DEFAULT_MAX_CONCURRENT_CALLS = Objects.requireNonNull(MAX_CONCURRENT_CALLS.defaultValue());
+  /** The default of {@link Setting#MAX_PENDING_CALLS}. */
+  public static final int DEFAULT_MAX_PENDING_CALLS = Objects.requireNonNull(MAX_PENDING_CALLS.defaultValue());
+  /** The default of {@link Setting#CALL_TIMEOUT}. */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Objects.requireNonNull(CALL_TIMEOUT.defaultValue());
+  /** The default of {@link Setting#KEEP_ALIVE_TIME}. */
+  public static final Duration DEFAULT_KEEP_ALIVE_TIME = Objects.requireNonNull(KEEP_ALIVE_TIME.defaultValue());
+  /** The default of {@link Setting#KEEP_ALIVE_TIMEOUT}. */
+  public static final Duration DEFAULT_KEEP_ALIVE_TIMEOUT = Objects.requireNonNull(KEEP_ALIVE_TIMEOUT.defaultValue());
+  /** The default of {@link Setting#MAX_INBOUND_MESSAGE_SIZE}. */
+  public static final int DEFAULT_MAX_INBOUND_MESSAGE_SIZE =
+      Objects.requireNonNull(MAX_INBOUND_MESSAGE_SIZE.defaultValue());
+  /** The default of {@link Setting#IDLE_TIMEOUT}. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Objects.requireNonNull(IDLE_TIMEOUT.defaultValue());
 
-  final String host;
-  final int port;
-  final String unixSocketPath;
+  /** The resolved value of every stored setting, by {@link Setting#index()}. */
+  private final @Nullable Object[] values;
+  private final @Nullable String unixSocketPath;
   /** Every endpoint, the first one being host/port or the socket; more than one for several proxies. */
-  final java.util.List<Endpoint> endpoints;
-  final boolean secure;
-  final TlsMode tls;
-  final Path serverPemPath;
-  final Path clientPemPath;
-  final Path clientKeyPath;
-  final Path caPemPath;
-  final String serverName;
-  final String user;
-  final String password;
-  final String token;
-  final String dbName;
-  /** Null when not given: the registry's default ({@code MILVUS_CONN_TIMEOUT} or 10 s) applies. */
-  final Duration timeout;
-  final boolean keepAlive;
-  final Duration keepAliveTime;
-  final Duration keepAliveTimeout;
-  final int poolSize;
-  final int maxConcurrentCalls;
-  final int maxPendingCalls;
-  final Duration callTimeout;
-  final RetryPolicy retryPolicy;
-  final int maxInboundMessageSize;
-  final Duration idleTimeout;
+  private final List<Endpoint> endpoints;
+  private final TlsMode tls;
 
   ConnectionConfig(Resolved r) {
-    this.host = r.host;
-    this.port = r.port;
+    this.values = r.values.clone();
     this.unixSocketPath = r.unixSocketPath;
-    this.endpoints = r.endpoints != null ? r.endpoints : java.util.List.of(
-        r.unixSocketPath != null ? Endpoint.unix(r.unixSocketPath) : Endpoint.tcp(r.host, r.port));
-    this.secure = r.secure;
     this.tls = r.tls;
-    this.serverPemPath = r.serverPemPath;
-    this.clientPemPath = r.clientPemPath;
-    this.clientKeyPath = r.clientKeyPath;
-    this.caPemPath = r.caPemPath;
-    this.serverName = r.serverName;
-    this.user = r.user;
-    this.password = r.password;
-    this.token = r.token;
-    this.dbName = r.dbName;
-    this.timeout = r.timeout;
-    this.keepAlive = r.keepAlive;
-    this.keepAliveTime = r.keepAliveTime;
-    this.keepAliveTimeout = r.keepAliveTimeout;
-    this.poolSize = r.poolSize;
-    this.maxConcurrentCalls = r.maxConcurrentCalls;
-    this.maxPendingCalls = r.maxPendingCalls;
-    this.callTimeout = r.callTimeout;
-    this.retryPolicy = r.retryPolicy;
-    this.maxInboundMessageSize = r.maxInboundMessageSize;
-    this.idleTimeout = r.idleTimeout;
+    List<Endpoint> given = r.endpoints;
+    this.endpoints = given != null ? given
+        : List.of(unixSocketPath != null ? Endpoint.unix(unixSocketPath) : Endpoint.tcp(value(HOST), value(PORT)));
+  }
+
+  /**
+   * Every key {@link #fromMap} accepts, snake case, in documentation order (pymilvus's keys, then
+   * the Java-only ones): the keys of {@link #settings()}. An immutable list.
+   */
+  public static List<String> keys() {
+    return Setting.all().stream().map(Setting::key).toList();
+  }
+
+  /**
+   * Every accepted key, in documentation order (the same list as {@link Setting#all()}): name,
+   * Java type, default and one-line description of each, e.g. for IDE metadata or a settings page.
+   */
+  public static List<Setting<?>> settings() {
+    return Setting.all();
   }
 
   /** A builder with no keys given (resolves to {@code localhost:19530}). */
@@ -122,23 +131,35 @@ public final class ConnectionConfig {
   }
 
   /**
-   * Every key {@link #fromMap} accepts, snake case, in documentation order (pymilvus's keys, then
-   * the Java-only ones). An immutable list; for tools that map their own property names onto these.
+   * The resolved value of a setting, as this config uses it: the given value or the default;
+   * for {@code uri} and {@code address}, the normalized {@link #address()}; for the
+   * {@code retry_*} keys, that value of {@link #retryPolicy()}. Null where the named accessor
+   * returns null ({@code timeout} not given, no user, ...). Secret settings return the secret:
+   * never log a value whose {@link Setting#isSecret()} is true.
    */
-  public static java.util.List<String> keys() {
-    return ConfigKeys.ALL;
+  public <T> @Nullable T get(Setting<T> setting) {
+    return switch (setting.resolution()) {
+      case ENDPOINT_FORM -> setting.type().cast(address());
+      case RETRY_PART -> setting.ofPolicy(retryPolicy());
+      case DIRECT, RULE -> value(setting);
+    };
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T value(Setting<T> setting) {
+    return (T) values[setting.index()];
   }
 
   /**
-   * {@code host:port}, {@code [v6]:port} or {@code unix:/path}; for several endpoints, each of them
-   * joined by commas ({@code h1:19530,h2:19530}).
+   * The endpoint as {@code host:port}, {@code [v6]:port} or {@code unix:/path}; several endpoints
+   * (the proxies of one cluster) joined by commas ({@code h1:19530,h2:19530}).
    */
   public String address() {
     return EndpointRules.addresses(endpoints);
   }
 
   /** Each endpoint's address ({@code host:port}, {@code [v6]:port} or {@code unix:/path}), in order. */
-  public java.util.List<String> addresses() {
+  public List<String> addresses() {
     return endpoints.stream().map(Endpoint::address).toList();
   }
 
@@ -146,353 +167,393 @@ public final class ConnectionConfig {
    * The TCP endpoints, unresolved (no DNS lookup happens here), in order; empty for a Unix socket.
    * Several endpoints are the proxies of one cluster: calls are spread across them round-robin.
    */
-  public java.util.List<java.net.InetSocketAddress> endpoints() {
-    return unixSocketPath != null ? java.util.List.of()
+  public List<java.net.InetSocketAddress> endpoints() {
+    return unixSocketPath != null ? List.of()
         : endpoints.stream().map(e -> java.net.InetSocketAddress.createUnresolved(e.host(), e.port())).toList();
   }
 
   /** The lower-case host name or IP literal (IPv6 without brackets); null for a Unix socket. */
-  public String host() {
-    return host;
+  public @Nullable String host() {
+    return value(HOST);
   }
 
   /** The TCP port; 0 for a Unix socket. */
   public int port() {
-    return port;
+    return value(PORT);
   }
 
   /** The Unix domain socket path, or null for a TCP endpoint. */
-  public String unixSocketPath() {
+  public @Nullable String unixSocketPath() {
     return unixSocketPath;
   }
 
+  /** Whether the connection uses TLS ({@code secure}, or an {@code https} URI). */
   public boolean secure() {
-    return secure;
+    return value(SECURE);
   }
 
+  /** How TLS trust is set up; {@link TlsMode#NONE} without TLS. */
   public TlsMode tls() {
     return tls;
   }
 
-  public Path serverPemPath() {
-    return serverPemPath;
+  /** The certificate one-way TLS trusts ({@code server_pem_path}), or null. */
+  public @Nullable Path serverPemPath() {
+    return value(SERVER_PEM_PATH);
   }
 
-  public Path clientPemPath() {
-    return clientPemPath;
+  /** The client certificate of mutual TLS ({@code client_pem_path}), or null. */
+  public @Nullable Path clientPemPath() {
+    return value(CLIENT_PEM_PATH);
   }
 
-  public Path clientKeyPath() {
-    return clientKeyPath;
+  /** The client's private key of mutual TLS ({@code client_key_path}), or null. */
+  public @Nullable Path clientKeyPath() {
+    return value(CLIENT_KEY_PATH);
   }
 
-  public Path caPemPath() {
-    return caPemPath;
+  /** The root certificate mutual TLS trusts ({@code ca_pem_path}), or null. */
+  public @Nullable Path caPemPath() {
+    return value(CA_PEM_PATH);
   }
 
   /** TLS authority / SNI override, or null. */
-  public String serverName() {
-    return serverName;
+  public @Nullable String serverName() {
+    return value(SERVER_NAME);
   }
 
   /** The user name (from {@code user} or the URI's userinfo), or null. */
-  public String user() {
-    return user;
+  public @Nullable String user() {
+    return value(USER);
   }
 
+  /** Which credentials are sent: a token, a user and password, or none. */
   public AuthMode auth() {
-    if (token != null) {
+    if (value(TOKEN) != null) {
       return AuthMode.TOKEN;
     }
-    return password != null ? AuthMode.USER_PASSWORD : AuthMode.NONE;
+    return value(PASSWORD) != null ? AuthMode.USER_PASSWORD : AuthMode.NONE;
   }
 
   /** The database sent as {@code dbname}, or null for the server's default. */
-  public String dbName() {
-    return dbName;
+  public @Nullable String dbName() {
+    return value(DB_NAME);
   }
 
-  /** The connect timeout if the config gave one; otherwise the registry's default applies. */
-  public Duration timeout() {
-    return timeout;
+  /** The connect timeout if the config gave one; null when the registry's default applies. */
+  public @Nullable Duration timeout() {
+    return value(TIMEOUT);
   }
 
+  /** Whether HTTP/2 keepalive pings are sent (also without calls). */
   public boolean keepAlive() {
-    return keepAlive;
+    return value(KEEP_ALIVE);
   }
 
+  /** The keepalive ping interval (at least 10 s); used only when {@link #keepAlive()} is on. */
   public Duration keepAliveTime() {
-    return keepAliveTime;
+    return value(KEEP_ALIVE_TIME);
   }
 
+  /** How long a keepalive ping waits for its ack before the connection is closed. */
   public Duration keepAliveTimeout() {
-    return keepAliveTimeout;
+    return value(KEEP_ALIVE_TIMEOUT);
   }
 
   /** Channels (HTTP/2 connections) per endpoint. */
   public int poolSize() {
-    return poolSize;
+    return value(POOL_SIZE);
   }
 
+  /** Calls in flight at once on the alias; further calls wait for a permit. */
   public int maxConcurrentCalls() {
-    return maxConcurrentCalls;
+    return value(MAX_CONCURRENT_CALLS);
   }
 
+  /** Calls that may wait for a permit on the alias; beyond that a call fails at once. */
   public int maxPendingCalls() {
-    return maxPendingCalls;
+    return value(MAX_PENDING_CALLS);
   }
 
   /** Default deadline of each call made on the alias's channel. */
   public Duration callTimeout() {
-    return callTimeout;
+    return value(CALL_TIMEOUT);
   }
 
+  /** The backoff of connects and idempotent reads ({@code retry_policy} with any {@code retry_*} on top). */
   public RetryPolicy retryPolicy() {
-    return retryPolicy;
+    return value(RETRY_POLICY);
   }
 
+  /** The largest response message accepted, in bytes. */
   public int maxInboundMessageSize() {
-    return maxInboundMessageSize;
+    return value(MAX_INBOUND_MESSAGE_SIZE);
   }
 
+  /** How long a channel may stay without calls before it is released. */
   public Duration idleTimeout() {
-    return idleTimeout;
+    return value(IDLE_TIMEOUT);
   }
 
   /**
    * The {@code authorization} header value ({@code base64(token)} or {@code base64(user:password)}),
    * or null without credentials. It carries the secret: never log or show it.
    */
-  public String authorizationHeader() {
-    String raw = token != null ? token : password != null ? user + ":" + password : null;
+  public @Nullable String authorizationHeader() {
+    String token = value(TOKEN);
+    String password = value(PASSWORD);
+    String raw = token != null ? token : password != null ? user() + ":" + password : null;
     return raw == null ? null : Base64.getEncoder().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The normalized, secret-free view of this config under an alias. */
-  public ConnectionInfo info(String alias, Duration defaultTimeout) {
+  /**
+   * The normalized, secret-free view of this config under an alias.
+   *
+   * @param alias the alias to show
+   * @param defaultTimeout the connect timeout shown when this config gives none
+   */
+  public ConnectionInfo info(@Nullable String alias, Duration defaultTimeout) {
+    Duration timeout = timeout();
     Duration effective = timeout != null ? timeout : defaultTimeout;
-    return new ConnectionInfo(alias, address(), unixSocketPath != null ? null : host,
-        unixSocketPath != null ? 0 : port, secure, tls, serverName, user, auth(), dbName,
-        effective.toMillis(), addresses());
+    boolean socket = unixSocketPath != null;
+    return new ConnectionInfo(alias, address(), socket ? null : host(), socket ? 0 : port(), secure(), tls,
+        serverName(), user(), auth(), dbName(), effective.toMillis(), addresses());
   }
 
   /**
-   * The map-key names of the settings in which this config differs from {@code other}; empty
-   * when they are equal. Secret fields are named, never shown.
+   * The map-key names of the settings in which this config differs from {@code other}, in
+   * catalogue order; empty when they are equal. The endpoint shows as {@code host}, {@code port}
+   * and (for socket paths) {@code uri}; the retry policy as its {@code retry_*} keys. Secret fields
+   * are named, never shown.
    */
-  public java.util.List<String> differingFields(ConnectionConfig other) {
+  public List<String> differingFields(ConnectionConfig other) {
     return ConfigResolver.differingFields(this, other);
   }
 
+  /** Equal when every resolved setting is equal, secrets included. */
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof ConnectionConfig c)) {
-      return false;
-    }
-    return port == c.port && secure == c.secure && keepAlive == c.keepAlive
-        && poolSize == c.poolSize && maxConcurrentCalls == c.maxConcurrentCalls
-        && maxPendingCalls == c.maxPendingCalls && maxInboundMessageSize == c.maxInboundMessageSize
-        && Objects.equals(host, c.host) && Objects.equals(unixSocketPath, c.unixSocketPath)
-        && endpoints.equals(c.endpoints) && tls == c.tls && Objects.equals(serverPemPath, c.serverPemPath)
-        && Objects.equals(clientPemPath, c.clientPemPath) && Objects.equals(clientKeyPath, c.clientKeyPath)
-        && Objects.equals(caPemPath, c.caPemPath) && Objects.equals(serverName, c.serverName)
-        && Objects.equals(user, c.user) && Objects.equals(password, c.password)
-        && Objects.equals(token, c.token) && Objects.equals(dbName, c.dbName)
-        && Objects.equals(timeout, c.timeout) && Objects.equals(keepAliveTime, c.keepAliveTime)
-        && Objects.equals(keepAliveTimeout, c.keepAliveTimeout) && Objects.equals(callTimeout, c.callTimeout)
-        && Objects.equals(retryPolicy, c.retryPolicy) && Objects.equals(idleTimeout, c.idleTimeout);
+    return o instanceof ConnectionConfig c && Arrays.equals(values, c.values)
+        && Objects.equals(unixSocketPath, c.unixSocketPath) && tls == c.tls && endpoints.equals(c.endpoints);
   }
 
+  /** A hash of the endpoint, TLS, user, database, timeout and pool size (never of a secret). */
   @Override
   public int hashCode() {
-    return Objects.hash(host, port, unixSocketPath, secure, tls, user, dbName, timeout, poolSize);
+    return Objects.hash(host(), port(), unixSocketPath, secure(), tls, user(), dbName(), timeout(), poolSize());
   }
 
+  /** The endpoint, TLS, credentials kind, database and call settings; secrets as {@code ***}. */
   @Override
   public String toString() {
-    return "ConnectionConfig{address=" + address() + ", secure=" + secure + ", tls=" + tls.wireName()
+    String serverName = serverName();
+    String user = user();
+    String dbName = dbName();
+    Duration timeout = timeout();
+    return "ConnectionConfig{address=" + address() + ", secure=" + secure() + ", tls=" + tls.wireName()
         + (serverName != null ? ", serverName=" + serverName : "")
         + ", auth=" + auth().wireName() + (user != null ? ", user=" + user : "")
-        + (password != null ? ", password=***" : "") + (token != null ? ", token=***" : "")
+        + (value(PASSWORD) != null ? ", password=***" : "") + (value(TOKEN) != null ? ", token=***" : "")
         + (dbName != null ? ", dbName=" + dbName : "")
         + (timeout != null ? ", timeout=" + timeout : "")
-        + ", poolSize=" + poolSize + ", maxConcurrentCalls=" + maxConcurrentCalls
-        + ", maxPendingCalls=" + maxPendingCalls + ", callTimeout=" + callTimeout + '}';
+        + ", poolSize=" + poolSize() + ", maxConcurrentCalls=" + maxConcurrentCalls()
+        + ", maxPendingCalls=" + maxPendingCalls() + ", callTimeout=" + callTimeout() + '}';
   }
 
-  /** The resolved values, filled by the resolver. */
+  /** The resolved values, filled by the resolver's rules; starts with every default. */
   static final class Resolved {
-    String host = DEFAULT_HOST;
-    int port = DEFAULT_PORT;
-    String unixSocketPath;
-    java.util.List<Endpoint> endpoints;
-    boolean secure;
+    final @Nullable Object[] values = new Object[Setting.all().size()];
+    @Nullable String unixSocketPath;
+    @Nullable List<Endpoint> endpoints;
     TlsMode tls = TlsMode.NONE;
-    Path serverPemPath;
-    Path clientPemPath;
-    Path clientKeyPath;
-    Path caPemPath;
-    String serverName;
-    String user;
-    String password;
-    String token;
-    String dbName;
-    Duration timeout;
-    boolean keepAlive = true;
-    Duration keepAliveTime = DEFAULT_KEEP_ALIVE_TIME;
-    Duration keepAliveTimeout = DEFAULT_KEEP_ALIVE_TIMEOUT;
-    int poolSize = DEFAULT_POOL_SIZE;
-    int maxConcurrentCalls = DEFAULT_MAX_CONCURRENT_CALLS;
-    int maxPendingCalls = DEFAULT_MAX_PENDING_CALLS;
-    Duration callTimeout = DEFAULT_CALL_TIMEOUT;
-    RetryPolicy retryPolicy = RetryPolicy.defaults();
-    int maxInboundMessageSize = DEFAULT_MAX_INBOUND_MESSAGE_SIZE;
-    Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+
+    Resolved() {
+      for (Setting<?> s : Setting.all()) {
+        values[s.index()] = s.defaultValue();
+      }
+    }
+
+    <T> void set(Setting<T> setting, @Nullable T value) {
+      values[setting.index()] = value;
+    }
   }
 
   /**
-   * Collects keys; {@link #build()} resolves them all and reports every problem at once. Setters
-   * store the value under its map key name, so typed and map input share one set of rules. Null
-   * and empty strings mean "not given". Not thread-safe.
+   * Collects keys; {@link #build()} resolves them all and reports every problem at once. Typed
+   * setters store typed values, map keys store what they are given, and both go through the same
+   * rules of the {@link Setting} catalogue. Null and empty strings mean "not given". Not
+   * thread-safe.
    */
   public static final class Builder {
-    final Map<String, Object> values = new LinkedHashMap<>();
+    private final GivenKeys given = new GivenKeys();
 
     private Builder() {}
 
     /**
-     * Sets a key by its map name (pymilvus spelling or Java-only snake case); checked at build,
-     * where an unknown or null key is reported as a problem.
+     * Sets a setting to a typed value; null means "not given". Checked at build, like every key.
+     *
+     * @param setting one of {@link Setting#all()}
      */
-    public Builder put(String key, Object value) {
-      values.put(key, value);
+    public <T> Builder set(Setting<T> setting, @Nullable T value) {
+      given.set(Objects.requireNonNull(setting, "setting"), value);
       return this;
     }
 
-    /** Sets every key of the map; checked at build. */
+    /**
+     * Sets a key by its map name (pymilvus spelling or Java-only snake case) to a value of any
+     * accepted form; checked at build, where an unknown or null key is reported as a problem.
+     */
+    public Builder put(@Nullable String key, @Nullable Object value) {
+      given.put(key, value);
+      return this;
+    }
+
+    /** Sets every key of the map, as {@link #put} does; checked at build. */
     public Builder putAll(Map<String, ?> config) {
       Objects.requireNonNull(config, "config");
-      // Stored as they come: a null or (through raw types) non-String key is reported by build()
-      // as a problem, not thrown here.
-      @SuppressWarnings("unchecked")
-      Map<Object, Object> raw = (Map<Object, Object>) (Map<?, ?>) values;
+      // Raw entries: a null or (through raw types) non-String key is reported by build(), not thrown here.
       for (Map.Entry<?, ?> e : config.entrySet()) {
-        raw.put(e.getKey(), e.getValue());
+        given.put(e.getKey(), e.getValue());
       }
       return this;
     }
 
-    public Builder uri(String uri) {
-      return put("uri", uri);
+    /** Sets {@link Setting#URI}. */
+    public Builder uri(@Nullable String uri) {
+      return set(Setting.URI, uri);
     }
 
-    public Builder address(String address) {
-      return put("address", address);
+    /** Sets {@link Setting#ADDRESS}. */
+    public Builder address(@Nullable String address) {
+      return set(Setting.ADDRESS, address);
     }
 
-    public Builder host(String host) {
-      return put("host", host);
+    /** Sets {@link Setting#HOST}. */
+    public Builder host(@Nullable String host) {
+      return set(HOST, host);
     }
 
+    /** Sets {@link Setting#PORT}. */
     public Builder port(int port) {
-      return put("port", port);
+      return set(PORT, port);
     }
 
-    public Builder user(String user) {
-      return put("user", user);
+    /** Sets {@link Setting#USER}. */
+    public Builder user(@Nullable String user) {
+      return set(USER, user);
     }
 
-    public Builder password(String password) {
-      return put("password", password);
+    /** Sets {@link Setting#PASSWORD}. */
+    public Builder password(@Nullable String password) {
+      return set(PASSWORD, password);
     }
 
-    public Builder token(String token) {
-      return put("token", token);
+    /** Sets {@link Setting#TOKEN}. */
+    public Builder token(@Nullable String token) {
+      return set(TOKEN, token);
     }
 
-    public Builder dbName(String dbName) {
-      return put("db_name", dbName);
+    /** Sets {@link Setting#DB_NAME}. */
+    public Builder dbName(@Nullable String dbName) {
+      return set(DB_NAME, dbName);
     }
 
+    /** Sets {@link Setting#SECURE}. */
     public Builder secure(boolean secure) {
-      return put("secure", secure);
+      return set(SECURE, secure);
     }
 
-    public Builder serverPemPath(Path path) {
-      return put("server_pem_path", path);
+    /** Sets {@link Setting#SERVER_PEM_PATH}. */
+    public Builder serverPemPath(@Nullable Path path) {
+      return set(SERVER_PEM_PATH, path);
     }
 
-    public Builder clientPemPath(Path path) {
-      return put("client_pem_path", path);
+    /** Sets {@link Setting#CLIENT_PEM_PATH}. */
+    public Builder clientPemPath(@Nullable Path path) {
+      return set(CLIENT_PEM_PATH, path);
     }
 
-    public Builder clientKeyPath(Path path) {
-      return put("client_key_path", path);
+    /** Sets {@link Setting#CLIENT_KEY_PATH}. */
+    public Builder clientKeyPath(@Nullable Path path) {
+      return set(CLIENT_KEY_PATH, path);
     }
 
-    public Builder caPemPath(Path path) {
-      return put("ca_pem_path", path);
+    /** Sets {@link Setting#CA_PEM_PATH}. */
+    public Builder caPemPath(@Nullable Path path) {
+      return set(CA_PEM_PATH, path);
     }
 
-    public Builder serverName(String serverName) {
-      return put("server_name", serverName);
+    /** Sets {@link Setting#SERVER_NAME}. */
+    public Builder serverName(@Nullable String serverName) {
+      return set(SERVER_NAME, serverName);
     }
 
-    /** Bound on the whole connect: readiness, handshake and retries. */
-    public Builder timeout(Duration timeout) {
-      return put("timeout", timeout);
+    /** Sets {@link Setting#TIMEOUT}: the bound on the whole connect (readiness, handshake and retries). */
+    public Builder timeout(@Nullable Duration timeout) {
+      return set(TIMEOUT, timeout);
     }
 
+    /** Sets {@link Setting#KEEP_ALIVE}. */
     public Builder keepAlive(boolean keepAlive) {
-      return put("keep_alive", keepAlive);
+      return set(KEEP_ALIVE, keepAlive);
     }
 
-    public Builder keepAliveTime(Duration time) {
-      return put("keep_alive_time", time);
+    /** Sets {@link Setting#KEEP_ALIVE_TIME}. */
+    public Builder keepAliveTime(@Nullable Duration time) {
+      return set(KEEP_ALIVE_TIME, time);
     }
 
-    public Builder keepAliveTimeout(Duration timeout) {
-      return put("keep_alive_timeout", timeout);
+    /** Sets {@link Setting#KEEP_ALIVE_TIMEOUT}. */
+    public Builder keepAliveTimeout(@Nullable Duration timeout) {
+      return set(KEEP_ALIVE_TIMEOUT, timeout);
     }
 
+    /** Sets {@link Setting#POOL_SIZE}. */
     public Builder poolSize(int poolSize) {
-      return put("pool_size", poolSize);
+      return set(POOL_SIZE, poolSize);
     }
 
+    /** Sets {@link Setting#MAX_CONCURRENT_CALLS}. */
     public Builder maxConcurrentCalls(int max) {
-      return put("max_concurrent_calls", max);
+      return set(MAX_CONCURRENT_CALLS, max);
     }
 
+    /** Sets {@link Setting#MAX_PENDING_CALLS}. */
     public Builder maxPendingCalls(int max) {
-      return put("max_pending_calls", max);
+      return set(MAX_PENDING_CALLS, max);
     }
 
-    public Builder callTimeout(Duration timeout) {
-      return put("call_timeout", timeout);
+    /** Sets {@link Setting#CALL_TIMEOUT}. */
+    public Builder callTimeout(@Nullable Duration timeout) {
+      return set(CALL_TIMEOUT, timeout);
     }
 
-    public Builder retryPolicy(RetryPolicy policy) {
-      return put("retry_policy", policy);
+    /** Sets {@link Setting#RETRY_POLICY}; {@code retry_*} keys given too apply on top of it. */
+    public Builder retryPolicy(@Nullable RetryPolicy policy) {
+      return set(RETRY_POLICY, policy);
     }
 
+    /** Sets {@link Setting#MAX_INBOUND_MESSAGE_SIZE}. */
     public Builder maxInboundMessageSize(int bytes) {
-      return put("max_inbound_message_size", bytes);
+      return set(MAX_INBOUND_MESSAGE_SIZE, bytes);
     }
 
-    public Builder idleTimeout(Duration timeout) {
-      return put("idle_timeout", timeout);
+    /** Sets {@link Setting#IDLE_TIMEOUT}. */
+    public Builder idleTimeout(@Nullable Duration timeout) {
+      return set(IDLE_TIMEOUT, timeout);
     }
 
     /**
-     * Resolves and validates every key.
+     * Resolves and validates every key, on the calling thread (it checks certificate files exist,
+     * never DNS). The builder can be reused; later changes do not affect the built config.
      *
      * @throws ConnectionConfigException listing every problem found
      */
     public ConnectionConfig build() {
-      return ConfigResolver.resolve(values, null);
+      return ConfigResolver.resolve(given, null);
     }
   }
 }

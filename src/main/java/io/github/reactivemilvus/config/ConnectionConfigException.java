@@ -12,6 +12,12 @@ public class ConnectionConfigException extends IllegalArgumentException {
 
   private final transient List<ConfigProblem> problems;
 
+  /**
+   * An exception listing the problems; its message renders them all.
+   *
+   * @param problems at least one problem
+   * @throws IllegalArgumentException if {@code problems} is empty
+   */
   public ConnectionConfigException(List<ConfigProblem> problems) {
     super(render(problems));
     this.problems = List.copyOf(problems);
@@ -24,7 +30,7 @@ public class ConnectionConfigException extends IllegalArgumentException {
 
   /** The distinct aliases that have a problem, in order of first appearance (nulls left out). */
   public List<String> invalidAliases() {
-    return problems.stream().map(ConfigProblem::alias).filter(a -> a != null).distinct().toList();
+    return problems.stream().map(ConfigProblem::alias).filter(java.util.Objects::nonNull).distinct().toList();
   }
 
   private static String render(List<ConfigProblem> problems) {

@@ -1,12 +1,17 @@
 package io.github.reactivemilvus.config;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
 
 /**
  * The normalized, secret-free view of a resolved config under an alias: what
  * {@link io.github.reactivemilvus.ReactiveConnections#getConnectionAddr(String)} and the command line's {@code resolve}
  * show. An immutable snapshot; it never reflects later changes.
  *
- * @param alias the alias
+ * @param alias the alias (null only for a config resolved without one)
  * @param address {@code host:port}, {@code [v6]:port} or {@code unix:/path}; several endpoints
  *     joined by commas
  * @param host the host name or IP literal (IPv6 without brackets); null for a Unix socket
@@ -21,12 +26,13 @@ package io.github.reactivemilvus.config;
  * @param addresses every endpoint's address, in order (one entry unless the alias names several proxies)
  */
 public record ConnectionInfo(
-    String alias, String address, String host, int port, boolean secure, TlsMode tls,
-    String serverName, String user, AuthMode auth, String dbName, long timeoutMs, java.util.List<String> addresses) {
+    @Nullable String alias, String address, @Nullable String host, int port, boolean secure, TlsMode tls,
+    @Nullable String serverName, @Nullable String user, AuthMode auth, @Nullable String dbName, long timeoutMs,
+    List<String> addresses) {
 
   /** Copies {@code addresses}, so the view stays immutable. */
   public ConnectionInfo {
-    addresses = java.util.List.copyOf(addresses);
+    addresses = List.copyOf(addresses);
   }
 
   /**
@@ -35,8 +41,8 @@ public record ConnectionInfo(
    * addresses});
    * {@code port} is null for a Unix socket, as are values that are not set.
    */
-  public java.util.Map<String, Object> asMap() {
-    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+  public Map<String, @Nullable Object> asMap() {
+    Map<String, @Nullable Object> m = new LinkedHashMap<>();
     m.put("alias", alias);
     m.put("address", address);
     m.put("host", host);

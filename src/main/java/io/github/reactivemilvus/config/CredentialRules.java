@@ -1,10 +1,10 @@
 package io.github.reactivemilvus.config;
 
-import static io.github.reactivemilvus.config.ConfigKeys.DB_NAME;
-import static io.github.reactivemilvus.config.ConfigKeys.PASSWORD;
-import static io.github.reactivemilvus.config.ConfigKeys.TOKEN;
-import static io.github.reactivemilvus.config.ConfigKeys.URI;
-import static io.github.reactivemilvus.config.ConfigKeys.USER;
+import static io.github.reactivemilvus.config.Setting.DB_NAME;
+import static io.github.reactivemilvus.config.Setting.PASSWORD;
+import static io.github.reactivemilvus.config.Setting.TOKEN;
+import static io.github.reactivemilvus.config.Setting.URI;
+import static io.github.reactivemilvus.config.Setting.USER;
 
 /**
  * SPEC §3.4-3.5: credentials and database. Explicit {@code user}, {@code password},
@@ -17,9 +17,9 @@ final class CredentialRules {
   private CredentialRules() {}
 
   static void apply(ConfigInput in, ConnectionConfig.Resolved r, UriParser.ParsedUri uri) {
-    String user = in.get(USER, v -> nonBlank(Values.string(v)));
-    String password = in.get(PASSWORD, Values::secret);
-    String token = in.get(TOKEN, v -> nonBlank(Values.secret(v)));
+    String user = in.get(USER, CredentialRules::nonBlank);
+    String password = in.get(PASSWORD);
+    String token = in.get(TOKEN, CredentialRules::nonBlank);
     boolean passwordFromUri = false;
     if (uri != null) {
       if (!in.given(USER) && uri.user() != null) {
@@ -48,11 +48,11 @@ final class CredentialRules {
     if (user != null && password != null && token == null && user.indexOf(':') >= 0) {
       in.problem(USER, "must not contain ':' when sent with a password (the server splits user:password at the first ':')");
     }
-    r.user = user;
-    r.password = password;
-    r.token = token;
+    r.set(USER, user);
+    r.set(PASSWORD, password);
+    r.set(TOKEN, token);
 
-    String db = in.get(DB_NAME, v -> checkDbName(Values.string(v).strip(), "is"));
+    String db = in.get(DB_NAME, v -> checkDbName(v.strip(), "is"));
     if (db == null && !in.given(DB_NAME) && uri != null && uri.dbName() != null) {
       try {
         db = checkDbName(uri.dbName(), "the database in the path is");
@@ -60,7 +60,7 @@ final class CredentialRules {
         in.problem(URI, e.getMessage());
       }
     }
-    r.dbName = db;
+    r.set(DB_NAME, db);
   }
 
   private static String nonBlank(String s) throws InvalidValue {

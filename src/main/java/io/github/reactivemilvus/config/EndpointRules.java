@@ -1,9 +1,9 @@
 package io.github.reactivemilvus.config;
 
-import static io.github.reactivemilvus.config.ConfigKeys.ADDRESS;
-import static io.github.reactivemilvus.config.ConfigKeys.HOST;
-import static io.github.reactivemilvus.config.ConfigKeys.PORT;
-import static io.github.reactivemilvus.config.ConfigKeys.URI;
+import static io.github.reactivemilvus.config.Setting.ADDRESS;
+import static io.github.reactivemilvus.config.Setting.HOST;
+import static io.github.reactivemilvus.config.Setting.PORT;
+import static io.github.reactivemilvus.config.Setting.URI;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +22,13 @@ final class EndpointRules {
    * separated: {@code host1:19530,host2:19530}, {@code http://host1:19530,host2:19530/db}.
    */
   static UriParser.ParsedUri apply(ConfigInput in, ConnectionConfig.Resolved r) {
-    List<Endpoint> address = in.get(ADDRESS, v -> parseAddresses(Values.string(v)));
-    UriParser.ParsedUri uri = in.get(URI, v -> UriParser.parse(Values.string(v)));
-    String host = in.get(HOST, v -> parseHostKey(Values.string(v)));
-    Integer port = in.get(PORT, Values::port);
+    List<Endpoint> address = in.get(ADDRESS, EndpointRules::parseAddresses);
+    UriParser.ParsedUri uri = in.get(URI, UriParser::parse);
+    String host = in.get(HOST, EndpointRules::parseHostKey);
+    Integer port = in.get(PORT);
 
     List<Endpoint> chosen = address;
-    String chosenKey = ADDRESS;
+    Setting<String> chosenKey = ADDRESS;
     if (uri != null) {
       if (chosen == null) {
         chosen = uri.endpoints();
@@ -45,8 +45,7 @@ final class EndpointRules {
       }
     }
     if (chosen == null) {
-      chosen = List.of(Endpoint.tcp(host != null ? host : ConnectionConfig.DEFAULT_HOST,
-          port != null ? port : ConnectionConfig.DEFAULT_PORT));
+      chosen = List.of(Endpoint.tcp(host != null ? host : HOST.defaultValue(), port != null ? port : PORT.defaultValue()));
     } else if (chosen.size() > 1) {
       String several = "cannot be combined with the " + chosen.size() + " endpoints of '" + chosenKey
           + "'; give one endpoint form";
@@ -60,8 +59,8 @@ final class EndpointRules {
       checkAgrees(in, chosen.get(0), chosenKey, host, port);
     }
     Endpoint first = chosen.get(0);
-    r.host = first.host();
-    r.port = first.port();
+    r.set(HOST, first.host());
+    r.set(PORT, first.port());
     r.unixSocketPath = first.unixPath();
     r.endpoints = List.copyOf(chosen);
     return uri;
@@ -113,7 +112,7 @@ final class EndpointRules {
     return out;
   }
 
-  private static void checkAgrees(ConfigInput in, Endpoint chosen, String chosenKey, String host, Integer port) {
+  private static void checkAgrees(ConfigInput in, Endpoint chosen, Setting<String> chosenKey, String host, Integer port) {
     String against = "'" + chosenKey + "' names " + chosen.address() + "; give one endpoint form, or make them agree";
     if (host != null && (chosen.unixPath() != null
         || !HostSyntax.comparisonKey(host).equals(HostSyntax.comparisonKey(chosen.host())))) {
@@ -157,7 +156,7 @@ final class EndpointRules {
               + Display.quote("localhost:" + s) + " (or use the 'port' key)");
         }
         throw new InvalidValue(Display.quote(s) + " has no port; expected host:port, e.g. "
-            + Display.quote(s + ":" + ConnectionConfig.DEFAULT_PORT));
+            + Display.quote(s + ":" + PORT.defaultValue()));
       }
       if (s.indexOf(':', colon + 1) >= 0) {
         throw new InvalidValue(Display.quote(s) + ": " + HostSyntax.manyColonsHint(s, "[::1]:19530"));

@@ -57,5 +57,11 @@ public final class MilvusEnvironment {
    * @param defaultConfig the {@code default} alias's config
    * @param connectTimeout the connect timeout of configs that give none
    */
-  public record Defaults(ConnectionConfig defaultConfig, Duration connectTimeout) {}
+  public record Defaults(ConnectionConfig defaultConfig, Duration connectTimeout) {
+    /** Both values of the environment; neither may be null. */
+    public Defaults {
+      java.util.Objects.requireNonNull(defaultConfig, "defaultConfig");
+      java.util.Objects.requireNonNull(connectTimeout, "connectTimeout");
+    }
+  }
 }

@@ -2,6 +2,7 @@ package io.github.reactivemilvus.config;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Exponential backoff with jitter, used by the connect pipeline (bounded by the connect timeout)
@@ -18,10 +19,15 @@ import java.util.Objects;
  * {@code retry_writes} set single values on top of it (or of the defaults).
  */
 public final class RetryPolicy {
+  /** Retries after the first attempt, by default. */
   public static final int DEFAULT_MAX_RETRIES = 5;
+  /** The first delay, by default. */
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(100);
+  /** The largest delay, by default. */
   public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(3);
+  /** The growth of the delay from one retry to the next, by default. */
   public static final double DEFAULT_MULTIPLIER = 2.0;
+  /** The jitter fraction, by default. */
   public static final double DEFAULT_JITTER = 0.5;
 
   private static final RetryPolicy DEFAULTS = builder().build();
@@ -52,6 +58,7 @@ public final class RetryPolicy {
     return builder().maxRetries(0).build();
   }
 
+  /** A builder starting from the defaults. */
   public static Builder builder() {
     return new Builder();
   }
@@ -68,14 +75,17 @@ public final class RetryPolicy {
     return maxRetries;
   }
 
+  /** The nominal delay before the first retry. */
   public Duration initialBackoff() {
     return initialBackoff;
   }
 
+  /** The largest delay between two attempts, jitter included. */
   public Duration maxBackoff() {
     return maxBackoff;
   }
 
+  /** The factor by which the nominal delay grows after each retry (at least 1). */
   public double multiplier() {
     return multiplier;
   }
@@ -90,19 +100,22 @@ public final class RetryPolicy {
     return retryWrites;
   }
 
+  /** Equal when every value is. */
   @Override
-  public boolean equals(Object o) {
+  public boolean equals(@Nullable Object o) {
     return o instanceof RetryPolicy p
         && maxRetries == p.maxRetries && initialBackoff.equals(p.initialBackoff)
         && maxBackoff.equals(p.maxBackoff) && Double.compare(multiplier, p.multiplier) == 0
         && Double.compare(jitter, p.jitter) == 0 && retryWrites == p.retryWrites;
   }
 
+  /** A hash of every value. */
   @Override
   public int hashCode() {
     return Objects.hash(maxRetries, initialBackoff, maxBackoff, multiplier, jitter, retryWrites);
   }
 
+  /** Every value, e.g. {@code RetryPolicy{maxRetries=5, ...}}. */
   @Override
   public String toString() {
     return "RetryPolicy{maxRetries=" + maxRetries + ", initialBackoff=" + initialBackoff
@@ -121,36 +134,55 @@ public final class RetryPolicy {
 
     private Builder() {}
 
+    /** Retries after the first attempt; at least 0 (checked by {@link #build()}). */
     public Builder maxRetries(int maxRetries) {
       this.maxRetries = maxRetries;
       return this;
     }
 
+    /**
+     * The nominal delay before the first retry; positive (checked by {@link #build()}).
+     *
+     * @throws NullPointerException if null
+     */
     public Builder initialBackoff(Duration initialBackoff) {
       this.initialBackoff = Objects.requireNonNull(initialBackoff, "initialBackoff");
       return this;
     }
 
+    /**
+     * The largest delay; at least the initial backoff (checked by {@link #build()}).
+     *
+     * @throws NullPointerException if null
+     */
     public Builder maxBackoff(Duration maxBackoff) {
       this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
       return this;
     }
 
+    /** The growth of the delay after each retry; finite and at least 1 (checked by {@link #build()}). */
     public Builder multiplier(double multiplier) {
       this.multiplier = multiplier;
       return this;
     }
 
+    /** The jitter fraction within [0, 1] (checked by {@link #build()}): each delay is drawn within &plusmn; it. */
     public Builder jitter(double jitter) {
       this.jitter = jitter;
       return this;
     }
 
+    /** Whether the stubs also retry non-idempotent calls (CreateDatabase, DropDatabase). */
     public Builder retryWrites(boolean retryWrites) {
       this.retryWrites = retryWrites;
       return this;
     }
 
+    /**
+     * The policy; the builder can be reused.
+     *
+     * @throws IllegalArgumentException naming the first value out of range
+     */
     public RetryPolicy build() {
       if (maxRetries < 0) {
         throw new IllegalArgumentException("maxRetries must be >= 0, was " + maxRetries);

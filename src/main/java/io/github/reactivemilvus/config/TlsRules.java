@@ -1,11 +1,11 @@
 package io.github.reactivemilvus.config;
 
-import static io.github.reactivemilvus.config.ConfigKeys.CA_PEM_PATH;
-import static io.github.reactivemilvus.config.ConfigKeys.CLIENT_KEY_PATH;
-import static io.github.reactivemilvus.config.ConfigKeys.CLIENT_PEM_PATH;
-import static io.github.reactivemilvus.config.ConfigKeys.SECURE;
-import static io.github.reactivemilvus.config.ConfigKeys.SERVER_NAME;
-import static io.github.reactivemilvus.config.ConfigKeys.SERVER_PEM_PATH;
+import static io.github.reactivemilvus.config.Setting.CA_PEM_PATH;
+import static io.github.reactivemilvus.config.Setting.CLIENT_KEY_PATH;
+import static io.github.reactivemilvus.config.Setting.CLIENT_PEM_PATH;
+import static io.github.reactivemilvus.config.Setting.SECURE;
+import static io.github.reactivemilvus.config.Setting.SERVER_NAME;
+import static io.github.reactivemilvus.config.Setting.SERVER_PEM_PATH;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,36 +17,35 @@ import java.util.List;
  * resolved, i.e. on the thread that adds the connection.
  */
 final class TlsRules {
-  private static final List<String> MUTUAL_KEYS = List.of(CLIENT_PEM_PATH, CLIENT_KEY_PATH, CA_PEM_PATH);
+  private static final List<Setting<Path>> MUTUAL_KEYS = List.of(CLIENT_PEM_PATH, CLIENT_KEY_PATH, CA_PEM_PATH);
 
   private TlsRules() {}
 
   static void apply(ConfigInput in, ConnectionConfig.Resolved r, boolean https) {
-    Boolean secure = in.get(SECURE, Values::bool);
+    Boolean secure = in.get(SECURE);
     if (https && Boolean.FALSE.equals(secure)) {
       in.problem(SECURE, "is false, but the uri uses https, which always means TLS; drop secure=false or use http://");
     }
     boolean tls = secure != null ? secure : https || in.given(SECURE);
 
-    r.serverPemPath = readableFile(in, SERVER_PEM_PATH);
-    r.clientPemPath = readableFile(in, CLIENT_PEM_PATH);
-    r.clientKeyPath = readableFile(in, CLIENT_KEY_PATH);
-    r.caPemPath = readableFile(in, CA_PEM_PATH);
+    for (Setting<Path> key : List.of(SERVER_PEM_PATH, CLIENT_PEM_PATH, CLIENT_KEY_PATH, CA_PEM_PATH)) {
+      r.set(key, readableFile(in, key));
+    }
 
-    List<String> mutualGiven = MUTUAL_KEYS.stream().filter(in::given).toList();
+    List<Setting<Path>> mutualGiven = MUTUAL_KEYS.stream().filter(in::given).toList();
     if (!tls) {
       String why = Boolean.FALSE.equals(secure) ? "but secure is false" : "but TLS is off";
-      for (String key : List.of(SERVER_PEM_PATH, CLIENT_PEM_PATH, CLIENT_KEY_PATH, CA_PEM_PATH)) {
+      for (Setting<Path> key : List.of(SERVER_PEM_PATH, CLIENT_PEM_PATH, CLIENT_KEY_PATH, CA_PEM_PATH)) {
         if (in.given(key)) {
           in.problem(key, "is set " + why + "; set secure=true (or use an https uri) to use TLS certificates");
         }
       }
     }
     if (!mutualGiven.isEmpty() && mutualGiven.size() < MUTUAL_KEYS.size()) {
-      for (String key : MUTUAL_KEYS) {
+      for (Setting<Path> key : MUTUAL_KEYS) {
         if (!in.given(key)) {
           in.problem(key, "is missing: mutual TLS needs client_pem_path, client_key_path and ca_pem_path"
-              + " together (given: " + String.join(", ", mutualGiven) + ")");
+              + " together (given: " + String.join(", ", mutualGiven.stream().map(Setting::key).toList()) + ")");
         }
       }
     }
@@ -56,7 +55,7 @@ final class TlsRules {
     }
 
     String serverName = in.get(SERVER_NAME, v -> {
-      String s = Values.string(v).strip();
+      String s = v.strip();
       if (s.isEmpty()) {
         throw new InvalidValue("is blank");
       }
@@ -65,8 +64,8 @@ final class TlsRules {
     if (in.given(SERVER_NAME) && !tls) {
       in.problem(SERVER_NAME, "only applies to TLS; set secure=true (or use an https uri)");
     }
-    r.serverName = serverName;
-    r.secure = tls;
+    r.set(SERVER_NAME, serverName);
+    r.set(SECURE, tls);
     r.tls = !tls ? TlsMode.NONE
         : mutualGiven.size() == MUTUAL_KEYS.size() ? TlsMode.MUTUAL
         : in.given(SERVER_PEM_PATH) ? TlsMode.CUSTOM_ROOT
@@ -74,9 +73,8 @@ final class TlsRules {
   }
 
   /** The path of a key if it names an existing, readable regular file; otherwise a problem and null. */
-  private static Path readableFile(ConfigInput in, String key) {
-    return in.get(key, v -> {
-      Path p = Values.path(v);
+  private static Path readableFile(ConfigInput in, Setting<Path> key) {
+    return in.get(key, p -> {
       String shown = Display.quote(p.toString());
       try {
         if (!Files.exists(p)) {

@@ -150,6 +150,18 @@ final class Values {
     return Duration.ofNanos(nanos);
   }
 
+  /**
+   * A {@link #duration} of at least {@code min}: shorter values are refused rather than raised in
+   * silence by the transport. {@code why} ends the message ("... at least 10 s ({@code why})").
+   */
+  static Duration durationAtLeast(Object v, Duration min, String minText, String why) throws InvalidValue {
+    Duration d = duration(v);
+    if (d.compareTo(min) < 0) {
+      throw new InvalidValue("must be at least " + minText + " (" + why + "), got " + Display.value(v));
+    }
+    return d;
+  }
+
   /** A file path: a string, a {@link Path} or a {@link File}. The file itself is not touched. */
   static Path path(Object v) throws InvalidValue {
     try {

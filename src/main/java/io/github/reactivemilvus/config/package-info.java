@@ -7,5 +7,13 @@
  *
  * <p>Resolution is pure: it checks that certificate files exist and are readable but never reads
  * them, never touches DNS and knows nothing of gRPC or Netty. Only the public types are API.
+ *
+ * <p>Every accepted key is declared once, as a {@link io.github.reactivemilvus.config.Setting} of
+ * the catalogue {@link io.github.reactivemilvus.config.Setting#all()}.
+ *
+ * <p>Nullness: types are non-null unless annotated {@code @Nullable} (JSpecify {@code @NullMarked}).
  */
+@NullMarked
 package io.github.reactivemilvus.config;
+
+import org.jspecify.annotations.NullMarked;

@@ -19,8 +19,14 @@ class ResolveCommandTest {
   private record Run(int exit, List<JsonNode> lines, String raw) {}
 
   private static Run run(String stdin, Map<String, String> env) throws Exception {
+    return run(stdin, env, false);
+  }
+
+  private static Run run(String stdin, Map<String, String> env, boolean withSettings) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int exit = new ResolveCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, env).call();
+    ResolveCommand command = new ResolveCommand(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), out, env);
+    command.withSettings = withSettings;
+    int exit = command.call();
     String raw = out.toString(StandardCharsets.UTF_8);
     List<JsonNode> lines = new ArrayList<>();
     for (String l : raw.split("\n")) {
@@ -51,6 +57,31 @@ class ResolveCommandTest {
     assertThat(n.get("auth").asText()).isEqualTo("user_password");
     assertThat(n.get("db_name").asText()).isEqualTo("db");
     assertThat(n.get("timeout_ms").asLong()).isEqualTo(2000);
+  }
+
+  @Test
+  void withSettingsEveryCatalogueSettingButSecretsAndEndpointFormsIsPrintedAndCanBeFedBack() throws Exception {
+    String line = "{\"alias\": \"a\", \"config\": {\"uri\": \"http://h:7\", \"token\": \"SeCrEt\","
+        + " \"call_timeout\": 2.5, \"retry_jitter\": 0.25}}\n";
+    Run r = run(line, Map.of(), true);
+    JsonNode settings = r.lines().get(0).get("settings");
+    List<String> keys = new ArrayList<>();
+    settings.fieldNames().forEachRemaining(keys::add);
+    List<String> expected = io.github.reactivemilvus.config.Setting.all().stream()
+        .filter(s -> !s.isSecret() && !List.of("uri", "address", "retry_policy").contains(s.key()))
+        .map(io.github.reactivemilvus.config.Setting::key).toList();
+    assertThat(keys).containsExactlyElementsOf(expected);
+    assertThat(settings.get("call_timeout").decimalValue()).isEqualByComparingTo("2.5");
+    assertThat(settings.get("retry_jitter").asDouble()).isEqualTo(0.25);
+    assertThat(settings.get("pool_size").asInt()).isEqualTo(1);
+    assertThat(r.raw()).contains("\"idle_timeout\":86400,");
+    assertThat(settings.get("timeout").isNull()).isTrue();
+    assertThat(r.raw()).doesNotContain("SeCrEt");
+
+    // The settings object is a config of its own that resolves to the same settings.
+    String again = "{\"alias\": \"b\", \"config\": " + settings + "}\n";
+    assertThat(run(again, Map.of(), true).lines().get(0).get("settings")).isEqualTo(settings);
+    assertThat(run(line, Map.of()).lines().get(0).has("settings")).isFalse();
   }
 
   @Test
