@@ -54,9 +54,9 @@ final class AliasEntry {
   private volatile ConnectionState state = ConnectionState.CONFIGURED;
   private volatile AliasChannel current;
   private SharedAttempt attempt; // the connect under way, shared by its subscribers; guarded by this
-  // set once the entry left the registry (removed, replaced or closed); guarded by this, like the
-  // publication of a new channel and its withdrawal by disconnect
-  private boolean retired;
+  // set once the entry left the registry (removed, replaced or closed); written under this, like
+  // the publication of a new channel and its withdrawal by disconnect; volatile for isRetired()
+  private volatile boolean retired;
 
   AliasEntry(String alias, ConnectionConfig config, RegistryContext ctx, Mono<ManagedChannel> byName) {
     this.alias = alias;
@@ -102,13 +102,53 @@ final class AliasEntry {
     return byName;
   }
 
+  /** Whether the entry left the registry (removed, replaced or closed). */
+  boolean isRetired() {
+    return retired;
+  }
+
   /** Subscribes {@code actual} to the published channel, or to the shared connect. */
   void subscribeChannel(CoreSubscriber<? super ManagedChannel> actual) {
     AliasChannel ch = current;
     if (ch != null && !ch.isShutdown()) {
-      ch.asMono().subscribe(actual);
+      actual.onSubscribe(new ReadyChannel(actual, ch));
     } else {
       channelAtSubscription().subscribe(actual);
+    }
+  }
+
+  /**
+   * The subscription of a subscriber that found the channel published. Plain fields: the Reactive
+   * Streams rules make a subscriber call request and cancel serially, and without an atomic the JIT
+   * can scalar-replace this object when the subscriber requests from {@code onSubscribe}.
+   */
+  private static final class ReadyChannel implements org.reactivestreams.Subscription {
+    private final CoreSubscriber<? super ManagedChannel> actual;
+    private final ManagedChannel channel;
+    private boolean done;
+
+    ReadyChannel(CoreSubscriber<? super ManagedChannel> actual, ManagedChannel channel) {
+      this.actual = actual;
+      this.channel = channel;
+    }
+
+    @Override
+    public void request(long n) {
+      if (done) {
+        return;
+      }
+      done = true;
+      if (n <= 0) {
+        actual.onError(reactor.core.Exceptions.nullOrNegativeRequestException(n));
+        return;
+      }
+      actual.onNext(channel);
+      actual.onComplete();
+    }
+
+    @Override
+    public void cancel() {
+      done = true;
     }
   }
 

@@ -14,15 +14,26 @@ import reactor.core.publisher.Mono;
 final class ChannelByName extends Mono<ManagedChannel> {
   private final ReactiveConnections registry;
   private final String alias;
+  private volatile AliasEntry entry;
 
   ChannelByName(ReactiveConnections registry, String alias) {
     this.registry = registry;
     this.alias = alias;
   }
 
+  /** Made with its entry: until the entry leaves the registry, no lookup is needed. */
+  void bind(AliasEntry entry) {
+    this.entry = entry;
+  }
+
   @Override
   public void subscribe(CoreSubscriber<? super ManagedChannel> actual) {
-    registry.subscribeChannel(alias, actual);
+    AliasEntry e = entry;
+    if (e != null && !e.isRetired()) {
+      e.subscribeChannel(actual);
+    } else {
+      registry.subscribeChannel(alias, actual);
+    }
   }
 
   @Override

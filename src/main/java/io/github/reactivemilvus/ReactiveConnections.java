@@ -93,7 +93,10 @@ public final class ReactiveConnections implements AutoCloseable {
   }
 
   private AliasEntry newEntry(String alias, ConnectionConfig config) {
-    return new AliasEntry(alias, config, ctx, new ChannelByName(this, alias));
+    ChannelByName byName = new ChannelByName(this, alias);
+    AliasEntry entry = new AliasEntry(alias, config, ctx, byName);
+    byName.bind(entry);
+    return entry;
   }
 
   /**
