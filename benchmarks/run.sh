@@ -103,7 +103,8 @@ for g in $ONLY; do
       grep -v '^\[extra\]' "$OUT/unary-paired.log" || true
       ;;
     footprint)
-      jmh footprint 'FootprintBenchmark' -f 1 -wi 0 -i 1
+      jmh footprint '\.FootprintBenchmark' -f 1 -wi 0 -i 1
+      jmh tenants 'TenantFootprintBenchmark' -f 1 -wi 0 -i 1
       ;;
     *)
       echo "unknown group $g" >&2

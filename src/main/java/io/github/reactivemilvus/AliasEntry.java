@@ -42,8 +42,8 @@ final class AliasEntry {
   /** Read by tests' diagnostics; the library's classes use {@link #config()}. */
   final ConnectionConfig config;
   private final ConnectionInfo info;
-  /** Retry of the stubs' calls on this alias; built once, it holds no per-call state. */
-  private final Retry callRetry;
+  /** Retry of the stubs' calls on this alias; built on the first retry, it holds no per-call state. */
+  private volatile Retry callRetry;
   private final boolean retriesReads;
   private final boolean retriesWrites;
   private final Mono<ManagedChannel> byName;
@@ -69,7 +69,16 @@ final class AliasEntry {
     this.timeout = config.timeout() != null ? config.timeout() : ctx.defaultTimeout;
     this.info = config.info(alias, ctx.defaultTimeout);
     bindGauges(ctx.metrics);
-    this.callRetry = callRetry(config.retryPolicy());
+  }
+
+  private Retry callRetry() {
+    Retry r = callRetry;
+    if (r == null) {
+      // two racing first retries may both build one: equal specs, either will do
+      r = callRetry(config.retryPolicy());
+      callRetry = r;
+    }
+    return r;
   }
 
   private Retry callRetry(RetryPolicy p) {
@@ -169,7 +178,7 @@ final class AliasEntry {
       // the retry operator is only assembled once a first attempt failed retryably, so a call
       // that succeeds pays nothing for it; the failure seen is replayed as the loop's first error
       call = first.onErrorResume(Failures::isRetryableCallFailure,
-          failure -> replayingFirst(failure, attempt(rpc, request, options)).retryWhen(callRetry));
+          failure -> replayingFirst(failure, attempt(rpc, request, options)).retryWhen(callRetry()));
     }
     return call.onErrorMap(e -> !(e instanceof MilvusConnectionException),
         e -> Failures.classify(e, alias, info.address(), false));

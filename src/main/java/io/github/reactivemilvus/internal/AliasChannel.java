@@ -11,14 +11,15 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
@@ -62,8 +63,7 @@ public final class AliasChannel extends ManagedChannel {
   private final OpenCalls calls = new OpenCalls();
   private final AtomicBoolean shutdown = new AtomicBoolean();
   private final AtomicBoolean released = new AtomicBoolean();
-  private final CountDownLatch terminatedLatch = new CountDownLatch(1);
-  private final Sinks.Empty<Void> terminated = Sinks.empty();
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
   /**
    * @param sweeper enforces {@code call_timeout} for calls without a deadline of their own (see
@@ -221,17 +221,14 @@ public final class AliasChannel extends ManagedChannel {
         sweeper.unregister(this);
       }
       releaseGroup.apply(group)
-          .doFinally(s -> {
-            terminatedLatch.countDown();
-            terminated.tryEmitEmpty();
-          })
+          .doFinally(s -> terminated.complete(null))
           .subscribe(null, e -> LOG.warn("releasing the channels of alias '{}' ({}) failed", alias, address, e));
     }
   }
 
   /** Completes once this alias released its channels (after in-flight calls or the grace period). */
   public Mono<Void> whenTerminated() {
-    return terminated.asMono();
+    return Mono.fromFuture(terminated, true);
   }
 
   @Override
@@ -241,12 +238,19 @@ public final class AliasChannel extends ManagedChannel {
 
   @Override
   public boolean isTerminated() {
-    return terminatedLatch.getCount() == 0;
+    return terminated.isDone();
   }
 
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return terminatedLatch.await(timeout, unit);
+    try {
+      terminated.get(timeout, unit);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return true; // never completed exceptionally; terminated either way
+    }
   }
 
   @Override
