@@ -371,7 +371,7 @@ public final class ReactiveConnections implements AutoCloseable {
     private LoopResources loopResources;
     private int eventLoopThreads;
     private Scheduler scheduler = Schedulers.parallel();
-    private Executor callbackExecutor = Runnable::run;
+    private Executor callbackExecutor; // null: directly on the event loop
     private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
 
     private Builder() {}
