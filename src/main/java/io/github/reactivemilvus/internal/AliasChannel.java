@@ -127,6 +127,7 @@ public final class AliasChannel extends ManagedChannel {
     return published;
   }
 
+  /** The status a call made after {@link #shutdown()} fails with: UNAVAILABLE, naming the alias. */
   public Status shutdownStatus() {
     return Status.UNAVAILABLE.withDescription("alias '" + alias + "' (" + address + ") was disconnected");
   }
@@ -187,7 +188,8 @@ public final class AliasChannel extends ManagedChannel {
     }
 
     @Override
-    public Status shutdownStatus() {
+    /** The status a call made after {@link #shutdown()} fails with: UNAVAILABLE, naming the alias. */
+  public Status shutdownStatus() {
       return AliasChannel.this.shutdownStatus();
     }
   }

@@ -34,6 +34,7 @@ public final class DeadlineSweeper {
   private Disposable task; // guarded by this
   private int registered; // guarded by this
 
+  /** A sweeper whose periodic task, while channels are registered, runs on {@code scheduler}. */
   public DeadlineSweeper(Scheduler scheduler) {
     this.scheduler = scheduler;
   }
