@@ -3,7 +3,7 @@
 #
 #   benchmarks/run.sh quick            # under 5 minutes on 2 cores: -f 1, 2-3 warm-ups, 3 x 1 s, fewer params
 #   benchmarks/run.sh full             # -f 2, 5 warm-ups, 5 x 2 s, every param (about 20 minutes)
-#   benchmarks/run.sh quick unary      # only some groups: hotpath storm many unary paired footprint
+#   benchmarks/run.sh quick unary      # only some groups: hotpath storm many unary paired footprint (footprint: both footprint benchmarks)
 #
 # Results: benchmarks/results/<mode>/{*.json, extra.jsonl, env.txt, report.md}
 # SKIP_BUILD=1 reuses benchmarks/target/benchmarks.jar as it is.
@@ -103,7 +103,8 @@ for g in $ONLY; do
       grep -v '^\[extra\]' "$OUT/unary-paired.log" || true
       ;;
     footprint)
-      jmh footprint 'FootprintBenchmark' -f 1 -wi 0 -i 1
+      jmh footprint '\.FootprintBenchmark' -f 1 -wi 0 -i 1
+      jmh tenants 'TenantFootprintBenchmark' -f 1 -wi 0 -i 1
       ;;
     *)
       echo "unknown group $g" >&2

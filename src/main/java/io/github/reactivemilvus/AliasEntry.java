@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
@@ -38,16 +39,17 @@ final class AliasEntry {
   /** Upper bound of the TLS probe after a plaintext connection closed without an answer. */
   static final Duration TLS_PROBE_LIMIT = Duration.ofSeconds(2);
 
-  final String alias;
+  private final String alias;
+  /** Read by tests' diagnostics; the library's classes use {@link #config()}. */
   final ConnectionConfig config;
-  final ConnectionInfo info;
-  /** Retry of the stubs' calls on this alias; built once, it holds no per-call state. */
-  final Retry callRetry;
-  /**
-   * Retry of idempotent reads whose attempts run under the alias's {@code call_timeout}: also
-   * retries an attempt that timed out.
-   */
-  final Retry readRetry;
+  private final ConnectionInfo info;
+  /** Retry of the stubs' calls on this alias; built on the first retry, it holds no per-call state. */
+  private volatile Retry callRetry;
+  /** As {@link #callRetry}, for reads under the alias's {@code call_timeout}: also retries a timed-out attempt. */
+  private volatile Retry readRetry;
+  private final boolean retriesReads;
+  private final boolean retriesWrites;
+  private final Mono<ManagedChannel> byName;
   private final RegistryContext ctx;
   private final Duration timeout;
   private final AtomicInteger generation = new AtomicInteger();
@@ -55,19 +57,40 @@ final class AliasEntry {
   private volatile ConnectionState state = ConnectionState.CONFIGURED;
   private volatile AliasChannel current;
   private SharedAttempt attempt; // the connect under way, shared by its subscribers; guarded by this
-  // set once the entry left the registry (removed, replaced or closed); guarded by this, like the
-  // publication of a new channel and its withdrawal by disconnect
-  private boolean retired;
+  // set once the entry left the registry (removed, replaced or closed); written under this, like
+  // the publication of a new channel and its withdrawal by disconnect; volatile for isRetired()
+  private volatile boolean retired;
 
-  AliasEntry(String alias, ConnectionConfig config, RegistryContext ctx) {
+  AliasEntry(String alias, ConnectionConfig config, RegistryContext ctx, Mono<ManagedChannel> byName) {
     this.alias = alias;
     this.config = config;
     this.ctx = ctx;
+    this.byName = byName;
+    RetryPolicy policy = config.retryPolicy();
+    this.retriesReads = policy.maxRetries() > 0;
+    this.retriesWrites = retriesReads && policy.retryWrites();
     this.timeout = config.timeout() != null ? config.timeout() : ctx.defaultTimeout;
     this.info = config.info(alias, ctx.defaultTimeout);
     bindGauges(ctx.metrics);
-    this.callRetry = callRetry(config.retryPolicy(), Failures::isRetryableCallFailure);
-    this.readRetry = callRetry(config.retryPolicy(), Failures::isRetryableReadOrAttemptTimeout);
+  }
+
+  private Retry callRetry() {
+    Retry r = callRetry;
+    if (r == null) {
+      // two racing first retries may both build one: equal specs, either will do
+      r = callRetry(config.retryPolicy(), Failures::isRetryableCallFailure);
+      callRetry = r;
+    }
+    return r;
+  }
+
+  private Retry readRetry() {
+    Retry r = readRetry;
+    if (r == null) {
+      r = callRetry(config.retryPolicy(), Failures::isRetryableReadOrAttemptTimeout);
+      readRetry = r;
+    }
+    return r;
   }
 
   private Retry callRetry(RetryPolicy p, java.util.function.Predicate<Throwable> retryable) {
@@ -84,6 +107,112 @@ final class AliasEntry {
 
   ConnectionState state() {
     return state;
+  }
+
+  ConnectionConfig config() {
+    return config;
+  }
+
+  /** The normalized, secret-free view of the config. */
+  ConnectionInfo info() {
+    return info;
+  }
+
+  /** The registry's {@code channel(alias)} for this alias: the same instance every time. */
+  Mono<ManagedChannel> byName() {
+    return byName;
+  }
+
+  /** Whether the entry left the registry (removed, replaced or closed). */
+  boolean isRetired() {
+    return retired;
+  }
+
+  /** Subscribes {@code actual} to the published channel, or to the shared connect. */
+  void subscribeChannel(CoreSubscriber<? super ManagedChannel> actual) {
+    AliasChannel ch = current;
+    if (ch != null && !ch.isShutdown()) {
+      actual.onSubscribe(new ReadyChannel(actual, ch));
+    } else {
+      channelAtSubscription().subscribe(actual);
+    }
+  }
+
+  /**
+   * The subscription of a subscriber that found the channel published. Plain fields: the Reactive
+   * Streams rules make a subscriber call request and cancel serially, and without an atomic the JIT
+   * can scalar-replace this object when the subscriber requests from {@code onSubscribe}.
+   */
+  private static final class ReadyChannel implements org.reactivestreams.Subscription {
+    private final CoreSubscriber<? super ManagedChannel> actual;
+    private final ManagedChannel channel;
+    private boolean done;
+
+    ReadyChannel(CoreSubscriber<? super ManagedChannel> actual, ManagedChannel channel) {
+      this.actual = actual;
+      this.channel = channel;
+    }
+
+    @Override
+    public void request(long n) {
+      if (done) {
+        return;
+      }
+      done = true;
+      if (n <= 0) {
+        actual.onError(reactor.core.Exceptions.nullOrNegativeRequestException(n));
+        return;
+      }
+      actual.onNext(channel);
+      actual.onComplete();
+    }
+
+    @Override
+    public void cancel() {
+      done = true;
+    }
+  }
+
+  /**
+   * One stub call on this alias, as a cold {@code Mono}: the alias's channel (connecting first if
+   * needed), the response's Milvus status checked, retryable failures retried with the alias's
+   * policy (reads always, writes when the policy says so), every failure classified as a
+   * {@link MilvusConnectionException}. Call it at subscription time: a connected alias's channel is
+   * used directly, without a lookup per attempt.
+   */
+  <Q, R> Mono<R> call(StubRpc<Q, R> rpc, Q request, CallOptions options) {
+    AliasChannel ch = current;
+    Mono<R> first = ch != null && !ch.isShutdown()
+        ? UnaryCalls.call(ch, rpc.method(), request, options, rpc.failureOf())
+        : attempt(rpc, request, options);
+    Mono<R> call = first;
+    if (rpc.idempotent() ? retriesReads : retriesWrites) {
+      // a read under the alias's call_timeout (per attempt, no deadline of the caller's) also
+      // retries an attempt that timed out: a starting Milvus accepts calls and answers them only
+      // once ready; a deadline the caller set is the whole budget and is never retried
+      boolean attemptTimeouts = rpc.idempotent() && options.getDeadline() == null && config.callTimeout() != null;
+      java.util.function.Predicate<Throwable> retryable = attemptTimeouts
+          ? Failures::isRetryableReadOrAttemptTimeout : Failures::isRetryableCallFailure;
+      Retry retry = attemptTimeouts ? readRetry() : callRetry();
+      // the retry operator is only assembled once a first attempt failed retryably, so a call
+      // that succeeds pays nothing for it; the failure seen is replayed as the loop's first error
+      call = first.onErrorResume(retryable,
+          failure -> replayingFirst(failure, attempt(rpc, request, options)).retryWhen(retry));
+    }
+    return call.onErrorMap(e -> !(e instanceof MilvusConnectionException),
+        e -> Failures.classify(e, alias, info.address(), false));
+  }
+
+  /** One attempt that finds (or makes) the alias's channel when it is subscribed. */
+  private <Q, R> Mono<R> attempt(StubRpc<Q, R> rpc, Q request, CallOptions options) {
+    return Mono.defer(this::channelAtSubscription)
+        .flatMap(channel -> UnaryCalls.call(channel, rpc.method(), request, options, rpc.failureOf()));
+  }
+
+  /** Fails with {@code first} on the first subscription, then subscribes to {@code attempt}. */
+  private static <R> Mono<R> replayingFirst(Throwable first, Mono<R> attempt) {
+    AtomicBoolean replayed = new AtomicBoolean();
+    return Mono.defer(() -> replayed.compareAndSet(false, true) ? Mono.error(first) : attempt);
   }
 
   boolean isConnected() {
@@ -119,12 +248,12 @@ final class AliasEntry {
 
   private double inFlight() {
     AliasChannel ch = current;
-    return ch == null ? 0 : ch.limiter.inFlight();
+    return ch == null ? 0 : ch.callsInFlight();
   }
 
   private double pending() {
     AliasChannel ch = current;
-    return ch == null ? 0 : ch.limiter.pending();
+    return ch == null ? 0 : ch.callsPending();
   }
 
   /**
@@ -136,7 +265,7 @@ final class AliasEntry {
   Mono<ManagedChannel> channelAtSubscription() {
     AliasChannel ch = current;
     if (ch != null && !ch.isShutdown()) {
-      return Mono.just(ch);
+      return ch.asMono();
     }
     SharedAttempt shared;
     boolean start = false;
@@ -308,7 +437,7 @@ final class AliasEntry {
   }
 
   private AliasChannel newAliasChannel(ChannelGroup group) {
-    return new AliasChannel(alias, config, group, ctx.gracePeriod, ctx.scheduler, ctx.shared::release, () -> {
+    return new AliasChannel(alias, config, group, ctx.deadlines, ctx.gracePeriod, ctx.scheduler, ctx.shared::release, () -> {
       ctx.metrics.callRejected(alias);
       ctx.emit(ConnectionEvent.Type.CALL_LIMIT_EXCEEDED, alias, info.address(), "call refused: both limits full");
     });
@@ -429,12 +558,11 @@ final class AliasEntry {
    * next call) as READY going to IDLE: either way the next READY is a new transport.
    */
   private void watchTransport(AliasChannel ch, ConnectivityState seen, boolean failedSince) {
-    ManagedChannel transport = ch.group.channel(0);
-    transport.notifyWhenStateChanged(seen, () -> {
+    ch.whenTransportLeaves(seen, () -> {
       if (ch.isShutdown() || current != ch) {
         return;
       }
-      ConnectivityState now = transport.getState(false);
+      ConnectivityState now = ch.transportState();
       boolean failed = failedSince || now == ConnectivityState.TRANSIENT_FAILURE
           || (seen == ConnectivityState.READY && now != ConnectivityState.READY);
       if (now == ConnectivityState.READY && failed) {

@@ -375,7 +375,8 @@ final class Failures {
     // started after CallOptions deadline was exceeded"), not a DEADLINE_EXCEEDED the server sent
     String text = String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT);
     return grpc.getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED
-        && (text.contains("deadline exceeded after") || text.contains("deadline was exceeded"));
+        && (text.contains("deadline exceeded after") || text.contains("deadline was exceeded")
+            || text.contains("exceeded the default deadline"));
   }
 
   /** Idempotent reads through the stubs: retried on UNAVAILABLE and Milvus rate limiting only. */

@@ -1,7 +1,6 @@
 package io.github.reactivemilvus;
 
 import io.github.reactivemilvus.config.RetryPolicy;
-import io.github.reactivemilvus.internal.UnaryCalls;
 import io.github.reactivemilvus.proto.BoolResponse;
 import io.github.reactivemilvus.proto.CheckHealthRequest;
 import io.github.reactivemilvus.proto.CheckHealthResponse;
@@ -66,48 +65,57 @@ public final class MilvusStub {
     return alias;
   }
 
+  private static final StubRpc<GetVersionRequest, GetVersionResponse> GET_VERSION =
+      StubRpc.read(MilvusServiceGrpc.getGetVersionMethod(), GetVersionResponse::getStatus);
+  private static final StubRpc<CheckHealthRequest, CheckHealthResponse> CHECK_HEALTH =
+      StubRpc.read(MilvusServiceGrpc.getCheckHealthMethod(), CheckHealthResponse::getStatus);
+  private static final StubRpc<ListDatabasesRequest, ListDatabasesResponse> LIST_DATABASES =
+      StubRpc.read(MilvusServiceGrpc.getListDatabasesMethod(), ListDatabasesResponse::getStatus);
+  private static final StubRpc<ShowCollectionsRequest, ShowCollectionsResponse> SHOW_COLLECTIONS =
+      StubRpc.read(MilvusServiceGrpc.getShowCollectionsMethod(), ShowCollectionsResponse::getStatus);
+  private static final StubRpc<HasCollectionRequest, BoolResponse> HAS_COLLECTION =
+      StubRpc.read(MilvusServiceGrpc.getHasCollectionMethod(), BoolResponse::getStatus);
+  private static final StubRpc<CreateDatabaseRequest, Status> CREATE_DATABASE =
+      StubRpc.write(MilvusServiceGrpc.getCreateDatabaseMethod(), Function.identity());
+  private static final StubRpc<DropDatabaseRequest, Status> DROP_DATABASE =
+      StubRpc.write(MilvusServiceGrpc.getDropDatabaseMethod(), Function.identity());
+
   /** The server's version string, for example {@code v2.3.5} or {@code milvus_lite-3.2.2}. */
   public Mono<String> getVersion() {
-    return read(MilvusServiceGrpc.getGetVersionMethod(), GetVersionRequest.getDefaultInstance(),
-        GetVersionResponse::getStatus).map(GetVersionResponse::getVersion);
+    return call(GET_VERSION, GetVersionRequest.getDefaultInstance()).map(GetVersionResponse::getVersion);
   }
 
   /** The health report; read {@code getIsHealthy()}: a success status may still say unhealthy. */
   public Mono<CheckHealthResponse> checkHealth() {
-    return read(MilvusServiceGrpc.getCheckHealthMethod(), CheckHealthRequest.getDefaultInstance(),
-        CheckHealthResponse::getStatus);
+    return call(CHECK_HEALTH, CheckHealthRequest.getDefaultInstance());
   }
 
   public Mono<List<String>> listDatabases() {
-    return read(MilvusServiceGrpc.getListDatabasesMethod(), ListDatabasesRequest.getDefaultInstance(),
-        ListDatabasesResponse::getStatus).map(r -> List.copyOf(r.getDbNamesList()));
+    return call(LIST_DATABASES, ListDatabasesRequest.getDefaultInstance()).map(r -> List.copyOf(r.getDbNamesList()));
   }
 
   /** Collections of the alias's database (the {@code dbname} header), or the server's default. */
   public Mono<List<String>> showCollections() {
-    return read(MilvusServiceGrpc.getShowCollectionsMethod(), ShowCollectionsRequest.getDefaultInstance(),
-        ShowCollectionsResponse::getStatus).map(r -> List.copyOf(r.getCollectionNamesList()));
+    return call(SHOW_COLLECTIONS, ShowCollectionsRequest.getDefaultInstance())
+        .map(r -> List.copyOf(r.getCollectionNamesList()));
   }
 
   public Mono<Boolean> hasCollection(String collectionName) {
     Objects.requireNonNull(collectionName, "collectionName");
-    return read(MilvusServiceGrpc.getHasCollectionMethod(),
-        HasCollectionRequest.newBuilder().setCollectionName(collectionName).build(),
-        BoolResponse::getStatus).map(BoolResponse::getValue);
+    return call(HAS_COLLECTION, HasCollectionRequest.newBuilder().setCollectionName(collectionName).build())
+        .map(BoolResponse::getValue);
   }
 
   /** A write: not retried unless the alias's retry policy has {@code retryWrites}. */
   public Mono<Void> createDatabase(String dbName) {
     Objects.requireNonNull(dbName, "dbName");
-    return call(MilvusServiceGrpc.getCreateDatabaseMethod(),
-        CreateDatabaseRequest.newBuilder().setDbName(dbName).build(), Function.identity(), false).then();
+    return call(CREATE_DATABASE, CreateDatabaseRequest.newBuilder().setDbName(dbName).build()).then();
   }
 
   /** A write: not retried unless the alias's retry policy has {@code retryWrites}. */
   public Mono<Void> dropDatabase(String dbName) {
     Objects.requireNonNull(dbName, "dbName");
-    return call(MilvusServiceGrpc.getDropDatabaseMethod(),
-        DropDatabaseRequest.newBuilder().setDbName(dbName).build(), Function.identity(), false).then();
+    return call(DROP_DATABASE, DropDatabaseRequest.newBuilder().setDbName(dbName).build()).then();
   }
 
   /**
@@ -143,56 +151,19 @@ public final class MilvusStub {
       throw new IllegalArgumentException(method.getFullMethodName() + " is " + method.getType() + ", not unary");
     }
     String collection = ResponseStatus.collectionName(request);
-    Mono<R> call = call(method, request, ResponseStatus::of, kind == RpcKind.READ);
+    Mono<R> call = call(StubRpc.of(method, ResponseStatus::of, kind == RpcKind.READ), request);
     return collection == null ? call : call.onErrorMap(MilvusConnectionException.class, e ->
         new MilvusConnectionException(e.kind(), e.alias(), e.address(), "collection '" + collection + "': " + e.detail(),
             e.grpcStatus(), e.serverCode(), e.getCause() != null ? e.getCause() : e));
   }
 
-  private <Q, R> Mono<R> read(MethodDescriptor<Q, R> method, Q request, Function<R, Status> status) {
-    return call(method, request, status, true);
+  /** The alias is looked up when the call is subscribed; it owns the attempt, retries and errors. */
+  private <Q, R> Mono<R> call(StubRpc<Q, R> rpc, Q request) {
+    return Mono.defer(() -> registry.entry(alias).call(rpc, request, callOptions()));
   }
-
-  private <Q, R> Mono<R> call(MethodDescriptor<Q, R> method, Q request, Function<R, Status> statusOf, boolean idempotent) {
-    return Mono.defer(() -> {
-      AliasEntry entry = registry.entry(alias);
-      RetryPolicy policy = entry.config.retryPolicy();
-      Mono<R> attempt = Mono.defer(entry::channelAtSubscription).flatMap(channel ->
-          UnaryCalls.call(channel, method, request, callOptions())
-              .handle((response, sink) -> {
-                Status status = statusOf.apply(response);
-                if (Failures.isSuccess(status)) {
-                  sink.next(response);
-                } else {
-                  sink.error(new Failures.ServerStatusException(status));
-                }
-              }));
-      Mono<R> call = attempt;
-      if ((idempotent || policy.retryWrites()) && policy.maxRetries() > 0) {
-        // an idempotent read under the alias's call_timeout (set per attempt, no deadline of the
-        // caller's) also retries an attempt that timed out: a starting Milvus accepts calls and
-        // answers them only once ready
-        boolean attemptTimeouts = idempotent && deadline == null && entry.config.callTimeout() != null;
-        java.util.function.Predicate<Throwable> retryable = attemptTimeouts
-            ? Failures::isRetryableReadOrAttemptTimeout : Failures::isRetryableCallFailure;
-        reactor.util.retry.Retry retry = attemptTimeouts ? entry.readRetry : entry.callRetry;
-        // the retry operator is only assembled once a first attempt failed retryably, so a call
-        // that succeeds pays nothing for it; the failure seen is replayed as the loop's first error
-        call = attempt.onErrorResume(retryable, first -> replayingFirst(first, attempt).retryWhen(retry));
-      }
-      return call.onErrorMap(e -> !(e instanceof MilvusConnectionException),
-          e -> Failures.classify(e, alias, entry.info.address(), false));
-    });
-  }
-
-  /** Fails with {@code first} on the first subscription, then subscribes to {@code attempt}. */
-  private static <R> Mono<R> replayingFirst(Throwable first, Mono<R> attempt) {
-    java.util.concurrent.atomic.AtomicBoolean replayed = new java.util.concurrent.atomic.AtomicBoolean();
-    return Mono.defer(() -> replayed.compareAndSet(false, true) ? Mono.error(first) : attempt);
-  }
-
 
   private CallOptions callOptions() {
+    // a user deadline is exact (grpc-java's timer); without one the alias's call_timeout applies
     return deadline == null ? CallOptions.DEFAULT
         : CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
   }

@@ -7,6 +7,7 @@ import io.github.reactivemilvus.config.ConnectionConfigException;
 import io.github.reactivemilvus.config.ConnectionInfo;
 import io.github.reactivemilvus.config.NamedConfig;
 import io.github.reactivemilvus.internal.ChannelFactory;
+import io.github.reactivemilvus.internal.DeadlineSweeper;
 import io.github.reactivemilvus.internal.EventLoops;
 import io.github.reactivemilvus.internal.SharedChannels;
 import io.grpc.ManagedChannel;
@@ -23,8 +24,12 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -64,6 +69,7 @@ public final class ReactiveConnections implements AutoCloseable {
   /** How long disconnect and close let calls in flight finish before cancelling them. */
   public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(5);
   private static final int BATCH_PREFETCH = 256;
+  private static final Logger LOG = LoggerFactory.getLogger(ReactiveConnections.class);
 
   private final ConcurrentHashMap<String, AliasEntry> aliases = new ConcurrentHashMap<>();
   private final Object mutations = new Object();
@@ -84,13 +90,20 @@ public final class ReactiveConnections implements AutoCloseable {
     try {
       ClientRuntime.prepare(loops);
     } catch (RuntimeException | Error e) {
-      loops.close().subscribe(null, x -> { });
+      loops.close().subscribe(null, x -> LOG.warn("closing the event loops of a registry that failed to start failed", x));
       throw e;
     }
     String userAgent = "reactive-milvus-connections/" + libraryVersion();
     SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent));
-    this.ctx = new RegistryContext(shared, b.scheduler, env.connectTimeout(), b.gracePeriod);
-    aliases.put(DEFAULT_ALIAS, new AliasEntry(DEFAULT_ALIAS, env.defaultConfig(), ctx));
+    this.ctx = new RegistryContext(shared, new DeadlineSweeper(b.scheduler), b.scheduler, env.connectTimeout(), b.gracePeriod);
+    aliases.put(DEFAULT_ALIAS, newEntry(DEFAULT_ALIAS, env.defaultConfig()));
+  }
+
+  private AliasEntry newEntry(String alias, ConnectionConfig config) {
+    ChannelByName byName = new ChannelByName(this, alias);
+    AliasEntry entry = new AliasEntry(alias, config, ctx, byName);
+    byName.bind(entry);
+    return entry;
   }
 
   /**
@@ -151,10 +164,10 @@ public final class ReactiveConnections implements AutoCloseable {
       List<ConfigProblem> conflicts = new ArrayList<>();
       batch.resolved.forEach((alias, config) -> {
         AliasEntry existing = aliases.get(alias);
-        if (existing != null && existing.isLive() && !existing.config.equals(config)) {
-          conflicts.add(new ConfigProblem(alias, String.join(",", existing.config.differingFields(config)),
+        if (existing != null && existing.isLive() && !existing.config().equals(config)) {
+          conflicts.add(new ConfigProblem(alias, String.join(",", existing.config().differingFields(config)),
               "alias '" + alias + "' is connected with a different config (differs in "
-                  + existing.config.differingFields(config) + "); disconnect it first"));
+                  + existing.config().differingFields(config) + "); disconnect it first"));
         }
       });
       if (!conflicts.isEmpty()) {
@@ -162,10 +175,10 @@ public final class ReactiveConnections implements AutoCloseable {
       }
       batch.resolved.forEach((alias, config) -> {
         AliasEntry existing = aliases.get(alias);
-        if (existing != null && existing.config.equals(config)) {
+        if (existing != null && existing.config().equals(config)) {
           return;
         }
-        aliases.put(alias, new AliasEntry(alias, config, ctx));
+        aliases.put(alias, newEntry(alias, config));
         if (existing != null) {
           replaced.add(existing);
         }
@@ -206,13 +219,19 @@ public final class ReactiveConnections implements AutoCloseable {
    * (the message lists the known ones), or the classified connect failure.
    */
   public Mono<ManagedChannel> channel(String alias) {
-    return Mono.defer(() -> {
-      AliasEntry entry = alias == null ? null : aliases.get(alias);
-      if (entry == null) {
-        return Mono.error(closed.get() ? closedError(alias) : unknownAlias(alias));
-      }
-      return entry.channelAtSubscription();
-    });
+    AliasEntry entry = alias == null ? null : aliases.get(alias);
+    // the entry's Mono looks the alias up again when subscribed; this lookup only saves allocating one
+    return entry != null ? entry.byName() : new ChannelByName(this, alias);
+  }
+
+  /** Subscribes {@code actual} to the channel of whatever {@code alias} is registered as now. */
+  void subscribeChannel(String alias, CoreSubscriber<? super ManagedChannel> actual) {
+    AliasEntry entry = alias == null ? null : aliases.get(alias);
+    if (entry == null) {
+      Operators.error(actual, closed.get() ? closedError(alias) : unknownAlias(alias));
+      return;
+    }
+    entry.subscribeChannel(actual);
   }
 
   /** Same as {@link #channel(String)}: pymilvus's {@code connect}. */
@@ -242,7 +261,7 @@ public final class ReactiveConnections implements AutoCloseable {
       if (entry == null) {
         return Mono.empty();
       }
-      return entry.retire().doFinally(s -> ctx.emit(ConnectionEvent.Type.REMOVED, alias, entry.info.address(), ""));
+      return entry.retire().doFinally(s -> ctx.emit(ConnectionEvent.Type.REMOVED, alias, entry.info().address(), ""));
     });
   }
 
@@ -255,7 +274,7 @@ public final class ReactiveConnections implements AutoCloseable {
   /** A snapshot of every alias with its state and normalized address, sorted by alias. */
   public List<ConnectionStatus> listConnections() {
     return aliases.values().stream()
-        .map(e -> new ConnectionStatus(e.info, e.isConnected() ? ConnectionState.CONNECTED
+        .map(e -> new ConnectionStatus(e.info(), e.isConnected() ? ConnectionState.CONNECTED
             : e.state() == ConnectionState.CONNECTED ? ConnectionState.CONFIGURED : e.state()))
         .sorted(Comparator.comparing(ConnectionStatus::alias))
         .toList();
@@ -264,7 +283,7 @@ public final class ReactiveConnections implements AutoCloseable {
   /** The normalized, secret-free view of the alias's config (an immutable copy), or empty. */
   public Optional<ConnectionInfo> getConnectionAddr(String alias) {
     AliasEntry entry = alias == null ? null : aliases.get(alias);
-    return entry == null ? Optional.empty() : Optional.of(entry.info);
+    return entry == null ? Optional.empty() : Optional.of(entry.info());
   }
 
   /**
@@ -336,7 +355,7 @@ public final class ReactiveConnections implements AutoCloseable {
               ctx.events().tryEmitComplete();
               terminated.tryEmitEmpty();
             })
-            .subscribe(null, e -> { });
+            .subscribe(null, e -> LOG.warn("closing the registry failed", e));
       }
       return terminated.asMono();
     });
@@ -359,7 +378,7 @@ public final class ReactiveConnections implements AutoCloseable {
     private LoopResources loopResources;
     private int eventLoopThreads;
     private Scheduler scheduler = Schedulers.parallel();
-    private Executor callbackExecutor = Runnable::run;
+    private Executor callbackExecutor; // null: directly on the event loop
     private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
 
     private Builder() {}

@@ -1,5 +1,6 @@
 package io.github.reactivemilvus;
 
+import io.github.reactivemilvus.internal.DeadlineSweeper;
 import io.github.reactivemilvus.internal.SharedChannels;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +10,8 @@ import reactor.core.scheduler.Scheduler;
 /** What every alias of one registry shares: channels, scheduler, defaults and the event sink. */
 final class RegistryContext {
   final SharedChannels shared;
+  /** Enforces the aliases' default call deadlines; runs on {@link #scheduler}. */
+  final DeadlineSweeper deadlines;
   final Scheduler scheduler;
   final Duration defaultTimeout;
   final Duration gracePeriod;
@@ -16,8 +19,10 @@ final class RegistryContext {
   volatile Metrics metrics = Metrics.NOOP;
   private final Sinks.Many<ConnectionEvent> events = Sinks.many().multicast().directBestEffort();
 
-  RegistryContext(SharedChannels shared, Scheduler scheduler, Duration defaultTimeout, Duration gracePeriod) {
+  RegistryContext(SharedChannels shared, DeadlineSweeper deadlines, Scheduler scheduler, Duration defaultTimeout,
+      Duration gracePeriod) {
     this.shared = shared;
+    this.deadlines = deadlines;
     this.scheduler = scheduler;
     this.defaultTimeout = defaultTimeout;
     this.gracePeriod = gracePeriod;

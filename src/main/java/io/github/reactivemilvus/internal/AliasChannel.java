@@ -2,6 +2,8 @@ package io.github.reactivemilvus.internal;
 
 import io.github.reactivemilvus.config.ConnectionConfig;
 import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
 import io.grpc.ClientCall;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
@@ -9,20 +11,23 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 
 /**
  * The {@link ManagedChannel} handed out for one connected alias. Every call made on it, through
  * the library's stubs or any other stub, gets the alias's headers ({@code authorization},
- * {@code dbname}, {@code identifier}), its default deadline, and its in-flight/pending limits.
+ * {@code dbname}, {@code identifier}; an {@link AliasHeaders} interceptor), its default deadline
+ * (swept by the registry's {@link DeadlineSweeper}), and its in-flight/pending limits (each call a
+ * {@link LimitedCall}).
  * The physical connections underneath are shared ({@link ChannelGroup}).
  *
  * <p>{@link #shutdown()} refuses new calls and lets calls in flight finish for the grace period,
@@ -31,53 +36,80 @@ import reactor.core.scheduler.Scheduler;
  * loop or a Reactor non-blocking thread. Thread-safe.
  */
 public final class AliasChannel extends ManagedChannel {
-  public static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-  public static final Metadata.Key<String> DBNAME = Metadata.Key.of("dbname", Metadata.ASCII_STRING_MARSHALLER);
-  public static final Metadata.Key<String> IDENTIFIER = Metadata.Key.of("identifier", Metadata.ASCII_STRING_MARSHALLER);
+  public static final Metadata.Key<String> AUTHORIZATION = AliasHeaders.AUTHORIZATION;
+  public static final Metadata.Key<String> DBNAME = AliasHeaders.DBNAME;
+  public static final Metadata.Key<String> IDENTIFIER = AliasHeaders.IDENTIFIER;
+  private static final Logger LOG = LoggerFactory.getLogger(AliasChannel.class);
 
-  public final String alias;
-  public final String address;
+  private final String alias;
+  private final String address;
+  /** The physical channels; read by tests' diagnostics only, the library goes through methods. */
   public final ChannelGroup group;
+  /** This alias's admission; read by tests' diagnostics only, the library goes through methods. */
   public final CallLimiter limiter;
-  private final String authorization;
-  private final String dbName;
+  private final AliasHeaders headers;
+  private final Channel next;
   private final long callTimeoutNanos;
+  private final Duration callTimeout;
+  private final DeadlineSweeper sweeper;
+  private final long sweptTicks;
   private final Duration gracePeriod;
   private final Scheduler scheduler;
   private final Function<ChannelGroup, Mono<Void>> releaseGroup;
   private final Runnable onRejected;
+  private final Owner owner = new Owner();
+  private final Mono<ManagedChannel> published = Mono.just(this);
 
-  private final Set<LimitedCall<?, ?>> calls = ConcurrentHashMap.newKeySet();
+  private final OpenCalls calls = new OpenCalls();
   private final AtomicBoolean shutdown = new AtomicBoolean();
   private final AtomicBoolean released = new AtomicBoolean();
-  private final CountDownLatch terminatedLatch = new CountDownLatch(1);
-  private final Sinks.Empty<Void> terminated = Sinks.empty();
-  private volatile String identifier;
+  private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
-  public AliasChannel(String alias, ConnectionConfig config, ChannelGroup group, Duration gracePeriod,
-      Scheduler scheduler, Function<ChannelGroup, Mono<Void>> releaseGroup, Runnable onRejected) {
+  /**
+   * @param sweeper enforces {@code call_timeout} for calls without a deadline of their own (see
+   *     {@link DeadlineSweeper#sweeps}); the channel registers with it until it is released
+   */
+  public AliasChannel(String alias, ConnectionConfig config, ChannelGroup group, DeadlineSweeper sweeper,
+      Duration gracePeriod, Scheduler scheduler, Function<ChannelGroup, Mono<Void>> releaseGroup, Runnable onRejected) {
     this.alias = alias;
     this.address = config.address();
     this.group = group;
     this.limiter = new CallLimiter(config.maxConcurrentCalls(), config.maxPendingCalls());
-    this.authorization = config.authorizationHeader();
-    this.dbName = config.dbName();
-    this.callTimeoutNanos = config.callTimeout() == null ? 0 : config.callTimeout().toNanos();
+    this.headers = new AliasHeaders(config.authorizationHeader(), config.dbName());
+    this.next = ClientInterceptors.intercept(group, headers);
+    this.callTimeout = config.callTimeout();
+    this.callTimeoutNanos = callTimeout == null ? 0 : callTimeout.toNanos();
+    this.sweeper = DeadlineSweeper.sweeps(callTimeout) ? sweeper : null;
+    this.sweptTicks = this.sweeper == null ? 0 : DeadlineSweeper.ticksFor(callTimeout);
     this.gracePeriod = gracePeriod;
     this.scheduler = scheduler;
     this.releaseGroup = releaseGroup;
     this.onRejected = onRejected;
+    if (this.sweeper != null) {
+      this.sweeper.register(this);
+    }
   }
 
+  /**
+   * A call that passes this alias's limiter and gets its headers. Without a deadline of its own it
+   * gets the default deadline: swept by the registry's {@link DeadlineSweeper}, or (for a default
+   * deadline below a second) grpc-java's exact per-call deadline.
+   */
   @Override
   public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, CallOptions options) {
     if (shutdown.get()) {
       return new FailedCall<>(shutdownStatus());
     }
-    CallOptions effective = options.getDeadline() == null && callTimeoutNanos > 0
-        ? options.withDeadlineAfter(callTimeoutNanos, TimeUnit.NANOSECONDS)
-        : options;
-    return new LimitedCall<>(this, method, effective);
+    boolean swept = false;
+    CallOptions effective = options;
+    if (options.getDeadline() == null && callTimeoutNanos > 0) {
+      if (sweeper != null) {
+        swept = true;
+      } else {
+        effective = options.withDeadlineAfter(callTimeoutNanos, TimeUnit.NANOSECONDS);
+      }
+    }
+    return new LimitedCall<>(next, limiter, owner, alias, method, effective, swept);
   }
 
   @Override
@@ -85,50 +117,81 @@ public final class AliasChannel extends ManagedChannel {
     return group.authority();
   }
 
+  /** The identifier the server gave in the handshake; later calls carry it. */
   public void identifier(long id) {
-    this.identifier = Long.toString(id);
+    headers.identifier(id);
   }
 
-  public Metadata decorate(Metadata headers) {
-    if (authorization != null && !headers.containsKey(AUTHORIZATION)) {
-      headers.put(AUTHORIZATION, authorization);
-    }
-    if (dbName != null && !headers.containsKey(DBNAME)) {
-      headers.put(DBNAME, dbName);
-    }
-    String id = identifier;
-    if (id != null && !headers.containsKey(IDENTIFIER)) {
-      headers.put(IDENTIFIER, id);
-    }
-    return headers;
+  /** This channel as an already-completed {@code Mono}, the same instance every time. */
+  public Mono<ManagedChannel> asMono() {
+    return published;
   }
 
+  /** The status a call made after {@link #shutdown()} fails with: UNAVAILABLE, naming the alias. */
   public Status shutdownStatus() {
     return Status.UNAVAILABLE.withDescription("alias '" + alias + "' (" + address + ") was disconnected");
   }
 
-  public boolean onCallOpened(LimitedCall<?, ?> call) {
-    calls.add(call);
-    if (shutdown.get()) {
-      calls.remove(call);
-      return false;
-    }
-    return true;
+  /** Calls admitted and running now. */
+  public int callsInFlight() {
+    return limiter.inFlight();
   }
 
-  public void onCallClosed(LimitedCall<?, ?> call) {
-    calls.remove(call);
-    if (shutdown.get() && calls.isEmpty()) {
-      release();
-    }
+  /** Calls waiting for a permit now. */
+  public int callsPending() {
+    return limiter.pending();
   }
 
-  public void onCallRejected() {
-    onRejected.run();
-  }
-
+  /** Calls started and not yet closed (running or waiting). */
   public int openCalls() {
     return calls.size();
+  }
+
+  /** Cancels, with {@code DEADLINE_EXCEEDED}, the calls past the default deadline at {@code tick}. */
+  void expireCallsDueAt(long tick) {
+    if (calls.isEmpty()) {
+      return;
+    }
+    Status status = Status.DEADLINE_EXCEEDED.withDescription("the call exceeded the default deadline of "
+        + callTimeout.toMillis() + " ms (call_timeout) of alias '" + alias + "' (" + address + ")");
+    for (LimitedCall<?, ?> call : calls.expiredAt(tick)) {
+      call.expire(status);
+    }
+  }
+
+  /** What the calls of this channel report back; kept apart so none of it is public. */
+  private final class Owner implements CallOwner {
+    @Override
+    public OpenCalls.Entry opened(LimitedCall<?, ?> call, boolean sweptDeadline) {
+      OpenCalls.Entry entry = calls.add(call, sweptDeadline ? sweeper.now() + sweptTicks : Long.MAX_VALUE);
+      if (shutdown.get()) {
+        calls.remove(entry);
+        if (calls.isEmpty()) {
+          release();
+        }
+        return null;
+      }
+      return entry;
+    }
+
+    @Override
+    public void closed(OpenCalls.Entry entry) {
+      calls.remove(entry);
+      if (shutdown.get() && calls.isEmpty()) {
+        release();
+      }
+    }
+
+    @Override
+    public void rejected() {
+      onRejected.run();
+    }
+
+    @Override
+    /** The status a call made after {@link #shutdown()} fails with: UNAVAILABLE, naming the alias. */
+  public Status shutdownStatus() {
+      return AliasChannel.this.shutdownStatus();
+    }
   }
 
   @Override
@@ -147,7 +210,7 @@ public final class AliasChannel extends ManagedChannel {
   public ManagedChannel shutdownNow() {
     shutdown.set(true);
     Status status = shutdownStatus();
-    for (LimitedCall<?, ?> call : calls) {
+    for (LimitedCall<?, ?> call : calls.all()) {
       call.abort(status);
     }
     release();
@@ -156,18 +219,18 @@ public final class AliasChannel extends ManagedChannel {
 
   private void release() {
     if (released.compareAndSet(false, true)) {
+      if (sweeper != null) {
+        sweeper.unregister(this);
+      }
       releaseGroup.apply(group)
-          .doFinally(s -> {
-            terminatedLatch.countDown();
-            terminated.tryEmitEmpty();
-          })
-          .subscribe(null, e -> { });
+          .doFinally(s -> terminated.complete(null))
+          .subscribe(null, e -> LOG.warn("releasing the channels of alias '{}' ({}) failed", alias, address, e));
     }
   }
 
   /** Completes once this alias released its channels (after in-flight calls or the grace period). */
   public Mono<Void> whenTerminated() {
-    return terminated.asMono();
+    return Mono.fromFuture(terminated, true);
   }
 
   @Override
@@ -177,17 +240,37 @@ public final class AliasChannel extends ManagedChannel {
 
   @Override
   public boolean isTerminated() {
-    return terminatedLatch.getCount() == 0;
+    return terminated.isDone();
   }
 
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return terminatedLatch.await(timeout, unit);
+    try {
+      terminated.get(timeout, unit);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return true; // never completed exceptionally; terminated either way
+    }
   }
 
   @Override
   public ConnectivityState getState(boolean requestConnection) {
     return shutdown.get() ? ConnectivityState.SHUTDOWN : group.state(requestConnection);
+  }
+
+  /**
+   * The state of the first physical channel, the one whose transport the handshake identifies the
+   * client on (see {@link #whenTransportLeaves}).
+   */
+  public ConnectivityState transportState() {
+    return group.channel(0).getState(false);
+  }
+
+  /** Runs {@code callback} once the first physical channel leaves {@code source}. */
+  public void whenTransportLeaves(ConnectivityState source, Runnable callback) {
+    group.channel(0).notifyWhenStateChanged(source, callback);
   }
 
   @Override

@@ -16,7 +16,7 @@ public final class CallLimiter {
 
   private final int maxInFlight;
   private final int maxPending;
-  private final ArrayDeque<Runnable> waiters = new ArrayDeque<>();
+  private ArrayDeque<Runnable> waiters; // made when the first call has to wait
   private int inFlight;
 
   public CallLimiter(int maxInFlight, int maxPending) {
@@ -30,6 +30,9 @@ public final class CallLimiter {
       inFlight++;
       return Admission.GRANTED;
     }
+    if (waiters == null) {
+      waiters = new ArrayDeque<>(Math.min(maxPending, 16));
+    }
     if (waiters.size() < maxPending) {
       waiters.addLast(onGrant);
       return Admission.QUEUED;
@@ -41,7 +44,7 @@ public final class CallLimiter {
   public void release() {
     Runnable next;
     synchronized (this) {
-      next = waiters.pollFirst();
+      next = waiters == null ? null : waiters.pollFirst();
       if (next == null) {
         inFlight--;
       }
@@ -58,7 +61,7 @@ public final class CallLimiter {
 
   /** Withdraws a waiter; false when it was already granted (or never queued). */
   public synchronized boolean withdraw(Runnable onGrant) {
-    return waiters.remove(onGrant);
+    return waiters != null && waiters.remove(onGrant);
   }
 
   public synchronized int inFlight() {
@@ -66,7 +69,7 @@ public final class CallLimiter {
   }
 
   public synchronized int pending() {
-    return waiters.size();
+    return waiters == null ? 0 : waiters.size();
   }
 
   public String describeLimit() {

@@ -26,6 +26,11 @@ public final class ChannelFactory {
   private final Executor callbackExecutor;
   private final String userAgent;
 
+  /**
+   * @param callbackExecutor where call callbacks run; null runs them directly on the event loop
+   *     (grpc-java's {@code directExecutor()}, which grpc-java recognizes and serves without a
+   *     serializing queue per call)
+   */
   public ChannelFactory(EventLoops loops, Executor callbackExecutor, String userAgent) {
     this.loops = loops;
     this.callbackExecutor = callbackExecutor;
@@ -52,9 +57,13 @@ public final class ChannelFactory {
     }
     builder.eventLoopGroup(loops.group)
         .offloadExecutor(loops.offload)
-        .executor(callbackExecutor)
         .userAgent(userAgent)
         .maxInboundMessageSize(c.maxInboundMessageSize());
+    if (callbackExecutor == null) {
+      builder.directExecutor();
+    } else {
+      builder.executor(callbackExecutor);
+    }
     if (c.idleTimeout() != null) {
       builder.idleTimeout(c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -19,18 +19,22 @@ import reactor.core.scheduler.Schedulers;
 /**
  * The physical channels (HTTP/2 connections) of one endpoint, shared by every alias with the same
  * endpoint, credentials and TLS settings. Each call goes to the channel with the fewest
- * outstanding calls. Reference counted by {@link SharedChannels}; thread-safe.
+ * outstanding calls. Shared and reference counted by {@link SharedChannels}; thread-safe.
  */
 public final class ChannelGroup extends Channel {
-  public final SharedChannels.Key key;
+  private final SharedChannels.Key key;
   private final ManagedChannel[] channels;
   private final AtomicIntegerArray outstanding;
-  int references; // guarded by SharedChannels
 
   public ChannelGroup(SharedChannels.Key key, ManagedChannel[] channels) {
     this.key = key;
     this.channels = channels;
     this.outstanding = new AtomicIntegerArray(channels.length);
+  }
+
+  /** What the channels were built for (endpoint, TLS, credentials, transport settings). */
+  public SharedChannels.Key key() {
+    return key;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.github.reactivemilvus.internal;
 
 import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
@@ -11,15 +12,22 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A call on an alias's channel that starts only once the alias's {@link CallLimiter} admits it.
- * Until then, request/send/halfClose are buffered in order and replayed on the real call (the
- * same idea as grpc-java's internal DelayedClientCall). The permit is returned exactly once:
- * when the real call closes, or when a waiting call is cancelled.
+ * One call on an alias's channel, from its start to its close: it starts on {@code next} only once
+ * the alias's {@link CallLimiter} admits it. Until then, request/send/halfClose are buffered in order
+ * and replayed on the real call (the same idea as grpc-java's internal DelayedClientCall). The permit
+ * is returned exactly once: when the real call closes, or when a waiting call is cancelled. A call
+ * whose default deadline the {@link DeadlineSweeper} enforces closes with {@code DEADLINE_EXCEEDED}
+ * when {@link #expire} ends it. Everything it needs is handed to it; it reports to its
+ * {@link CallOwner}.
  */
 final class LimitedCall<Q, R> extends ClientCall<Q, R> {
-  private final AliasChannel owner;
+  private final Channel next;
+  private final CallLimiter limiter;
+  private final CallOwner owner;
+  private final String alias;
   private final MethodDescriptor<Q, R> method;
   private final CallOptions options;
+  private final boolean sweptDeadline;
   private final Runnable onGrant = this::startReal;
   private final AtomicBoolean permitReturned = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -27,9 +35,11 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
   private final Object lock = new Object();
   private Listener<R> listener;
   private Metadata headers;
+  private OpenCalls.Entry entry;
   private ClientCall<Q, R> real;
-  private List<Runnable> buffered = new ArrayList<>(4);
+  private List<Runnable> buffered; // created on the first operation that has to wait
   private volatile boolean passThrough;
+  private volatile Status expiredStatus;
   private boolean cancelled;
   // grpc-java calls are not thread-safe: a cancel that arrives while another thread starts the
   // real call and replays buffered operations is handed to that thread instead of racing it
@@ -38,16 +48,21 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
   private String cancelMessage;
   private Throwable cancelCause;
 
-  public LimitedCall(AliasChannel owner, MethodDescriptor<Q, R> method, CallOptions options) {
+  LimitedCall(Channel next, CallLimiter limiter, CallOwner owner, String alias, MethodDescriptor<Q, R> method,
+      CallOptions options, boolean sweptDeadline) {
+    this.next = next;
+    this.limiter = limiter;
     this.owner = owner;
+    this.alias = alias;
     this.method = method;
     this.options = options;
+    this.sweptDeadline = sweptDeadline;
   }
 
   @Override
   public void start(Listener<R> responseListener, Metadata requestHeaders) {
     boolean cancelledBeforeStart;
-    boolean opened = false;
+    OpenCalls.Entry opened = null;
     // registering with the owner happens under the same lock that cancel() takes, so a call is
     // either tracked and later untracked, or never tracked
     synchronized (lock) {
@@ -55,23 +70,24 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
       this.headers = requestHeaders;
       cancelledBeforeStart = cancelled;
       if (!cancelled) {
-        opened = owner.onCallOpened(this);
+        opened = owner.opened(this, sweptDeadline);
+        entry = opened;
       }
     }
     if (cancelledBeforeStart) {
       closeOnce(Status.CANCELLED.withDescription("call cancelled before start"));
       return;
     }
-    if (!opened) {
+    if (opened == null) {
       closeOnce(owner.shutdownStatus());
       return;
     }
-    switch (owner.limiter.acquire(onGrant)) {
+    switch (limiter.acquire(onGrant)) {
       case GRANTED -> startReal();
       case QUEUED -> { }
       case REJECTED -> {
-        owner.onCallRejected();
-        closeOnce(Status.RESOURCE_EXHAUSTED.withDescription(owner.limiter.describeLimit() + " for alias '" + owner.alias + "'"));
+        owner.rejected();
+        closeOnce(Status.RESOURCE_EXHAUSTED.withDescription(limiter.describeLimit() + " for alias '" + alias + "'"));
       }
     }
   }
@@ -83,7 +99,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
         returnPermit();
         return;
       }
-      call = owner.group.newCall(method, options);
+      call = next.newCall(method, options);
       real = call;
       starting = true;
     }
@@ -93,11 +109,13 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
         public void onClose(Status status, Metadata trailers) {
           returnPermit();
           if (closed.compareAndSet(false, true)) {
-            owner.onCallClosed(LimitedCall.this);
-            super.onClose(status, trailers);
+            owner.closed(entry);
+            Status expired = expiredStatus;
+            // the sweeper cancelled it: the caller sees the deadline, not a cancellation
+            super.onClose(expired != null && status.getCode() == Status.Code.CANCELLED ? expired : status, trailers);
           }
         }
-      }, owner.decorate(headers));
+      }, headers);
     } catch (RuntimeException e) {
       synchronized (lock) {
         starting = false;
@@ -121,7 +139,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
     while (true) {
       List<Runnable> ops;
       synchronized (lock) {
-        if (buffered.isEmpty()) {
+        if (buffered == null || buffered.isEmpty()) {
           buffered = null;
           passThrough = true;
           return;
@@ -144,16 +162,20 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
 
   private void returnPermit() {
     if (permitReturned.compareAndSet(false, true)) {
-      owner.limiter.release();
+      limiter.release();
     }
   }
 
   private void closeOnce(Status status) {
     if (closed.compareAndSet(false, true)) {
-      owner.onCallClosed(this);
       Listener<R> l;
+      OpenCalls.Entry e;
       synchronized (lock) {
         l = listener;
+        e = entry;
+      }
+      if (e != null) {
+        owner.closed(e);
       }
       if (l != null) {
         l.onClose(status, new Metadata());
@@ -161,39 +183,48 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
     }
   }
 
-  /** Runs {@code op} on the real call now, or buffers it until the call is admitted. */
-  private void whenStarted(java.util.function.Consumer<ClientCall<Q, R>> op) {
-    if (!passThrough) {
-      synchronized (lock) {
-        if (!passThrough) {
-          if (buffered != null && !cancelled) {
-            buffered.add(() -> op.accept(real));
-          }
-          return;
-        }
+  /** Buffers {@code op} unless the real call took over meanwhile; true when it was buffered. */
+  private boolean buffer(Runnable op) {
+    synchronized (lock) {
+      if (passThrough) {
+        return false;
       }
+      if (!cancelled) {
+        if (buffered == null) {
+          buffered = new ArrayList<>(4);
+        }
+        buffered.add(op);
+      }
+      return true;
     }
-    op.accept(real);
   }
 
   @Override
   public void request(int numMessages) {
-    whenStarted(c -> c.request(numMessages));
+    if (passThrough || !buffer(() -> real.request(numMessages))) {
+      real.request(numMessages);
+    }
   }
 
   @Override
   public void sendMessage(Q message) {
-    whenStarted(c -> c.sendMessage(message));
+    if (passThrough || !buffer(() -> real.sendMessage(message))) {
+      real.sendMessage(message);
+    }
   }
 
   @Override
   public void halfClose() {
-    whenStarted(ClientCall::halfClose);
+    if (passThrough || !buffer(() -> real.halfClose())) {
+      real.halfClose();
+    }
   }
 
   @Override
   public void setMessageCompression(boolean enabled) {
-    whenStarted(c -> c.setMessageCompression(enabled));
+    if (passThrough || !buffer(() -> real.setMessageCompression(enabled))) {
+      real.setMessageCompression(enabled);
+    }
   }
 
   @Override
@@ -224,7 +255,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
     if (!started) {
       return; // start() reports the cancellation to its listener
     }
-    if (owner.limiter.withdraw(onGrant)) {
+    if (limiter.withdraw(onGrant)) {
       // never admitted: nothing to return
       permitReturned.set(true);
     }
@@ -233,7 +264,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
   }
 
   /** Ends the call from the owner's side: cancels it if running, fails it if still waiting. */
-  public void abort(Status status) {
+  void abort(Status status) {
     ClientCall<Q, R> call;
     synchronized (lock) {
       call = real;
@@ -245,6 +276,12 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
     }
   }
 
+  /** Ends a call past its default deadline: the caller sees {@code status} (DEADLINE_EXCEEDED). */
+  void expire(Status status) {
+    expiredStatus = status;
+    abort(status);
+  }
+
   private void abortIfWaiting(Status status) {
     boolean waiting;
     synchronized (lock) {
@@ -254,7 +291,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
       }
     }
     if (waiting) {
-      owner.limiter.withdraw(onGrant);
+      limiter.withdraw(onGrant);
       closeOnce(status);
     }
   }

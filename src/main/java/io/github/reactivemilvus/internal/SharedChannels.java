@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -16,8 +18,9 @@ import reactor.core.scheduler.Schedulers;
  * per-call header) share a group. Thread-safe.
  */
 public final class SharedChannels {
+  private static final Logger LOG = LoggerFactory.getLogger(SharedChannels.class);
   private final ChannelFactory factory;
-  private final Map<Key, ChannelGroup> groups = new HashMap<>();
+  private final Map<Key, Shared> groups = new HashMap<>();
   private boolean closed; // guarded by groups
 
   public SharedChannels(ChannelFactory factory) {
@@ -52,7 +55,8 @@ public final class SharedChannels {
       } else {
         take.run();
       }
-    }).doOnDiscard(ChannelGroup.class, group -> release(group).subscribe(null, e -> { }));
+    }).doOnDiscard(ChannelGroup.class, group -> release(group).subscribe(null,
+        e -> LOG.warn("releasing the channels of {} after a cancelled connect failed", config.address(), e)));
   }
 
   private ChannelGroup acquireNow(Key key, ConnectionConfig config) {
@@ -61,8 +65,8 @@ public final class SharedChannels {
         // a connect that was still queued when the registry closed must not open channels
         throw new TransportException(TransportException.Reason.CLOSED, config.address(), "the registry is closed", null);
       }
-      ChannelGroup group = groups.get(key);
-      if (group == null) {
+      Shared shared = groups.get(key);
+      if (shared == null) {
         ManagedChannel[] channels = new ManagedChannel[config.poolSize()];
         try {
           for (int i = 0; i < channels.length; i++) {
@@ -76,11 +80,11 @@ public final class SharedChannels {
           }
           throw e;
         }
-        group = new ChannelGroup(key, channels);
-        groups.put(key, group);
+        shared = new Shared(new ChannelGroup(key, channels));
+        groups.put(key, shared);
       }
-      group.references++;
-      return group;
+      shared.references++;
+      return shared.group;
     }
   }
 
@@ -92,17 +96,21 @@ public final class SharedChannels {
   /** Drops a reference; the last one shuts the group down. */
   public Mono<Void> release(ChannelGroup group) {
     synchronized (groups) {
-      if (--group.references > 0) {
+      Shared shared = groups.get(group.key());
+      if (shared == null || shared.group != group) {
+        return Mono.empty(); // already shut down by closeAll
+      }
+      if (--shared.references > 0) {
         return Mono.empty();
       }
-      groups.remove(group.key, group);
+      groups.remove(group.key());
     }
     return group.shutdown();
   }
 
   public int openChannels() {
     synchronized (groups) {
-      return groups.values().stream().mapToInt(ChannelGroup::size).sum();
+      return groups.values().stream().mapToInt(s -> s.group.size()).sum();
     }
   }
 
@@ -111,10 +119,20 @@ public final class SharedChannels {
     ChannelGroup[] left;
     synchronized (groups) {
       closed = true;
-      left = groups.values().toArray(new ChannelGroup[0]);
+      left = groups.values().stream().map(s -> s.group).toArray(ChannelGroup[]::new);
       groups.clear();
     }
     return Flux.fromArray(left).flatMap(ChannelGroup::shutdown).then();
+  }
+
+  /** A group and how many aliases hold it. */
+  private static final class Shared {
+    final ChannelGroup group;
+    int references; // guarded by the groups map
+
+    Shared(ChannelGroup group) {
+      this.group = group;
+    }
   }
 
   /** What makes two configs need distinct connections. Never printed: it holds credentials. */

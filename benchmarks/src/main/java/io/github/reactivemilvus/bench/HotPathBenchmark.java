@@ -21,6 +21,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.infra.BenchmarkParams;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
 
 /**
  * Benchmark 1, the hot path: getting a ready channel (client) for an alias that is already connected.
@@ -32,6 +33,8 @@ import reactor.core.CoreSubscriber;
  *   <li>{@code ours_block}: {@code registry.channel(alias).block()}.
  *   <li>{@code sdk_pool}: {@code MilvusClientV2Pool.getClient(key)} + {@code returnClient(key, c)}.
  *   <li>{@code floor_map}: {@code ConcurrentHashMap.get(alias)}.
+ *   <li>{@code floor_just} (diagnostic): a cached {@code Mono.just(channel)} subscribed by the same
+ *       subscriber: what Reactor itself costs for a ready value.
  * </ul>
  *
  * Threads are set with JMH's {@code -t} (run.sh runs 1 and 2).
@@ -47,6 +50,7 @@ public class HotPathBenchmark {
   MilvusClientV2Pool pool;
   ManagedChannel rawChannel;
   final ConcurrentHashMap<String, ManagedChannel> map = new ConcurrentHashMap<>();
+  Mono<ManagedChannel> just;
 
   @Setup(Level.Trial)
   public void setUp(BenchmarkParams params) throws Exception {
@@ -63,6 +67,7 @@ public class HotPathBenchmark {
     } else {
       rawChannel = NettyChannelBuilder.forAddress(LoopbackMilvusServer.HOST, port).usePlaintext().build();
       map.put(ALIAS, rawChannel);
+      just = Mono.just(rawChannel);
       for (int i = 0; i < 64; i++) {
         map.put("other-" + i, rawChannel);
       }
@@ -164,6 +169,14 @@ public class HotPathBenchmark {
     MilvusClientV2 c = pool.getClient(ALIAS);
     pool.returnClient(ALIAS, c);
     return c;
+  }
+
+  /** Diagnostic: Reactor's own cost of a ready value (a cached {@code Mono.just}, subscribed). */
+  @Benchmark
+  public ManagedChannel floor_just(Receiver r) {
+    r.value = null;
+    just.subscribe(r);
+    return r.await();
   }
 
   @Benchmark

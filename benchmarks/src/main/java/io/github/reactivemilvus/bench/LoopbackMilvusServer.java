@@ -191,6 +191,17 @@ public final class LoopbackMilvusServer implements AutoCloseable {
     workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
+  private static final io.github.reactivemilvus.proto.ListDatabasesResponse DATABASES = databases();
+
+  private static io.github.reactivemilvus.proto.ListDatabasesResponse databases() {
+    var b = io.github.reactivemilvus.proto.ListDatabasesResponse.newBuilder().addDbNames("default").addDbNames("warm");
+    int n = Integer.getInteger("loopback.databases", 0);
+    for (int i = 0; i < n; i++) {
+      b.addDbNames("db_" + i);
+    }
+    return b.build();
+  }
+
   private final class Service extends MilvusServiceGrpc.MilvusServiceImplBase {
     @Override
     public void connect(ConnectRequest request, StreamObserver<ConnectResponse> out) {
@@ -203,6 +214,19 @@ public final class LoopbackMilvusServer implements AutoCloseable {
     public void getVersion(GetVersionRequest request, StreamObserver<GetVersionResponse> out) {
       getVersionRpcs.increment();
       out.onNext(VERSION_RESPONSE);
+      out.onCompleted();
+    }
+
+    /**
+     * {@code default}, {@code warm} and {@code db_0} .. {@code db_<N-1>} for
+     * {@code -Dloopback.databases=N} (the SDK checks that its {@code dbName} exists).
+     */
+    @Override
+    public void listDatabases(
+        io.github.reactivemilvus.proto.ListDatabasesRequest request,
+        StreamObserver<io.github.reactivemilvus.proto.ListDatabasesResponse> out) {
+      otherRpcs.increment();
+      out.onNext(DATABASES);
       out.onCompleted();
     }
 

@@ -67,6 +67,7 @@ public final class Report {
     unary();
     unaryPaired();
     footprint();
+    tenants();
     goals();
     return out.toString();
   }
@@ -290,6 +291,28 @@ public final class Report {
       double s = sdk.path("values").path("bytesPerClient").asDouble();
       line("");
       line("- SDK client / our connected alias = **%s**", o > 0 ? fmt(s / o) + "x" : "n/a");
+    }
+    line("");
+  }
+
+  private void tenants() {
+    line("## 6. Multi-tenant footprint (one endpoint, one db_name per tenant, all connected)");
+    line("");
+    JsonNode ours = extra("TenantFootprintBenchmark", "impl", "ours");
+    JsonNode sdk = extra("TenantFootprintBenchmark", "impl", "sdk");
+    line("| what | tenants | bytes each | TCP connections in total |");
+    line("|---|---:|---:|---:|");
+    if (ours != null) {
+      JsonNode v = ours.path("values");
+      line("| ours, connected alias with its own `db_name` | %s | %s | %s |", v.path("count").asText(),
+          v.path("bytesPerTenant").asText(), v.path("tcpConnections").asText());
+    } else {
+      line("| ours | | not measured | |");
+    }
+    if (sdk != null) {
+      JsonNode v = sdk.path("values");
+      line("| SDK `MilvusClientV2` with its own `dbName` | %s | %s | %s |", v.path("count").asText(),
+          v.path("bytesPerTenant").asText(), v.path("tcpConnections").asText());
     }
     line("");
   }

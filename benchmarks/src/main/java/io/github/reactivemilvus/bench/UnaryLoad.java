@@ -35,6 +35,8 @@ import reactor.core.publisher.Mono;
  *       on grpc's cached thread pool); N chains, each response callback issues the next call.
  *   <li>{@code grpc-direct}: the same on a channel built with {@code directExecutor()} (callbacks on
  *       the event loop, as the registry does by default).
+ *   <li>{@code ours-chains}: a diagnostic: the same stub calls as {@code ours}, but as N chains like
+ *       the grpc loads (each response's callback subscribes the next call), without {@code flatMap}.
  *   <li>{@code ours-channel}: a diagnostic: the grpc future-stub load on the registry's channel
  *       ({@code registry.channel(alias)}), to split the registry's overhead into channel (limits,
  *       headers, deadline) and stub (Reactor, retry) parts.
@@ -63,6 +65,12 @@ final class UnaryLoad implements AutoCloseable {
     this.impl = impl;
     switch (impl) {
       case "ours" -> {
+        registry = ReactiveConnections.create();
+        registry.addConnection(ALIAS, Support.ourConfig(port)).block(Duration.ofSeconds(10));
+        registry.channel(ALIAS).block(Duration.ofSeconds(10));
+        stub = registry.stub(ALIAS);
+      }
+      case "ours-chains" -> {
         registry = ReactiveConnections.create();
         registry.addConnection(ALIAS, Support.ourConfig(port)).block(Duration.ofSeconds(10));
         registry.channel(ALIAS).block(Duration.ofSeconds(10));
@@ -104,6 +112,7 @@ final class UnaryLoad implements AutoCloseable {
     drained = new CountDownLatch(1);
     switch (impl) {
       case "ours" -> startOurs(concurrency, recorder, onComplete);
+      case "ours-chains" -> startOurChains(concurrency, recorder, onComplete);
       case "grpc", "grpc-direct", "ours-channel" -> startGrpc(concurrency, recorder, onComplete);
       default -> startSdk(concurrency, recorder, onComplete);
     }
@@ -151,6 +160,36 @@ final class UnaryLoad implements AutoCloseable {
                   done.countDown();
                 },
                 done::countDown);
+  }
+
+  private void startOurChains(int concurrency, Recorder recorder, Runnable onComplete) {
+    CountDownLatch done = drained;
+    AtomicInteger chains = new AtomicInteger(concurrency);
+    Runnable[] next = new Runnable[1];
+    next[0] =
+        () -> {
+          if (!running) {
+            if (chains.decrementAndGet() == 0) {
+              done.countDown();
+            }
+            return;
+          }
+          long t0 = System.nanoTime();
+          stub.getVersion()
+              .subscribe(
+                  v -> {
+                    recorder.recordValue(System.nanoTime() - t0);
+                    onComplete.run();
+                    next[0].run();
+                  },
+                  e -> {
+                    failure.compareAndSet(null, e);
+                    next[0].run();
+                  });
+        };
+    for (int i = 0; i < concurrency; i++) {
+      next[0].run();
+    }
   }
 
   private void startGrpc(int concurrency, Recorder recorder, Runnable onComplete) {

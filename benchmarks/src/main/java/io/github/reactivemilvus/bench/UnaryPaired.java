@@ -23,8 +23,12 @@ import org.HdrHistogram.Recorder;
  * standard output.
  */
 public final class UnaryPaired {
-  static final List<String> IMPLS = List.of("ours", "ours-channel", "grpc-direct", "grpc", "sdk");
+  /** The implementations compared; {@code -Dbench.impls=ours,grpc-direct} picks some (ours first). */
+  static final List<String> IMPLS =
+      List.of(System.getProperty("bench.impls", "ours,ours-channel,grpc-direct,grpc,sdk").split(","));
   static final int WARMUP_ROUNDS = 2;
+  static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
   public static void main(String[] args) throws Exception {
     String[] concs = (args.length > 0 ? args[0] : "1,256").split(",");
@@ -41,9 +45,11 @@ public final class UnaryPaired {
         for (String c : concs) {
           int concurrency = Integer.parseInt(c.trim());
           Map<String, List<Double>> rates = new LinkedHashMap<>();
+          Map<String, List<Double>> cpu = new LinkedHashMap<>();
           Map<String, Histogram> latency = new LinkedHashMap<>();
           for (String impl : IMPLS) {
             rates.put(impl, new ArrayList<>());
+            cpu.put(impl, new ArrayList<>());
             latency.put(impl, new Histogram(3));
           }
           List<String> order = new ArrayList<>(IMPLS);
@@ -57,19 +63,22 @@ public final class UnaryPaired {
               Thread.sleep(Math.min(200, sliceMs / 5)); // ramp-up, not counted
               recorder.reset();
               long c0 = done.sum();
+              long cpu0 = OS.getProcessCpuTime();
               long t0 = System.nanoTime();
               Thread.sleep(sliceMs);
               long c1 = done.sum();
               long t1 = System.nanoTime();
+              long cpu1 = OS.getProcessCpuTime();
               Histogram h = recorder.getIntervalHistogram();
               load.stop();
               if (round >= WARMUP_ROUNDS) {
                 rates.get(impl).add((c1 - c0) * 1e9 / (t1 - t0));
+                cpu.get(impl).add((cpu1 - cpu0) / 1e3 / Math.max(1, c1 - c0));
                 latency.get(impl).add(h);
               }
             }
           }
-          report(concurrency, rounds, sliceMs, rates, latency);
+          report(concurrency, rounds, sliceMs, rates, cpu, latency);
         }
       } finally {
         for (UnaryLoad l : loads.values()) {
@@ -80,7 +89,8 @@ public final class UnaryPaired {
   }
 
   private static void report(
-      int concurrency, int rounds, long sliceMs, Map<String, List<Double>> rates, Map<String, Histogram> latency) {
+      int concurrency, int rounds, long sliceMs, Map<String, List<Double>> rates, Map<String, List<Double>> cpu,
+      Map<String, Histogram> latency) {
     for (String impl : IMPLS) {
       Histogram h = latency.get(impl);
       Support.record(
@@ -90,12 +100,16 @@ public final class UnaryPaired {
               "rounds", rounds,
               "sliceMs", sliceMs,
               "medianCallsPerSec", median(rates.get(impl)),
+              "medianCpuUsPerCall", median(cpu.get(impl)),
               "callsPerSec", rates.get(impl),
               "p50us", h.getValueAtPercentile(50) / 1000.0,
               "p99us", h.getValueAtPercentile(99) / 1000.0,
               "p999us", h.getValueAtPercentile(99.9) / 1000.0));
     }
-    for (String peer : List.of("grpc-direct", "grpc", "sdk", "ours-channel")) {
+    for (String peer : List.of("grpc-direct", "grpc", "sdk", "ours-channel", "ours-chains")) {
+      if (!rates.containsKey(peer) || !rates.containsKey("ours")) {
+        continue;
+      }
       List<Double> ratios = new ArrayList<>();
       for (int i = 0; i < rounds; i++) {
         ratios.add(rates.get("ours").get(i) / rates.get(peer).get(i));
@@ -110,10 +124,24 @@ public final class UnaryPaired {
               "min", sorted.get(0),
               "max", sorted.get(sorted.size() - 1),
               "perRound", ratios));
+      // CPU of the whole process (client and loopback server) per call, peer over ours: above 1 means
+      // ours costs less CPU per call; steadier than throughput when other processes take the cores
+      List<Double> cpuRatios = new ArrayList<>();
+      for (int i = 0; i < rounds; i++) {
+        cpuRatios.add(cpu.get(peer).get(i) / cpu.get("ours").get(i));
+      }
+      List<Double> cpuSorted = new ArrayList<>(cpuRatios);
+      Collections.sort(cpuSorted);
+      Support.record(
+          "UnaryPairedCpuRatio",
+          Support.map("ratio", peer + "/ours", "concurrency", concurrency),
+          Support.map("median", median(cpuRatios), "min", cpuSorted.get(0), "max", cpuSorted.get(cpuSorted.size() - 1),
+              "perRound", cpuRatios));
       System.out.printf(
           Locale.ROOT,
-          "concurrency %d: ours/%s median %.2fx (min %.2f, max %.2f)%n",
-          concurrency, peer, median(ratios), sorted.get(0), sorted.get(sorted.size() - 1));
+          "concurrency %d: ours/%s median %.2fx (min %.2f, max %.2f); CPU per call %s/ours %.2fx (min %.2f, max %.2f)%n",
+          concurrency, peer, median(ratios), sorted.get(0), sorted.get(sorted.size() - 1),
+          peer, median(cpuRatios), cpuSorted.get(0), cpuSorted.get(cpuSorted.size() - 1));
     }
   }
 
