@@ -93,7 +93,7 @@ class ChaosAgainstMilvusStandaloneTest {
       killedAt = System.nanoTime();
       milvus.kill9();
       Thread.sleep(2_000); // the point of the test: the server is gone for 2 s before it restarts
-      Thread restarter = new Thread(milvus::restartOnSamePorts, "restart-milvus-standalone");
+      Thread restarter = new Thread(() -> restart(milvus), "restart-milvus-standalone");
       restarter.start();
       backAt = awaitHealthyProbe(milvus);
       counts.backAt = backAt;
@@ -115,6 +115,7 @@ class ChaosAgainstMilvusStandaloneTest {
         milvus.version(), ALIASES.size(), callers.size(), counts.calls.sum(), callsBeforeKill, counts.succeeded.sum(),
         counts.failed.sum(), counts.failedByAlias, counts.failureKinds, retryingEvents.get(), reconnects.size(),
         TimeUnit.NANOSECONDS.toMillis(backAt - killedAt), recovery);
+    RESTART_FAILURES.forEach(f -> System.out.println("chaos: server " + f));
 
     assertThat(counts.unexpected).as("errors that are not MilvusConnectionException").isEmpty();
     assertThat(counts.calls.sum()).isEqualTo(counts.succeeded.sum() + counts.failed.sum());
@@ -150,9 +151,30 @@ class ChaosAgainstMilvusStandaloneTest {
     }).repeat(() -> !stop.get()).then();
   }
 
+  private static final List<String> RESTART_FAILURES = new CopyOnWriteArrayList<>();
+
+  /**
+   * Restarts the server on the same ports; on a loaded machine a restarted Milvus 2.3.5 sometimes
+   * dies while it waits for its previous sessions to expire, so it is started again (at most
+   * three times), as an operator would. The failures are printed with the figures.
+   */
+  private static void restart(MilvusStandaloneServer milvus) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        milvus.restartOnSamePorts();
+        return;
+      } catch (IllegalStateException e) {
+        RESTART_FAILURES.add("restart " + attempt + ": " + e.getMessage().lines().findFirst().orElse(""));
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** Polls the restarted server with a plain grpc-java channel until CheckHealth says healthy. */
   private static long awaitHealthyProbe(MilvusStandaloneServer milvus) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
     while (System.nanoTime() < deadline) {
       ManagedChannel channel = GrpcProbe.plaintextChannel(milvus.port());
       try {
