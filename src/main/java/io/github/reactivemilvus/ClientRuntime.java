@@ -39,10 +39,17 @@ final class ClientRuntime {
         return;
       }
       ProtobufRuntime.check();
-      // the generated descriptors and marshallers of the calls a connect makes
-      MilvusServiceGrpc.getServiceDescriptor();
-      ConnectRequest.getDefaultInstance();
-      ConnectResponse.getDefaultInstance();
+      try {
+        // the generated descriptors and marshallers of the calls a connect makes
+        MilvusServiceGrpc.getServiceDescriptor();
+        ConnectRequest.getDefaultInstance();
+        ConnectResponse.getDefaultInstance();
+      } catch (LinkageError e) {
+        // a runtime the check let through but the generated code refuses
+        throw new MilvusConnectionException(FailureKind.CLIENT, null, null,
+            "the protobuf-java runtime cannot load the generated protocol classes: " + Failures.describeClientFault(e),
+            null, 0, e);
+      }
       // each registry loads its providers once, and only keeps them when loading succeeded
       NameResolverRegistry.getDefaultRegistry();
       LoadBalancerRegistry.getDefaultRegistry();

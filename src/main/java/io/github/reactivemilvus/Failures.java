@@ -389,8 +389,25 @@ final class Failures {
     }
     if (error instanceof StatusRuntimeException || error instanceof io.grpc.StatusException) {
       io.grpc.Status grpc = io.grpc.Status.fromThrowable(error);
-      return grpc.getCode() == io.grpc.Status.Code.UNAVAILABLE && !isTls(grpc) && !isNotGrpc(grpc);
+      return (grpc.getCode() == io.grpc.Status.Code.UNAVAILABLE || isClosedChannel(grpc)) && !isTls(grpc) && !isNotGrpc(grpc);
     }
     return false;
+  }
+
+  /**
+   * grpc-java reports a call written to a connection that has just closed (the server died) as
+   * UNKNOWN "channel closed", with Netty's ClosedChannelException as the cause: a lost
+   * connection like UNAVAILABLE.
+   */
+  private static boolean isClosedChannel(io.grpc.Status grpc) {
+    if (grpc.getCode() != io.grpc.Status.Code.UNKNOWN) {
+      return false;
+    }
+    for (Throwable t = grpc.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof java.nio.channels.ClosedChannelException) {
+        return true;
+      }
+    }
+    return "channel closed".equals(grpc.getDescription());
   }
 }

@@ -9,7 +9,7 @@ import java.util.jar.JarFile;
 
 /**
  * Checks that the protobuf-java runtime on the classpath can run the library's generated code
- * (protobuf-java 4.x, at least the version it was generated with). A build that resolved an older
+ * (protobuf-java 4.x, at least the version it was generated with, or 5.x). A build that resolved an older
  * protobuf-java (for example 3.25, which milvus-sdk-java brings) would otherwise fail deep inside
  * the first call with {@code NoClassDefFoundError: com/google/protobuf/RuntimeVersion$RuntimeDomain}.
  * Reads class and jar metadata: call it where blocking is allowed. Stateless.
@@ -50,12 +50,14 @@ final class ProtobufRuntime {
   static String problem(String found, String required) {
     int[] need = numbers(required);
     int[] have = found == null ? null : numbers(found);
-    if (have != null && have[0] == need[0] && compare(have, need) >= 0) {
+    // protobuf supports generated code on a runtime of the same major version, not older, and on
+    // the next major version (with a warning of its own)
+    if (have != null && ((have[0] == need[0] && compare(have, need) >= 0) || have[0] == need[0] + 1)) {
       return null;
     }
     return "protobuf-java " + (found == null ? "of an unknown version (older than 4.26)" : found)
-        + " is on the classpath, but reactive-milvus-connections needs protobuf-java " + need[0] + ".x, at least "
-        + required + ": declare com.google.protobuf:protobuf-java:" + required
+        + " is on the classpath, but reactive-milvus-connections needs protobuf-java "
+        + required + " or a later " + need[0] + ".x release: declare com.google.protobuf:protobuf-java:" + required
         + " (and protobuf-java-util, if used) in your build's dependency management, or import the"
         + " reactive-milvus-connections-bom before other BOMs (see the README, \"Dependency versions\")";
   }

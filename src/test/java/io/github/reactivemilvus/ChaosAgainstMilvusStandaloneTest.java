@@ -10,7 +10,6 @@ import io.github.reactivemilvus.proto.CheckHealthRequest;
 import io.github.reactivemilvus.proto.CheckHealthResponse;
 import io.github.reactivemilvus.testing.GrpcProbe;
 import io.github.reactivemilvus.testing.LeakCheck;
-import io.github.reactivemilvus.testing.MilvusStandaloneExtension;
 import io.github.reactivemilvus.testing.MilvusStandaloneServer;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
@@ -25,7 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -35,26 +33,32 @@ import reactor.core.publisher.Mono;
  * group) under 32 concurrent callers and restarted on the same ports 2 s later.
  *
  * <p>Four aliases with 8 callers each loop CheckHealth with root's credentials. The two "ride-*"
- * aliases have a retry budget far longer than the outage (120 retries, 100 ms doubling up to 1 s:
- * at least a minute of backoff even with full negative jitter): they must see no failure at all.
+ * aliases have a retry budget far longer than the outage (400 retries, 100 ms doubling up to 1 s:
+ * over three minutes of backoff even with full negative jitter): they must see no failure at all.
  * The two "default-*" aliases keep the default policy, so their calls during the outage fail with
  * a classified {@link MilvusConnectionException} and the callers go on. Every alias must succeed
  * again within its policy's max backoff + 1 s of the server answering CheckHealth (healthy) to a
- * plain grpc-java probe; nothing leaks. The shared server is left running (restarted).
+ * plain grpc-java probe; nothing leaks. The test starts a server of its own (Milvus moves its
+ * metrics port up from 9091 when taken; etcd gets free ports), beside the shared one.
  */
-@ExtendWith(MilvusStandaloneExtension.class)
 class ChaosAgainstMilvusStandaloneTest {
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
   private static final RetryPolicy RIDE_THROUGH = RetryPolicy.builder()
-      .maxRetries(120).initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(1))
+      .maxRetries(400).initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(1))
       .multiplier(2).jitter(0.5).build();
   private static final List<String> ALIASES = List.of("ride-1", "ride-2", "default-1", "default-2");
   private static final int CALLERS_PER_ALIAS = 8;
 
   @Test
-  void ridingAliasesSeeNoFailureAcrossAKillAndEveryAliasServesAgainWithinMaxBackoffPlusOneSecond(
-      MilvusStandaloneServer milvus) throws Exception {
+  void ridingAliasesSeeNoFailureAcrossAKillAndEveryAliasServesAgainWithinMaxBackoffPlusOneSecond() throws Exception {
+    // a server of its own, fresh: a long-running one restarts far slower (its old sessions)
+    try (MilvusStandaloneServer milvus = MilvusStandaloneServer.start()) {
+      killedAndRestarted(milvus);
+    }
+  }
+
+  private void killedAndRestarted(MilvusStandaloneServer milvus) throws Exception {
     LeakCheck before = LeakCheck.snapshot();
     ReactiveConnections registry = ReactiveConnections.builder().environment(Map.of()).build();
     AtomicLong retryingEvents = new AtomicLong();
@@ -95,7 +99,7 @@ class ChaosAgainstMilvusStandaloneTest {
       killedAt = System.nanoTime();
       milvus.kill9();
       Thread.sleep(2_000); // the point of the test: the server is gone for 2 s before it restarts
-      Thread restarter = new Thread(milvus::restartOnSamePorts, "restart-milvus-standalone");
+      Thread restarter = new Thread(() -> restart(milvus), "restart-milvus-standalone");
       restarter.start();
       backAt = awaitHealthyProbe(milvus);
       counts.backAt = backAt;
@@ -117,6 +121,7 @@ class ChaosAgainstMilvusStandaloneTest {
         milvus.version(), ALIASES.size(), callers.size(), counts.calls.sum(), callsBeforeKill, counts.succeeded.sum(),
         counts.failed.sum(), counts.failedByAlias, counts.failureKinds, retryingEvents.get(), reconnects.size(),
         TimeUnit.NANOSECONDS.toMillis(backAt - killedAt), recovery);
+    RESTART_FAILURES.forEach(f -> System.out.println("chaos: server " + f));
 
     assertThat(counts.unexpected).as("errors that are not MilvusConnectionException").isEmpty();
     assertThat(counts.calls.sum()).isEqualTo(counts.succeeded.sum() + counts.failed.sum());
@@ -152,9 +157,31 @@ class ChaosAgainstMilvusStandaloneTest {
     }).repeat(() -> !stop.get()).then();
   }
 
+  private static final List<String> RESTART_FAILURES = new CopyOnWriteArrayList<>();
+
+  /**
+   * Restarts the server on the same ports; a restarted Milvus 2.3.5 sometimes dies or never opens
+   * its proxy port, so a restart not ready within a minute is started again (at most three
+   * times), as an operator would. The failures are printed with the figures.
+   */
+  private static void restart(MilvusStandaloneServer milvus) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        // a restart that is not ready within a minute is stuck (it happens): start it again
+        milvus.restartOnSamePorts(Duration.ofSeconds(60));
+        return;
+      } catch (IllegalStateException e) {
+        RESTART_FAILURES.add("restart " + attempt + ": " + e.getMessage().lines().findFirst().orElse(""));
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
+
   /** Polls the restarted server with a plain grpc-java channel until CheckHealth says healthy. */
   private static long awaitHealthyProbe(MilvusStandaloneServer milvus) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
     while (System.nanoTime() < deadline) {
       ManagedChannel channel = GrpcProbe.plaintextChannel(milvus.port());
       try {

@@ -70,6 +70,15 @@ class ClientFailuresTest {
   }
 
   @Test
+  void aCallWrittenToAConnectionThatJustClosedIsRetriedLikeUnavailable() {
+    Throwable failure = Status.UNKNOWN.withDescription("channel closed")
+        .withCause(new java.nio.channels.ClosedChannelException()).asRuntimeException();
+
+    assertThat(Failures.isRetryableCallFailure(failure)).isTrue();
+    assertThat(Failures.classify(failure, "a", "h:1", false).kind()).isNotEqualTo(FailureKind.CLIENT);
+  }
+
+  @Test
   void anErrorThrownBeforeTheCallStartsIsSignalledAsAClientFailure() {
     NoClassDefFoundError linkage = new NoClassDefFoundError("io/github/reactivemilvus/proto/Missing");
 

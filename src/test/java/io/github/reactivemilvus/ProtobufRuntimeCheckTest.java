@@ -30,11 +30,12 @@ class ProtobufRuntimeCheckTest {
   @Test
   void anOlderOrOtherMajorRuntimeIsNamedWithTheRequiredVersionAndTheFix() {
     assertThat(ProtobufRuntime.problem("3.25.5", "4.33.2"))
-        .contains("protobuf-java 3.25.5 is on the classpath", "at least 4.33.2",
+        .contains("protobuf-java 3.25.5 is on the classpath", "4.33.2 or a later 4.x release",
             "com.google.protobuf:protobuf-java:4.33.2", "reactive-milvus-connections-bom");
     assertThat(ProtobufRuntime.problem("4.29.0", "4.33.2")).contains("4.29.0", "4.33.2");
     assertThat(ProtobufRuntime.problem(null, "4.33.2")).contains("unknown version");
-    assertThat(ProtobufRuntime.problem("5.34.0", "4.33.2")).contains("5.34.0");
+    assertThat(ProtobufRuntime.problem("6.1.0", "4.33.2")).contains("6.1.0");
+    assertThat(ProtobufRuntime.problem("5.34.0", "4.33.2")).isNull();
     assertThat(ProtobufRuntime.problem("4.33.2", "4.33.2")).isNull();
     assertThat(ProtobufRuntime.problem("4.34.1", "4.33.2")).isNull();
   }
@@ -55,7 +56,7 @@ class ProtobufRuntimeCheckTest {
     try {
       assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("child finished").isTrue();
       String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      assertThat(output).contains("kind=CLIENT", "protobuf-java 3.25.5 is on the classpath", "at least 4.33.2",
+      assertThat(output).contains("kind=CLIENT", "protobuf-java 3.25.5 is on the classpath", "4.33.2 or a later 4.x release",
           "com.google.protobuf:protobuf-java:4.33.2");
       assertThat(process.exitValue()).isEqualTo(3);
     } finally {

@@ -191,35 +191,35 @@ public final class MilvusStandaloneServer implements AutoCloseable {
     }
     lastCommand = List.copyOf(command);
     lastEnvironment = Map.of("PYTHONUNBUFFERED", "1", "ETCD_CONFIG_PATH", etcdConfig.toString());
-    run();
+    run(START_TIMEOUT);
   }
 
-  private void run() {
+  private void run(Duration timeout) {
     long started = System.nanoTime();
     process = ServerProcess.start("milvus-standalone", lastCommand, baseDir, baseDir.resolve("server.log"),
         lastEnvironment);
-    awaitReady(started);
+    awaitReady(started, timeout);
   }
 
   /**
    * Chaos support: SIGKILLs the group if it still runs, then starts the server again with the same
    * ports (proxy, etcd and the others) and the same data directory, and waits until it answers
-   * GetVersion. Fails if the proxy came back on another port.
+   * GetVersion within {@code timeout}. Fails if the proxy came back on another port.
    */
-  public synchronized void restartOnSamePorts() {
+  public synchronized void restartOnSamePorts(Duration timeout) {
     if (closed) {
       throw new IllegalStateException("closed");
     }
     kill9();
     int before = port;
-    run();
+    run(timeout);
     if (port != before) {
       throw new IllegalStateException("the proxy came back on port " + port + ", not " + before);
     }
   }
 
-  private void awaitReady(long started) {
-    long deadline = started + START_TIMEOUT.toNanos();
+  private void awaitReady(long started, Duration timeout) {
+    long deadline = started + timeout.toNanos();
     Path config = dataDir.resolve("configs").resolve("milvus.yaml");
     String last = "no probe yet";
     Metadata credentials = credentials();
@@ -260,7 +260,7 @@ public final class MilvusStandaloneServer implements AutoCloseable {
     String tail = logTail(30);
     stop();
     throw new IllegalStateException("Milvus standalone did not answer GetVersion (root/Milvus) within "
-        + START_TIMEOUT + " (proxy port " + port + ", last probe: " + last + "); " + tail);
+        + timeout + " (proxy port " + port + ", last probe: " + last + "); " + tail);
   }
 
   /** {@code proxy.port} from the generated milvus.yaml, or -1 if not written yet. */
