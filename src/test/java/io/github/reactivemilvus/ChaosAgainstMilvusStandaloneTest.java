@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -41,6 +42,7 @@ import reactor.core.publisher.Mono;
  * plain grpc-java probe; nothing leaks. The test starts a server of its own (Milvus moves its
  * metrics port up from 9091 when taken; etcd gets free ports), beside the shared one.
  */
+@Tag("standalone-chaos")
 class ChaosAgainstMilvusStandaloneTest {
   private static final Duration WAIT = Duration.ofSeconds(120);
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
