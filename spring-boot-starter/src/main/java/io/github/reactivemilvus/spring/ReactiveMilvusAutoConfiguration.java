@@ -4,6 +4,7 @@ import io.github.reactivemilvus.config.ConnectionConfigException;
 import io.github.reactivemilvus.config.MilvusEnvironment;
 import io.github.reactivemilvus.ReactiveConnections;
 import io.github.reactivemilvus.ReactiveConnectionsMetrics;
+import io.github.reactivemilvus.client.MilvusClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +35,8 @@ import reactor.core.publisher.Flux;
  * {@code localhost:19530}), read, like {@code MILVUS_CONN_TIMEOUT}, from Spring's environment
  * (so the process environment, system properties or any property source); a configured
  * {@code milvus.connections.default} replaces it. The registry closes gracefully with the
- * context ({@link ReactiveConnectionsLifecycle}).
+ * context ({@link ReactiveConnectionsLifecycle}). A {@link MilvusClient} of the {@code default}
+ * alias is a bean too, unless the application declares its own.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(MilvusProperties.class)
@@ -72,6 +74,18 @@ public class ReactiveMilvusAutoConfiguration {
   @ConditionalOnBean(ReactiveConnections.class)
   ReactiveConnectionsLifecycle reactiveConnectionsLifecycle(ReactiveConnections registry, MilvusProperties properties) {
     return new ReactiveConnectionsLifecycle(registry, properties.getRegistry().isConnectOnStartup());
+  }
+
+  /**
+   * The typed client of the {@code default} alias ({@code MilvusClient.of(registry, "default")}):
+   * cold and cheap, it connects nothing until its first call. Clients of other aliases come from
+   * {@code MilvusClient.of(registry, alias)}.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  @ConditionalOnBean(ReactiveConnections.class)
+  MilvusClient milvusClient(ReactiveConnections registry) {
+    return MilvusClient.of(registry, ReactiveConnections.DEFAULT_ALIAS);
   }
 
   private static Map<String, String> milvusEnvironment(Environment environment) {

@@ -6,6 +6,7 @@ import io.github.reactivemilvus.config.ConnectionInfo;
 import io.github.reactivemilvus.ConnectionState;
 import io.github.reactivemilvus.ConnectionStatus;
 import io.github.reactivemilvus.ReactiveConnections;
+import io.github.reactivemilvus.client.MilvusClient;
 import io.github.reactivemilvus.testing.FreePorts;
 import io.github.reactivemilvus.testing.LeakCheck;
 import java.time.Duration;
@@ -132,6 +133,33 @@ class AutoConfigurationTest {
     @Bean
     ReactiveConnections ownRegistry() {
       return registry;
+    }
+  }
+
+  @Test
+  void aMilvusClientOfTheDefaultAliasIsABeanAndConnectsNothing() {
+    runner.withPropertyValues("milvus.connections.search.host=search-host").run(context -> {
+      assertThat(context).hasSingleBean(MilvusClient.class);
+      assertThat(context.getBean(MilvusClient.class).alias()).isEqualTo("default");
+      assertThat(context.getBean(ReactiveConnections.class).listConnections()).extracting(ConnectionStatus::state)
+          .containsOnly(ConnectionState.CONFIGURED);
+    });
+  }
+
+  @Test
+  void aUserMilvusClientReplacesTheAutoConfiguredOne() {
+    runner.withPropertyValues("milvus.connections.search.host=search-host").withUserConfiguration(OwnClient.class)
+        .run(context -> {
+          assertThat(context).hasSingleBean(MilvusClient.class);
+          assertThat(context.getBean(MilvusClient.class).alias()).isEqualTo("search");
+        });
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class OwnClient {
+    @Bean
+    MilvusClient searchClient(ReactiveConnections registry) {
+      return MilvusClient.of(registry, "search");
     }
   }
 
