@@ -61,6 +61,7 @@ public final class MilvusStub {
     return new MilvusStub(registry, alias, deadline);
   }
 
+  /** The registry alias this stub calls through. */
   public String alias() {
     return alias;
   }
@@ -90,6 +91,7 @@ public final class MilvusStub {
     return call(CHECK_HEALTH, CheckHealthRequest.getDefaultInstance());
   }
 
+  /** The server's database names, on subscription. A read: retried on {@code UNAVAILABLE} and rate limiting. */
   public Mono<List<String>> listDatabases() {
     return call(LIST_DATABASES, ListDatabasesRequest.getDefaultInstance()).map(r -> List.copyOf(r.getDbNamesList()));
   }
@@ -100,6 +102,10 @@ public final class MilvusStub {
         .map(r -> List.copyOf(r.getCollectionNamesList()));
   }
 
+  /**
+   * Whether the alias's database has collection {@code collectionName} (not null). A read: retried on
+   * {@code UNAVAILABLE} and rate limiting.
+   */
   public Mono<Boolean> hasCollection(String collectionName) {
     Objects.requireNonNull(collectionName, "collectionName");
     return call(HAS_COLLECTION, HasCollectionRequest.newBuilder().setCollectionName(collectionName).build())

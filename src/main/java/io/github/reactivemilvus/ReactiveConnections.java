@@ -115,6 +115,7 @@ public final class ReactiveConnections implements AutoCloseable {
     return builder().build();
   }
 
+  /** A builder with every option at its default; it holds no resources until {@link Builder#build()}. */
   public static Builder builder() {
     return new Builder();
   }

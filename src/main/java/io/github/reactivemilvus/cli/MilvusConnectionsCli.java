@@ -11,6 +11,10 @@ import picocli.CommandLine.Command;
     description = "Check and resolve Milvus connection configs.",
     subcommands = {CheckCommand.class, ResolveCommand.class})
 public final class MilvusConnectionsCli {
+  /**
+   * Runs the command line and exits the JVM with the command's exit status (0 all good, 1 an alias or line
+   * failed, 2 an invalid config or usage; see the README).
+   */
   public static void main(String[] args) {
     System.exit(new CommandLine(new MilvusConnectionsCli()).execute(args));
   }

@@ -20,6 +20,10 @@ public final class Field {
     this.proto = proto;
   }
 
+  /**
+   * A builder for a field named {@code name} of {@code type}; a null argument throws
+   * {@link NullPointerException}, a blank name {@link IllegalArgumentException}.
+   */
   public static Builder builder(String name, DataType type) {
     return new Builder(name, type);
   }
@@ -47,26 +51,32 @@ public final class Field {
     return proto;
   }
 
+  /** The field's name. */
   public String name() {
     return proto.getName();
   }
 
+  /** The field's data type. */
   public DataType dataType() {
     return proto.getDataType();
   }
 
+  /** Whether this is the primary key field. */
   public boolean isPrimaryKey() {
     return proto.getIsPrimaryKey();
   }
 
+  /** Whether the server assigns the primary key values. */
   public boolean isAutoId() {
     return proto.getAutoID();
   }
 
+  /** Whether rows may hold null (or omit the field). */
   public boolean isNullable() {
     return proto.getNullable();
   }
 
+  /** Whether the server partitions rows by this field. */
   public boolean isPartitionKey() {
     return proto.getIsPartitionKey();
   }
@@ -83,6 +93,7 @@ public final class Field {
     return Map.copyOf(m);
   }
 
+  /** The field's description; empty when none was given. */
   public String description() {
     return proto.getDescription();
   }
@@ -122,6 +133,7 @@ public final class Field {
       b.setName(name).setDataType(type);
     }
 
+    /** Makes this the primary key (Int64 or VarChar; {@link #build()} checks). */
     public Builder primaryKey() {
       b.setIsPrimaryKey(true);
       return this;
@@ -133,6 +145,7 @@ public final class Field {
       return this;
     }
 
+    /** A free-text description; not null. */
     public Builder description(String description) {
       b.setDescription(Objects.requireNonNull(description, "description"));
       return this;
@@ -153,20 +166,24 @@ public final class Field {
       return this;
     }
 
+    /** Makes this the partition key: the server spreads rows over partitions by its value. */
     public Builder partitionKey() {
       b.setIsPartitionKey(true);
       return this;
     }
 
+    /** Makes this the clustering key: the server orders segment data by it on compaction. */
     public Builder clusteringKey() {
       b.setIsClusteringKey(true);
       return this;
     }
 
+    /** The most UTF-8 bytes of a VarChar value (or of each element of a VarChar array); must be positive. */
     public Builder maxLength(int maxLength) {
       return positive("max_length", maxLength);
     }
 
+    /** A vector field's dimension; must be positive. */
     public Builder dim(int dim) {
       return positive("dim", dim);
     }
@@ -191,6 +208,11 @@ public final class Field {
       return this;
     }
 
+    /**
+     * The immutable field. Throws {@link IllegalArgumentException} when a required type parameter is missing
+     * (dim of a dense vector, maxLength of a VarChar, elementType and maxCapacity of an Array), when a
+     * primary key is neither Int64 nor VarChar, or when the default value does not fit the type.
+     */
     public Field build() {
       DataType type = b.getDataType();
       boolean vector = type.getNumber() >= 100 && type.getNumber() < 200;

@@ -8,6 +8,10 @@ import java.util.Map;
  * (types as in the read column of the type table).
  */
 public record Hit(Object id, float score, Map<String, Object> fields) {
+  /**
+   * Copies {@code fields} into an unmodifiable map keeping their order (null values allowed, as a nullable
+   * field returns).
+   */
   public Hit {
     fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
   }

@@ -8,6 +8,7 @@ import java.util.Map;
  */
 public record IndexDescription(String indexName, String fieldName, Map<String, String> params, String state,
     long indexedRows, long totalRows, long pendingRows) {
+  /** Copies {@code params} into an immutable map; a null map throws {@link NullPointerException}. */
   public IndexDescription {
     params = Map.copyOf(params);
   }

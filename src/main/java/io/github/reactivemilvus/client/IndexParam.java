@@ -24,10 +24,15 @@ public final class IndexParam {
     this.params = Map.copyOf(b.params);
   }
 
+  /**
+   * A builder for an index on {@code fieldName} (not null); the type defaults to {@code AUTOINDEX}, the
+   * metric and name to empty.
+   */
   public static Builder builder(String fieldName) {
     return new Builder(fieldName);
   }
 
+  /** The indexed field. */
   public String fieldName() {
     return fieldName;
   }
@@ -37,6 +42,7 @@ public final class IndexParam {
     return indexName;
   }
 
+  /** The index type, for example {@code HNSW}; {@code AUTOINDEX} by default. */
   public String indexType() {
     return indexType;
   }
@@ -46,6 +52,7 @@ public final class IndexParam {
     return metricType;
   }
 
+  /** The build parameters, immutable; empty by default. */
   public Map<String, Object> params() {
     return params;
   }
@@ -67,16 +74,19 @@ public final class IndexParam {
       this.fieldName = Objects.requireNonNull(fieldName, "fieldName");
     }
 
+    /** The index name (not null); empty (default) names it after the field. */
     public Builder indexName(String indexName) {
       this.indexName = Objects.requireNonNull(indexName, "indexName");
       return this;
     }
 
+    /** The index type (not null), for example {@code HNSW} or {@code INVERTED}; {@code AUTOINDEX} by default. */
     public Builder indexType(String indexType) {
       this.indexType = Objects.requireNonNull(indexType, "indexType");
       return this;
     }
 
+    /** The metric (not null), for example {@code COSINE}; leave it empty for scalar indexes. */
     public Builder metricType(String metricType) {
       this.metricType = Objects.requireNonNull(metricType, "metricType");
       return this;
@@ -88,6 +98,7 @@ public final class IndexParam {
       return this;
     }
 
+    /** The immutable index parameters; the server validates type, metric and parameters when the index is created. */
     public IndexParam build() {
       return new IndexParam(this);
     }

@@ -104,16 +104,22 @@ public final class MilvusClient {
     return new MilvusClient(Objects.requireNonNull(stub, "stub"));
   }
 
+  /** The registry alias whose connection this client uses. */
   public String alias() {
     return stub.alias();
   }
 
   // ---- databases ----
 
+  /**
+   * Creates database {@code name}; the Mono completes empty once the server created it. A write: retried only
+   * with {@code retry_writes}.
+   */
   public Mono<Void> createDatabase(String name) {
     return stub.call(MilvusServiceGrpc.getCreateDatabaseMethod(), CreateDatabaseRequest.newBuilder().setDbName(name).build()).then();
   }
 
+  /** The server's database names. A read, retried on {@code UNAVAILABLE} and rate limiting. */
   public Mono<List<String>> listDatabases() {
     return stub.call(MilvusServiceGrpc.getListDatabasesMethod(), ListDatabasesRequest.getDefaultInstance())
         .map(r -> List.copyOf(r.getDbNamesList()));
@@ -125,6 +131,10 @@ public final class MilvusClient {
         .map(r -> toMap(r.getPropertiesList()));
   }
 
+  /**
+   * Drops database {@code name} (the server refuses one that still holds collections); completes empty. A
+   * write: retried only with {@code retry_writes}.
+   */
   public Mono<Void> dropDatabase(String name) {
     return stub.call(MilvusServiceGrpc.getDropDatabaseMethod(), DropDatabaseRequest.newBuilder().setDbName(name).build()).then();
   }
@@ -155,11 +165,19 @@ public final class MilvusClient {
     }).thenMany(Flux.fromIterable(indexList).concatMap(index -> createIndex(name, index))).then();
   }
 
+  /**
+   * Whether the alias's database has collection {@code name}. A read, retried on {@code UNAVAILABLE} and rate
+   * limiting.
+   */
   public Mono<Boolean> hasCollection(String name) {
     return stub.call(MilvusServiceGrpc.getHasCollectionMethod(), HasCollectionRequest.newBuilder().setCollectionName(name).build())
         .map(r -> r.getValue());
   }
 
+  /**
+   * The server's description of collection {@code name} (schema, shards, aliases, properties); an unknown
+   * collection fails the Mono. A read; the client's schema cache is neither used nor updated.
+   */
   public Mono<CollectionDescription> describeCollection(String name) {
     return describe(name).map(r -> new CollectionDescription(r.getCollectionName(), r.getCollectionID(), r.getDbName(),
         Schema.fromProto(r.getSchema()), r.getShardsNum(), r.getAliasesList(), r.getConsistencyLevel().name(),
@@ -177,6 +195,10 @@ public final class MilvusClient {
         .map(r -> List.copyOf(r.getCollectionNamesList()));
   }
 
+  /**
+   * Drops collection {@code name} and forgets its cached schema (on subscription); completes empty. A write:
+   * retried only with {@code retry_writes}.
+   */
   public Mono<Void> dropCollection(String name) {
     return Mono.defer(() -> {
       codecs.remove(name);
@@ -184,6 +206,10 @@ public final class MilvusClient {
     }).then();
   }
 
+  /**
+   * Renames a collection in the alias's database and forgets the cached schemas of both names (on
+   * subscription); completes empty. A write: retried only with {@code retry_writes}.
+   */
   public Mono<Void> renameCollection(String oldName, String newName) {
     return Mono.defer(() -> {
       codecs.remove(oldName);
@@ -202,6 +228,10 @@ public final class MilvusClient {
         LoadCollectionRequest.newBuilder().setCollectionName(name).build()).then();
   }
 
+  /**
+   * Releases collection {@code name} from memory (searches and queries then fail until it is loaded again);
+   * completes empty. A write.
+   */
   public Mono<Void> releaseCollection(String name) {
     return stub.call(MilvusServiceGrpc.getReleaseCollectionMethod(),
         ReleaseCollectionRequest.newBuilder().setCollectionName(name).build()).then();
@@ -225,16 +255,25 @@ public final class MilvusClient {
 
   // ---- partitions ----
 
+  /**
+   * Creates partition {@code partition} in {@code collection}; completes empty. A write: retried only with
+   * {@code retry_writes}.
+   */
   public Mono<Void> createPartition(String collection, String partition) {
     return stub.call(MilvusServiceGrpc.getCreatePartitionMethod(),
         CreatePartitionRequest.newBuilder().setCollectionName(collection).setPartitionName(partition).build()).then();
   }
 
+  /** The partition names of {@code collection}, {@code _default} included. A read. */
   public Mono<List<String>> listPartitions(String collection) {
     return stub.call(MilvusServiceGrpc.getShowPartitionsMethod(), ShowPartitionsRequest.newBuilder().setCollectionName(collection).build())
         .map(r -> List.copyOf(r.getPartitionNamesList()));
   }
 
+  /**
+   * Drops partition {@code partition} of {@code collection} (the server refuses a loaded one); completes
+   * empty. A write.
+   */
   public Mono<Void> dropPartition(String collection, String partition) {
     return stub.call(MilvusServiceGrpc.getDropPartitionMethod(),
         DropPartitionRequest.newBuilder().setCollectionName(collection).setPartitionName(partition).build()).then();
@@ -242,6 +281,10 @@ public final class MilvusClient {
 
   // ---- indexes ----
 
+  /**
+   * Asks the server to build {@code index}; completes empty when the server accepted it, which may be before
+   * the build finished (see {@link #describeIndexes(String)}). A write.
+   */
   public Mono<Void> createIndex(String collection, IndexParam index) {
     CreateIndexRequest.Builder b = CreateIndexRequest.newBuilder().setCollectionName(collection)
         .setFieldName(index.fieldName()).setIndexName(index.indexName())
@@ -274,6 +317,10 @@ public final class MilvusClient {
 
   // ---- collection aliases ----
 
+  /**
+   * Creates collection alias {@code alias} (a Milvus alias, not a registry alias) for {@code collection};
+   * completes empty. A write.
+   */
   public Mono<Void> createAlias(String collection, String alias) {
     return stub.call(MilvusServiceGrpc.getCreateAliasMethod(),
         CreateAliasRequest.newBuilder().setCollectionName(collection).setAlias(alias).build()).then();
@@ -288,6 +335,10 @@ public final class MilvusClient {
     }).then();
   }
 
+  /**
+   * Drops collection alias {@code alias} and forgets a schema cached under that name (on subscription);
+   * completes empty. A write.
+   */
   public Mono<Void> dropAlias(String alias) {
     return Mono.defer(() -> {
       codecs.remove(alias);
@@ -320,6 +371,7 @@ public final class MilvusClient {
     return write(collection, rows, options, false);
   }
 
+  /** {@link #upsert(String, Flux, WriteOptions)} with {@link WriteOptions#DEFAULTS}. */
   public Flux<WriteResult> upsert(String collection, Flux<Map<String, Object>> rows) {
     return upsert(collection, rows, WriteOptions.DEFAULTS);
   }

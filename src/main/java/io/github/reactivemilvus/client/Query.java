@@ -28,10 +28,12 @@ public final class Query {
     this.consistency = b.consistency;
   }
 
+  /** A builder for a query on {@code collection} (not null); no filter, no limit, no output fields by default. */
   public static Builder builder(String collection) {
     return new Builder(collection);
   }
 
+  /** The collection queried. */
   public String collection() {
     return collection;
   }
@@ -55,6 +57,10 @@ public final class Query {
       this.collection = Objects.requireNonNull(collection, "collection");
     }
 
+    /**
+     * The boolean filter expression (not null), for example {@code "age > 20"}; empty (default) matches every
+     * row and needs a limit.
+     */
     public Builder filter(String filter) {
       this.filter = Objects.requireNonNull(filter, "filter");
       return this;
@@ -75,6 +81,7 @@ public final class Query {
       return this;
     }
 
+    /** Rows to skip before the first returned (default 0); negative throws {@link IllegalArgumentException}. */
     public Builder offset(long offset) {
       if (offset < 0) {
         throw new IllegalArgumentException("offset must not be negative, was " + offset);
@@ -83,6 +90,7 @@ public final class Query {
       return this;
     }
 
+    /** Query only these partitions; none (default) queries the whole collection. */
     public Builder partitions(String... partitions) {
       this.partitions = List.of(partitions);
       return this;
@@ -94,6 +102,7 @@ public final class Query {
       return this;
     }
 
+    /** The immutable query; the server validates the filter and fields when it runs. */
     public Query build() {
       return new Query(this);
     }

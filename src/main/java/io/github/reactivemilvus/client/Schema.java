@@ -21,6 +21,7 @@ public final class Schema {
     this.proto = proto;
   }
 
+  /** A builder for an empty schema, dynamic field disabled. */
   public static Builder builder() {
     return new Builder();
   }
@@ -37,6 +38,7 @@ public final class Schema {
     return proto;
   }
 
+  /** The declared fields in order (the dynamic field excluded), immutable. */
   public List<Field> fields() {
     List<Field> fields = new ArrayList<>();
     proto.getFieldsList().stream().filter(f -> !f.getIsDynamic()).forEach(f -> fields.add(Field.fromProto(f)));
@@ -48,14 +50,17 @@ public final class Schema {
     return fields().stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
   }
 
+  /** The primary key field, or null when there is none. */
   public Field primaryKey() {
     return fields().stream().filter(Field::isPrimaryKey).findFirst().orElse(null);
   }
 
+  /** Whether keys that are not fields are kept in the dynamic field. */
   public boolean dynamicFieldEnabled() {
     return proto.getEnableDynamicField();
   }
 
+  /** The schema's description; empty when none was given. */
   public String description() {
     return proto.getDescription();
   }
@@ -79,6 +84,7 @@ public final class Schema {
 
     private Builder() {}
 
+    /** A free-text description of the collection; not null. */
     public Builder description(String description) {
       b.setDescription(Objects.requireNonNull(description, "description"));
       return this;
@@ -90,6 +96,7 @@ public final class Schema {
       return this;
     }
 
+    /** Adds a field (not null); a second field of the same name throws {@link IllegalArgumentException}. */
     public Builder field(Field field) {
       Objects.requireNonNull(field, "field");
       if (!names.add(field.name())) {
@@ -99,6 +106,7 @@ public final class Schema {
       return this;
     }
 
+    /** Builds and adds a field, as {@link #field(Field)}. */
     public Builder field(Field.Builder field) {
       return field(field.build());
     }
@@ -114,6 +122,10 @@ public final class Schema {
       return this;
     }
 
+    /**
+     * The immutable schema. Throws {@link IllegalArgumentException} unless it has exactly one primary key and
+     * at least one vector field, or when a function names a field the schema lacks.
+     */
     public Schema build() {
       long primaries = b.getFieldsList().stream().filter(f -> f.getIsPrimaryKey()).count();
       if (primaries != 1) {

@@ -40,10 +40,12 @@ public final class Search {
     this.consistency = b.consistency;
   }
 
+  /** A builder for a search on {@code collection} (not null); top-k 10 and no filter by default. */
   public static Builder builder(String collection) {
     return new Builder(collection);
   }
 
+  /** The collection searched. */
   public String collection() {
     return collection;
   }
@@ -93,11 +95,16 @@ public final class Search {
       return this;
     }
 
+    /**
+     * Adds each element as a query vector, as {@link #vector(Object)}; a null element throws
+     * {@link NullPointerException}.
+     */
     public Builder vectors(List<?> vectors) {
       vectors.forEach(this::vector);
       return this;
     }
 
+    /** The vector field to search (not null); empty (default) works when the collection has one vector field. */
     public Builder annsField(String field) {
       this.annsField = Objects.requireNonNull(field, "field");
       return this;
@@ -112,6 +119,10 @@ public final class Search {
       return this;
     }
 
+    /**
+     * Hits to skip per query vector before the first returned (default 0); negative throws
+     * {@link IllegalArgumentException}.
+     */
     public Builder offset(int offset) {
       if (offset < 0) {
         throw new IllegalArgumentException("offset must not be negative, was " + offset);
@@ -120,11 +131,13 @@ public final class Search {
       return this;
     }
 
+    /** A boolean filter expression (not null) the hits must match; empty (default) filters nothing. */
     public Builder filter(String filter) {
       this.filter = Objects.requireNonNull(filter, "filter");
       return this;
     }
 
+    /** Fields to return with each hit; {@code "*"} for all. The primary key and score are always returned. */
     public Builder outputFields(String... fields) {
       this.outputFields = List.of(fields);
       return this;
@@ -142,16 +155,19 @@ public final class Search {
       return this;
     }
 
+    /** Search only these partitions; none (default) searches the whole collection. */
     public Builder partitions(String... partitions) {
       this.partitions = List.of(partitions);
       return this;
     }
 
+    /** The read consistency (not null); unset uses the collection's. */
     public Builder consistency(ConsistencyLevel level) {
       this.consistency = Objects.requireNonNull(level, "level");
       return this;
     }
 
+    /** The immutable search; without a vector throws {@link IllegalArgumentException}. */
     public Search build() {
       if (vectors.isEmpty()) {
         throw new IllegalArgumentException("a search needs at least one vector");

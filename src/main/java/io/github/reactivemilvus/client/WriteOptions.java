@@ -28,14 +28,23 @@ public final class WriteOptions {
     this.partition = Objects.requireNonNull(partition, "partition");
   }
 
+  /** A copy with at most {@code rows} rows per batch; not positive throws {@link IllegalArgumentException}. */
   public WriteOptions withBatchRows(int rows) {
     return new WriteOptions(rows, batchBytes, maxInFlight, partition);
   }
 
+  /**
+   * A copy whose batches end before an estimated {@code bytes}; not positive throws
+   * {@link IllegalArgumentException}.
+   */
   public WriteOptions withBatchBytes(long bytes) {
     return new WriteOptions(batchRows, bytes, maxInFlight, partition);
   }
 
+  /**
+   * A copy sending at most {@code batches} batches not yet answered; not positive throws
+   * {@link IllegalArgumentException}.
+   */
   public WriteOptions withMaxInFlight(int batches) {
     return new WriteOptions(batchRows, batchBytes, batches, partition);
   }
@@ -45,18 +54,22 @@ public final class WriteOptions {
     return new WriteOptions(batchRows, batchBytes, maxInFlight, partitionName);
   }
 
+  /** The most rows per batch (default 1,000). */
   public int batchRows() {
     return batchRows;
   }
 
+  /** The estimated byte size a batch stays under (default 8 MiB). */
   public long batchBytes() {
     return batchBytes;
   }
 
+  /** The most batches sent and not yet answered (default 2). */
   public int maxInFlight() {
     return maxInFlight;
   }
 
+  /** The partition written to; empty (default) for the default partition. */
   public String partition() {
     return partition;
   }

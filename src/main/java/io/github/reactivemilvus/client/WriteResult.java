@@ -10,6 +10,7 @@ import java.util.List;
  */
 public record WriteResult(long batch, long firstRow, int rows, List<Object> ids, long insertCount,
     long upsertCount, long deleteCount, long timestamp) {
+  /** Copies {@code ids} into an immutable list; a null list or id throws {@link NullPointerException}. */
   public WriteResult {
     ids = List.copyOf(ids);
   }

@@ -19,6 +19,7 @@ public final class CallLimiter {
   private ArrayDeque<Runnable> waiters; // made when the first call has to wait
   private int inFlight;
 
+  /** A limiter letting {@code maxInFlight} calls run and {@code maxPending} wait. */
   public CallLimiter(int maxInFlight, int maxPending) {
     this.maxInFlight = maxInFlight;
     this.maxPending = maxPending;
@@ -64,14 +65,17 @@ public final class CallLimiter {
     return waiters != null && waiters.remove(onGrant);
   }
 
+  /** Calls holding a permit now. */
   public synchronized int inFlight() {
     return inFlight;
   }
 
+  /** Calls waiting for a permit now. */
   public synchronized int pending() {
     return waiters == null ? 0 : waiters.size();
   }
 
+  /** The limit as said in a refused call's RESOURCE_EXHAUSTED description, starting with {@link #LIMIT_MARKER}. */
   public String describeLimit() {
     return LIMIT_MARKER + " (" + maxInFlight + " in flight and " + maxPending + " pending)";
   }

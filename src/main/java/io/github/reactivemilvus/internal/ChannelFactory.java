@@ -37,6 +37,11 @@ public final class ChannelFactory {
     this.userAgent = userAgent;
   }
 
+  /**
+   * Builds one idle channel for {@code c} (it connects when first used). With TLS it reads the PEM files or
+   * the JVM's trust store, so call it where blocking is allowed. Throws {@link TransportException} when the
+   * TLS material is unusable or Unix sockets are not available.
+   */
   public ManagedChannel build(ConnectionConfig c) {
     NettyChannelBuilder builder;
     if (c.unixSocketPath() != null) {

@@ -26,6 +26,7 @@ public final class ChannelGroup extends Channel {
   private final ManagedChannel[] channels;
   private final AtomicIntegerArray outstanding;
 
+  /** A group over {@code channels} (at least one, taken as is, not copied), built for {@code key}. */
   public ChannelGroup(SharedChannels.Key key, ManagedChannel[] channels) {
     this.key = key;
     this.channels = channels;
@@ -59,10 +60,15 @@ public final class ChannelGroup extends Channel {
     return best;
   }
 
+  /**
+   * Calls started on channel {@code index} and not yet closed (counted only when the group has more than one
+   * channel).
+   */
   public int outstandingOn(int index) {
     return outstanding.get(index);
   }
 
+  /** The number of channels (the pool size). */
   public int size() {
     return channels.length;
   }
@@ -72,6 +78,7 @@ public final class ChannelGroup extends Channel {
     return channels[0].authority();
   }
 
+  /** Channel {@code index} of the group, from 0. */
   public ManagedChannel channel(int index) {
     return channels[index];
   }
@@ -98,6 +105,7 @@ public final class ChannelGroup extends Channel {
     };
   }
 
+  /** Makes every channel in backoff reconnect now instead of waiting out gRPC's reconnect backoff; does not block. */
   public void resetConnectBackoff() {
     for (ManagedChannel c : channels) {
       c.resetConnectBackoff();

@@ -10,6 +10,10 @@ public final class LocalHost {
 
   private LocalHost() {}
 
+  /**
+   * The local host name, looked up on the bounded-elastic scheduler until it is cached; {@code HOSTNAME}
+   * or {@code unknown} when the lookup fails. Never errors.
+   */
   public static Mono<String> name() {
     String cached = name;
     if (cached != null) {

@@ -23,6 +23,7 @@ public final class SharedChannels {
   private final Map<Key, Shared> groups = new HashMap<>();
   private boolean closed; // guarded by groups
 
+  /** Shared groups whose channels {@code factory} builds. */
   public SharedChannels(ChannelFactory factory) {
     this.factory = factory;
   }
@@ -108,6 +109,7 @@ public final class SharedChannels {
     return group.shutdown();
   }
 
+  /** The channels of every group currently held by some alias, summed. */
   public int openChannels() {
     synchronized (groups) {
       return groups.values().stream().mapToInt(s -> s.group.size()).sum();
@@ -143,6 +145,10 @@ public final class SharedChannels {
       this.parts = parts;
     }
 
+    /**
+     * The key of {@code c}: equal for configs that may share connections (they differ only in per-call
+     * settings such as the database).
+     */
     public static Key of(ConnectionConfig c) {
       return new Key(c.address(), c.secure(), c.tls(), c.serverPemPath(), c.clientPemPath(), c.clientKeyPath(),
           c.caPemPath(), c.serverName(), c.authorizationHeader(), c.poolSize(), c.keepAlive(),

@@ -42,6 +42,11 @@ public final class TlsProbe {
 
   private TlsProbe() {}
 
+  /**
+   * Emits whether {@code host:port} answers a ClientHello with a TLS record, on subscription. {@code limit}
+   * bounds the TCP connect and, separately, the wait for the first bytes; reaching it emits false, never an
+   * error. Cancelling closes the probe connection.
+   */
   public static Mono<Boolean> speaksTls(EventLoops loops, String host, int port, Duration limit) {
     int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, limit.toMillis()));
     return Mono.fromCallable(() -> new Target(new InetSocketAddress(host, port), clientHello(host, port)))

@@ -22,6 +22,11 @@ import reactor.core.publisher.Operators;
 public final class UnaryCalls {
   private UnaryCalls() {}
 
+  /**
+   * One unary call of {@code method} per subscription, emitting the response; a non-OK gRPC status fails the
+   * Mono with a {@link io.grpc.StatusRuntimeException}. The deadline of {@code options}, if any, covers that
+   * one call; cancelling cancels it.
+   */
   public static <Q, R> Mono<R> call(Channel channel, MethodDescriptor<Q, R> method, Q request, CallOptions options) {
     return new UnaryMono<>(channel, method, request, options, null);
   }

@@ -14,10 +14,12 @@ public class MilvusProperties {
   private final Registry registry = new Registry();
   private final Health health = new Health();
 
+  /** The {@code milvus.registry.*} properties; never null. */
   public Registry getRegistry() {
     return registry;
   }
 
+  /** The {@code milvus.health.*} properties; never null. */
   public Health getHealth() {
     return health;
   }
@@ -39,26 +41,41 @@ public class MilvusProperties {
     /** Whether every alias connects while the application starts; a failed connect fails the startup. */
     private boolean connectOnStartup = false;
 
+    /**
+     * {@code milvus.registry.grace-period}: how long calls in flight may finish on shutdown (and disconnect)
+     * before they are cancelled; default 5 s.
+     */
     public Duration getGracePeriod() {
       return gracePeriod;
     }
 
+    /** Sets {@code milvus.registry.grace-period}; keep it below {@code spring.lifecycle.timeout-per-shutdown-phase}. */
     public void setGracePeriod(Duration gracePeriod) {
       this.gracePeriod = gracePeriod;
     }
 
+    /**
+     * {@code milvus.registry.share-event-loops}: whether Milvus channels run on the event loops of Spring's
+     * {@code ReactorResourceFactory} when there is one; default true.
+     */
     public boolean isShareEventLoops() {
       return shareEventLoops;
     }
 
+    /** Sets {@code milvus.registry.share-event-loops}; false makes the registry start its own event loops. */
     public void setShareEventLoops(boolean shareEventLoops) {
       this.shareEventLoops = shareEventLoops;
     }
 
+    /**
+     * {@code milvus.registry.connect-on-startup}: whether every alias connects while the application starts,
+     * a failed connect failing the startup; default false.
+     */
     public boolean isConnectOnStartup() {
       return connectOnStartup;
     }
 
+    /** Sets {@code milvus.registry.connect-on-startup}. */
     public void setConnectOnStartup(boolean connectOnStartup) {
       this.connectOnStartup = connectOnStartup;
     }
@@ -69,10 +86,15 @@ public class MilvusProperties {
     /** Upper bound on one alias's check (connect, GetVersion and CheckHealth); aliases are checked concurrently. */
     private Duration timeout = Duration.ofSeconds(2);
 
+    /**
+     * {@code milvus.health.timeout}: the bound on one alias's health check (connect, GetVersion and
+     * CheckHealth), aliases checked concurrently; default 2 s.
+     */
     public Duration getTimeout() {
       return timeout;
     }
 
+    /** Sets {@code milvus.health.timeout}. */
     public void setTimeout(Duration timeout) {
       this.timeout = timeout;
     }
