@@ -27,7 +27,7 @@ case "$MODE" in
     PAIRED=("1,256" 6 500)
     STORM=(-f 1 -wi 3 -i 10)
     MANY=(-f 1 -wi 1 -i 3)
-    INSERT=(-f 1 -wi 2 -i 3)
+    INSERT=(-f 1 -wi 1 -i 3)
     SEARCH=("64,256" 6 1000)
     ;;
   full)

@@ -43,7 +43,9 @@ import reactor.core.publisher.Flux;
  * <ul>
  *   <li>{@code ours}: {@code MilvusClient.insert(collection, Flux<Map>, WriteOptions)}, batches of
  *       {@code batch} rows, at most {@code inflight} batches in flight; the rows are made by the Flux
- *       as it is pulled ({@code Map.of} per row).
+ *       as it is pulled ({@code Map.of} per row). One channel (the default {@code pool_size} 1):
+ *       rows are pulled, converted and sent from the thread that completes a batch, its event loop.
+ *   <li>{@code ours-pool2}: the same with {@code pool_size} 2 (two channels, two event loops).
  *   <li>{@code sdk}: {@code MilvusClientV2.insert(InsertReq)} (blocking) on {@code inflight} threads,
  *       each taking the next batch of {@code batch} rows, made as {@code List<JsonObject>} (the SDK's
  *       row type) just before its call.
@@ -66,7 +68,7 @@ public class InsertBenchmark {
   static final String ALIAS = "data";
   static final int POOL = 1024;
 
-  @Param({"ours", "sdk"})
+  @Param({"ours", "ours-pool2", "sdk"})
   public String impl;
 
   @Param({"1000000"})
@@ -104,9 +106,10 @@ public class InsertBenchmark {
     }
     server = LoopbackMilvusServer.start(1);
     switch (impl) {
-      case "ours" -> {
+      case "ours", "ours-pool2" -> {
         registry = ReactiveConnections.create();
-        registry.addConnection(ALIAS, Support.ourConfig(server.port())).block(Duration.ofSeconds(10));
+        registry.addConnection(ALIAS, Support.ourConfig(server.port(), impl.equals("ours") ? 1 : 2))
+            .block(Duration.ofSeconds(10));
         client = MilvusClient.of(registry, ALIAS);
       }
       case "sdk" -> {
@@ -134,7 +137,7 @@ public class InsertBenchmark {
 
   @Benchmark
   public long insert() throws Exception {
-    long acknowledged = impl.equals("ours") ? ours() : sdk();
+    long acknowledged = impl.equals("sdk") ? sdk() : ours();
     if (acknowledged != rows) {
       throw new IllegalStateException(impl + ": " + acknowledged + " of " + rows + " rows acknowledged");
     }

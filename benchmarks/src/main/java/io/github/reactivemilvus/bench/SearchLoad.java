@@ -41,7 +41,9 @@ import reactor.core.publisher.Mono;
  *
  * <ul>
  *   <li>{@code ours}: {@code Flux.generate(..).flatMap(i -> client.search(search), N)} on the typed
- *       {@code MilvusClient} (hits decoded into {@code List<List<Hit>>}).
+ *       {@code MilvusClient} (hits decoded into {@code List<List<Hit>>}), one channel (the default
+ *       {@code pool_size} 1): every call's work after the first runs on that channel's event loop.
+ *   <li>{@code ours-pool2}: the same with {@code pool_size} 2: two channels, two event loops.
  *   <li>{@code sdk}: {@code MilvusClientV2.search(SearchReq)} (blocking) in a loop on N threads of a
  *       256-thread pool, one shared client.
  *   <li>{@code sdk-async}: the SDK's asynchronous search, {@code MilvusServiceClient.searchAsync}
@@ -81,9 +83,9 @@ final class SearchLoad implements AutoCloseable {
       vectors.add(v);
     }
     switch (impl) {
-      case "ours" -> {
+      case "ours", "ours-pool2" -> {
         registry = ReactiveConnections.create();
-        registry.addConnection(ALIAS, Support.ourConfig(port)).block(Duration.ofSeconds(10));
+        registry.addConnection(ALIAS, Support.ourConfig(port, impl.equals("ours") ? 1 : 2)).block(Duration.ofSeconds(10));
         client = MilvusClient.of(registry, ALIAS);
         for (float[] v : vectors) {
           searches.add(Search.builder(DataRpcs.COLLECTION).vector(v).limit(DataRpcs.TOP_K).metricType("L2").build());
@@ -124,7 +126,7 @@ final class SearchLoad implements AutoCloseable {
     running = true;
     drained = new CountDownLatch(1);
     switch (impl) {
-      case "ours" -> startOurs(concurrency, recorder, onComplete);
+      case "ours", "ours-pool2" -> startOurs(concurrency, recorder, onComplete);
       case "sdk" -> startSdk(concurrency, recorder, onComplete);
       default -> startSdkAsync(concurrency, recorder, onComplete);
     }

@@ -25,7 +25,7 @@ import org.HdrHistogram.Recorder;
 public final class SearchPaired {
   /** The implementations compared; {@code -Dbench.impls=ours,sdk} picks some (ours first). */
   static final List<String> IMPLS =
-      List.of(System.getProperty("bench.impls", "ours,sdk,sdk-async").split(","));
+      List.of(System.getProperty("bench.impls", "ours,ours-pool2,sdk,sdk-async").split(","));
   static final int WARMUP_ROUNDS = 2;
   static final com.sun.management.OperatingSystemMXBean OS =
       (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
@@ -80,6 +80,10 @@ public final class SearchPaired {
           }
           report(concurrency, rounds, sliceMs, rates, cpu, latency);
         }
+        // what the clients asked the server for besides Search (the SDK and ours describe once and cache)
+        Support.record("SearchPairedServer", Support.map(),
+            Support.map("searchRpcs", server.searchRpcs(), "describeRpcs", server.describeRpcs(),
+                "otherMethods", server.otherMethods()));
       } finally {
         for (SearchLoad l : loads.values()) {
           l.close();
@@ -109,19 +113,22 @@ public final class SearchPaired {
           concurrency, impl, median(rates.get(impl)), median(cpu.get(impl)), h.getValueAtPercentile(50) / 1000.0,
           h.getValueAtPercentile(99) / 1000.0);
     }
-    for (String peer : List.of("sdk", "sdk-async")) {
-      if (!rates.containsKey(peer) || !rates.containsKey("ours")) {
+    for (String[] pair : new String[][] {{"ours", "sdk"}, {"ours", "sdk-async"}, {"ours-pool2", "sdk"},
+        {"ours-pool2", "sdk-async"}}) {
+      String ours = pair[0];
+      String peer = pair[1];
+      if (!rates.containsKey(peer) || !rates.containsKey(ours)) {
         continue;
       }
       List<Double> ratios = new ArrayList<>();
       for (int i = 0; i < rounds; i++) {
-        ratios.add(rates.get("ours").get(i) / rates.get(peer).get(i));
+        ratios.add(rates.get(ours).get(i) / rates.get(peer).get(i));
       }
       List<Double> sorted = new ArrayList<>(ratios);
       Collections.sort(sorted);
       Support.record(
           "SearchPairedRatio",
-          Support.map("ratio", "ours/" + peer, "concurrency", concurrency),
+          Support.map("ratio", ours + "/" + peer, "concurrency", concurrency),
           Support.map(
               "median", median(ratios),
               "min", sorted.get(0),
@@ -131,20 +138,20 @@ public final class SearchPaired {
       // ours costs less CPU per call; steadier than throughput when other processes take the cores
       List<Double> cpuRatios = new ArrayList<>();
       for (int i = 0; i < rounds; i++) {
-        cpuRatios.add(cpu.get(peer).get(i) / cpu.get("ours").get(i));
+        cpuRatios.add(cpu.get(peer).get(i) / cpu.get(ours).get(i));
       }
       List<Double> cpuSorted = new ArrayList<>(cpuRatios);
       Collections.sort(cpuSorted);
       Support.record(
           "SearchPairedCpuRatio",
-          Support.map("ratio", peer + "/ours", "concurrency", concurrency),
+          Support.map("ratio", peer + "/" + ours, "concurrency", concurrency),
           Support.map("median", median(cpuRatios), "min", cpuSorted.get(0), "max", cpuSorted.get(cpuSorted.size() - 1),
               "perRound", cpuRatios));
       System.out.printf(
           Locale.ROOT,
-          "concurrency %d: ours/%s median %.2fx (min %.2f, max %.2f); CPU per search %s/ours %.2fx (min %.2f, max %.2f)%n",
-          concurrency, peer, median(ratios), sorted.get(0), sorted.get(sorted.size() - 1),
-          peer, median(cpuRatios), cpuSorted.get(0), cpuSorted.get(cpuSorted.size() - 1));
+          "concurrency %d: %s/%s median %.2fx (min %.2f, max %.2f); CPU per search %s/%s %.2fx (min %.2f, max %.2f)%n",
+          concurrency, ours, peer, median(ratios), sorted.get(0), sorted.get(sorted.size() - 1),
+          peer, ours, median(cpuRatios), cpuSorted.get(0), cpuSorted.get(cpuSorted.size() - 1));
     }
   }
 
