@@ -4,7 +4,10 @@
 #   benchmarks/run.sh quick            # under 5 minutes on 2 cores: -f 1, 2-3 warm-ups, 3 x 1 s, fewer params
 #   benchmarks/run.sh full             # -f 2, 5 warm-ups, 5 x 2 s, every param (about 20 minutes)
 #   benchmarks/run.sh quick unary      # only some groups: hotpath storm many unary paired footprint (footprint: both footprint benchmarks)
+#   benchmarks/run.sh quick data       # insert and search through the typed client vs the SDK (not in the default set)
 #
+# A run of named groups keeps the other files of results/<mode>/ and writes its environment and extra
+# results to env-<groups>.txt and extra-<groups>.jsonl, so one group can be rerun beside a full run.
 # Results: benchmarks/results/<mode>/{*.json, extra.jsonl, env.txt, report.md}
 # SKIP_BUILD=1 reuses benchmarks/target/benchmarks.jar as it is.
 set -euo pipefail
@@ -24,6 +27,8 @@ case "$MODE" in
     PAIRED=("1,256" 6 500)
     STORM=(-f 1 -wi 3 -i 10)
     MANY=(-f 1 -wi 1 -i 3)
+    INSERT=(-f 1 -wi 1 -i 3)
+    SEARCH=("64,256" 6 1000)
     ;;
   full)
     COMMON=(-f 2 -wi 5 -w 2s -i 5 -r 2s)
@@ -32,6 +37,8 @@ case "$MODE" in
     PAIRED=("1,64,256" 12 1000)
     STORM=(-f 2 -wi 5 -i 30)
     MANY=(-f 2 -wi 2 -i 8)
+    INSERT=(-f 2 -wi 3 -i 5)
+    SEARCH=("64,256" 12 1000)
     ;;
   *)
     echo "usage: $0 quick|full [groups]" >&2
@@ -40,8 +47,11 @@ case "$MODE" in
 esac
 
 mvn_quiet() {
-  # offline first (fast, no network), then online for anything not yet in ~/.m2
-  mvn -B -q -o "$@" || mvn -B -q "$@"
+  # offline first (fast, no network), then online for anything not yet in the local repository;
+  # MVN_ARGS passes more options to every mvn call, e.g. MVN_ARGS=-Dmaven.repo.local=/tmp/m2
+  # ${MVN_ARGS:-} is split on spaces on purpose
+  # shellcheck disable=SC2086
+  mvn -B -q -o ${MVN_ARGS:-} "$@" || mvn -B -q ${MVN_ARGS:-} "$@"
 }
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
@@ -52,10 +62,19 @@ if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 fi
 
 OUT="$HERE/results/$MODE"
-rm -rf "$OUT"
-mkdir -p "$OUT"
+if [[ $# -ge 2 ]]; then
+  TAG="-${ONLY// /-}"
+  mkdir -p "$OUT"
+else
+  TAG=""
+  rm -rf "$OUT"
+  mkdir -p "$OUT"
+fi
+ENV="$OUT/env$TAG.txt"
+EXTRA="$OUT/extra$TAG.jsonl"
+rm -f "$ENV" "$EXTRA"
 JAR="$HERE/target/benchmarks.jar"
-JVM_ARGS="-Xms2g -Xmx2g -Dbench.extra=$OUT/extra.jsonl"
+JVM_ARGS="-Xms2g -Xmx2g -Dbench.extra=$EXTRA"
 
 {
   echo "date:    $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -66,13 +85,13 @@ JVM_ARGS="-Xms2g -Xmx2g -Dbench.extra=$OUT/extra.jsonl"
   echo "library: $(cd "$ROOT" && git log -1 --format='%h %s' 2>/dev/null || echo unknown)"
   echo "sdk:     io.milvus:milvus-sdk-java $(sed -n 's:.*<milvus-sdk.version>\(.*\)</milvus-sdk.version>.*:\1:p' "$HERE/pom.xml")"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-} > "$OUT/env.txt"
+} > "$ENV"
 
 jmh() { # name, args...
   local name="$1"
   shift
   echo ">> $name"
-  echo "load before $name: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/env.txt"
+  echo "load before $name: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$ENV"
   "$JAVA" -jar "$JAR" "$@" -rf json -rff "$OUT/$name.json" -jvmArgsAppend "$JVM_ARGS" \
     > "$OUT/$name.log" 2>&1 || { echo "!! $name failed, see $OUT/$name.log"; tail -20 "$OUT/$name.log"; }
   grep -E '^(Benchmark|[A-Za-z]+Benchmark\.)' "$OUT/$name.log" || true
@@ -96,11 +115,21 @@ for g in $ONLY; do
       ;;
     paired)
       echo ">> unary-paired"
-      echo "load before unary-paired: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/env.txt"
-      "$JAVA" -Xms2g -Xmx2g -Dbench.extra="$OUT/extra.jsonl" -cp "$JAR" \
+      echo "load before unary-paired: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$ENV"
+      "$JAVA" -Xms2g -Xmx2g -Dbench.extra="$EXTRA" -cp "$JAR" \
         io.github.reactivemilvus.bench.UnaryPaired "${PAIRED[@]}" > "$OUT/unary-paired.log" 2>&1 \
         || { echo "!! unary-paired failed, see $OUT/unary-paired.log"; tail -20 "$OUT/unary-paired.log"; }
       grep -v '^\[extra\]' "$OUT/unary-paired.log" || true
+      ;;
+    data)
+      # insert: single shots of 1,000,000 rows; -prof gc: B/op / 1,000,000 = bytes allocated per row
+      jmh insert 'InsertBenchmark' "${INSERT[@]}" -prof gc
+      echo ">> search-paired"
+      echo "load before search-paired: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$ENV"
+      "$JAVA" -Xms2g -Xmx2g -Dbench.extra="$EXTRA" -cp "$JAR" \
+        io.github.reactivemilvus.bench.SearchPaired "${SEARCH[@]}" > "$OUT/search-paired.log" 2>&1 \
+        || { echo "!! search-paired failed, see $OUT/search-paired.log"; tail -20 "$OUT/search-paired.log"; }
+      grep -v '^\[extra\]' "$OUT/search-paired.log" || true
       ;;
     footprint)
       jmh footprint '\.FootprintBenchmark' -f 1 -wi 0 -i 1
@@ -112,9 +141,14 @@ for g in $ONLY; do
       ;;
   esac
 done
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/env.txt"
-echo "benchmarks took: $(( $(date +%s) - START )) s" >> "$OUT/env.txt"
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$ENV"
+echo "benchmarks took: $(( $(date +%s) - START )) s" >> "$ENV"
 
+if [[ -n "$TAG" ]]; then
+  # report.md covers the default groups of a whole run; a run of named groups leaves it alone
+  echo ">> results: $OUT ($(basename "$ENV"), $(basename "$EXTRA"), the groups' .json and .log files)"
+  exit 0
+fi
 "$JAVA" -cp "$JAR" io.github.reactivemilvus.bench.Report "$OUT" > "$OUT/report.md"
 echo ">> report: $OUT/report.md"
 cat "$OUT/report.md"

@@ -27,10 +27,15 @@ final class Support {
 
   /** Our config for one loopback endpoint: one channel, limits high enough for concurrency 256. */
   static ConnectionConfig ourConfig(int port) {
+    return ourConfig(port, 1);
+  }
+
+  /** {@link #ourConfig(int)} with {@code poolSize} channels (HTTP/2 connections, each on its own event loop). */
+  static ConnectionConfig ourConfig(int port, int poolSize) {
     return ConnectionConfig.builder()
         .host(LoopbackMilvusServer.HOST)
         .port(port)
-        .poolSize(1)
+        .poolSize(poolSize)
         .maxConcurrentCalls(1024)
         .maxPendingCalls(16384)
         .build();

@@ -1,0 +1,262 @@
+package io.github.reactivemilvus.bench;
+
+import com.google.common.util.concurrent.FutureCallback;
+import com.google.common.util.concurrent.Futures;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.github.reactivemilvus.ReactiveConnections;
+import io.github.reactivemilvus.client.Hit;
+import io.github.reactivemilvus.client.MilvusClient;
+import io.github.reactivemilvus.client.Search;
+import io.milvus.client.MilvusServiceClient;
+import io.milvus.grpc.SearchResults;
+import io.milvus.param.ConnectParam;
+import io.milvus.param.MetricType;
+import io.milvus.param.R;
+import io.milvus.param.dml.SearchParam;
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.service.vector.request.SearchReq;
+import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.milvus.v2.service.vector.response.SearchResp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Recorder;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * A closed-loop top-10 search load of one client: {@link #start} keeps {@code concurrency} searches
+ * (one 128-dimension query vector each, L2, no filter, no output fields) in flight until {@link
+ * #stop}, recording each search's latency and calling {@code onComplete} per result. Every result is
+ * checked to hold 10 hits.
+ *
+ * <ul>
+ *   <li>{@code ours}: {@code Flux.generate(..).flatMap(i -> client.search(search), N)} on the typed
+ *       {@code MilvusClient} (hits decoded into {@code List<List<Hit>>}), one channel (the default
+ *       {@code pool_size} 1): every call's work after the first runs on that channel's event loop.
+ *   <li>{@code ours-pool2}: the same with {@code pool_size} 2: two channels, two event loops.
+ *   <li>{@code sdk}: {@code MilvusClientV2.search(SearchReq)} (blocking) in a loop on N threads of a
+ *       256-thread pool, one shared client.
+ *   <li>{@code sdk-async}: the SDK's asynchronous search, {@code MilvusServiceClient.searchAsync}
+ *       (the V1 client; {@code MilvusClientV2} 2.6.22 has no asynchronous search): N chains, each
+ *       result's callback (direct executor) issues the next search.
+ * </ul>
+ */
+final class SearchLoad implements AutoCloseable {
+  static final String ALIAS = "search";
+  static final int QUERIES = 64;
+
+  final String impl;
+  private ReactiveConnections registry;
+  private MilvusClient client;
+  private MilvusClientV2 sdk;
+  private MilvusServiceClient sdkV1;
+  private ExecutorService sdkThreads;
+
+  private final List<Search> searches = new ArrayList<>();
+  private final List<SearchReq> sdkSearches = new ArrayList<>();
+  private final List<SearchParam> sdkAsyncSearches = new ArrayList<>();
+
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private volatile boolean running;
+  private volatile CountDownLatch drained;
+  private Disposable pump;
+
+  SearchLoad(String impl, int port) {
+    this.impl = impl;
+    Random random = new Random(11);
+    List<float[]> vectors = new ArrayList<>();
+    for (int q = 0; q < QUERIES; q++) {
+      float[] v = new float[DataRpcs.DIM];
+      for (int d = 0; d < v.length; d++) {
+        v[d] = random.nextFloat();
+      }
+      vectors.add(v);
+    }
+    switch (impl) {
+      case "ours", "ours-pool2" -> {
+        registry = ReactiveConnections.create();
+        registry.addConnection(ALIAS, Support.ourConfig(port, impl.equals("ours") ? 1 : 2)).block(Duration.ofSeconds(10));
+        client = MilvusClient.of(registry, ALIAS);
+        for (float[] v : vectors) {
+          searches.add(Search.builder(DataRpcs.COLLECTION).vector(v).limit(DataRpcs.TOP_K).metricType("L2").build());
+        }
+        client.search(searches.get(0)).block(Duration.ofSeconds(10)); // describes the collection once
+      }
+      case "sdk" -> {
+        sdk = new MilvusClientV2(Support.sdkConfig(port));
+        sdkThreads = Executors.newFixedThreadPool(256);
+        ((ThreadPoolExecutor) sdkThreads).prestartAllCoreThreads();
+        for (float[] v : vectors) {
+          sdkSearches.add(SearchReq.builder().collectionName(DataRpcs.COLLECTION).annsField("vector")
+              .metricType(io.milvus.v2.common.IndexParam.MetricType.L2)
+              .topK(DataRpcs.TOP_K).data(List.of(new FloatVec(v))).build());
+        }
+      }
+      case "sdk-async" -> {
+        sdkV1 = new MilvusServiceClient(ConnectParam.newBuilder()
+            .withUri("http://" + LoopbackMilvusServer.HOST + ":" + port)
+            .withConnectTimeout(10, TimeUnit.SECONDS)
+            .build());
+        for (float[] v : vectors) {
+          List<Float> boxed = new ArrayList<>(v.length);
+          for (float f : v) {
+            boxed.add(f);
+          }
+          sdkAsyncSearches.add(SearchParam.newBuilder().withCollectionName(DataRpcs.COLLECTION)
+              .withVectorFieldName("vector").withMetricType(MetricType.L2).withTopK(DataRpcs.TOP_K)
+              .withFloatVectors(List.of(boxed)).build());
+        }
+      }
+      default -> throw new IllegalArgumentException("unknown impl " + impl);
+    }
+  }
+
+  void start(int concurrency, Recorder recorder, Runnable onComplete) {
+    failure.set(null);
+    running = true;
+    drained = new CountDownLatch(1);
+    switch (impl) {
+      case "ours", "ours-pool2" -> startOurs(concurrency, recorder, onComplete);
+      case "sdk" -> startSdk(concurrency, recorder, onComplete);
+      default -> startSdkAsync(concurrency, recorder, onComplete);
+    }
+  }
+
+  /** Stops issuing searches and waits for the ones in flight. */
+  void stop() throws InterruptedException {
+    running = false;
+    if (!drained.await(60, TimeUnit.SECONDS)) {
+      throw new IllegalStateException(impl + ": searches in flight did not finish");
+    }
+    if (pump != null) {
+      pump.dispose();
+      pump = null;
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException(impl + ": a search failed", failure.get());
+    }
+  }
+
+  private static void check(int hits) {
+    if (hits != DataRpcs.TOP_K) {
+      throw new IllegalStateException("expected " + DataRpcs.TOP_K + " hits, got " + hits);
+    }
+  }
+
+  private void startOurs(int concurrency, Recorder recorder, Runnable onComplete) {
+    CountDownLatch done = drained;
+    int[] next = new int[1];
+    pump = Flux.<Search>generate(sink -> {
+          if (running) {
+            sink.next(searches.get(next[0]++ & (QUERIES - 1)));
+          } else {
+            sink.complete();
+          }
+        })
+        .flatMap(s -> Mono.defer(() -> {
+          long t0 = System.nanoTime();
+          return client.search(s).doOnNext(hits -> {
+            recorder.recordValue(System.nanoTime() - t0);
+            List<Hit> first = hits.get(0);
+            check(first.size());
+          });
+        }), concurrency)
+        .subscribe(v -> onComplete.run(), e -> {
+          failure.compareAndSet(null, e);
+          done.countDown();
+        }, done::countDown);
+  }
+
+  private void startSdk(int concurrency, Recorder recorder, Runnable onComplete) {
+    CountDownLatch done = drained;
+    AtomicInteger workers = new AtomicInteger(concurrency);
+    for (int t = 0; t < concurrency; t++) {
+      int first = t;
+      sdkThreads.execute(() -> {
+        try {
+          for (int i = first; running; i++) {
+            long t0 = System.nanoTime();
+            SearchResp r = sdk.search(sdkSearches.get(i & (QUERIES - 1)));
+            recorder.recordValue(System.nanoTime() - t0);
+            check(r.getSearchResults().get(0).size());
+            onComplete.run();
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        } finally {
+          if (workers.decrementAndGet() == 0) {
+            done.countDown();
+          }
+        }
+      });
+    }
+  }
+
+  private void startSdkAsync(int concurrency, Recorder recorder, Runnable onComplete) {
+    CountDownLatch done = drained;
+    AtomicInteger chains = new AtomicInteger(concurrency);
+    AtomicInteger next = new AtomicInteger();
+    Runnable[] issue = new Runnable[1];
+    issue[0] = () -> {
+      if (!running) {
+        if (chains.decrementAndGet() == 0) {
+          done.countDown();
+        }
+        return;
+      }
+      long t0 = System.nanoTime();
+      Futures.addCallback(
+          sdkV1.searchAsync(sdkAsyncSearches.get(next.getAndIncrement() & (QUERIES - 1))),
+          new FutureCallback<R<SearchResults>>() {
+            @Override
+            public void onSuccess(R<SearchResults> r) {
+              recorder.recordValue(System.nanoTime() - t0);
+              try {
+                if (r.getStatus() != R.Status.Success.getCode()) {
+                  throw new IllegalStateException("search failed: " + r.getMessage(), r.getException());
+                }
+                check((int) r.getData().getResults().getTopks(0));
+                onComplete.run();
+              } catch (RuntimeException e) {
+                failure.compareAndSet(null, e);
+              }
+              issue[0].run();
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+              failure.compareAndSet(null, t);
+              issue[0].run();
+            }
+          },
+          MoreExecutors.directExecutor());
+    };
+    for (int i = 0; i < concurrency; i++) {
+      issue[0].run();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (registry != null) {
+      registry.closeGracefully().block(Duration.ofSeconds(10));
+    }
+    if (sdk != null) {
+      sdk.close();
+    }
+    if (sdkV1 != null) {
+      sdkV1.close(5);
+    }
+    Support.shutdown(sdkThreads);
+  }
+}

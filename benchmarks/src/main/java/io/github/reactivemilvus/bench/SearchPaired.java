@@ -1,0 +1,164 @@
+package io.github.reactivemilvus.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Benchmark 7, top-10 search, paired like {@link UnaryPaired}: all the implementations of {@link
+ * SearchLoad} live in one JVM against one loopback server, and each round runs every one of them for
+ * one time slice, in a shuffled order. Per round the throughput ratios (ours / sdk, ours / sdk-async)
+ * are taken, and the median of those ratios is reported. Background load that drifts over seconds hits them all alike, so the ratios are
+ * far steadier than ratios of separate JMH forks on a busy machine.
+ *
+ * <p>Usage: {@code SearchPaired CONCURRENCIES ROUNDS SLICE_MS} (e.g. {@code 64,256 6 1000}); the first
+ * two rounds are warm-up. Results go to the extra-results file ({@code -Dbench.extra=...}) and
+ * standard output.
+ */
+public final class SearchPaired {
+  /** The implementations compared; {@code -Dbench.impls=ours,sdk} picks some (ours first). */
+  static final List<String> IMPLS =
+      List.of(System.getProperty("bench.impls", "ours,ours-pool2,sdk,sdk-async").split(","));
+  static final int WARMUP_ROUNDS = 2;
+  static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+  public static void main(String[] args) throws Exception {
+    String[] concs = (args.length > 0 ? args[0] : "64,256").split(",");
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 6;
+    long sliceMs = args.length > 2 ? Long.parseLong(args[2]) : 1000;
+    Random random = new Random(42);
+
+    try (LoopbackMilvusServer server = LoopbackMilvusServer.start(1)) {
+      Map<String, SearchLoad> loads = new LinkedHashMap<>();
+      try {
+        for (String impl : IMPLS) {
+          loads.put(impl, new SearchLoad(impl, server.port()));
+        }
+        for (String c : concs) {
+          int concurrency = Integer.parseInt(c.trim());
+          Map<String, List<Double>> rates = new LinkedHashMap<>();
+          Map<String, List<Double>> cpu = new LinkedHashMap<>();
+          Map<String, Histogram> latency = new LinkedHashMap<>();
+          for (String impl : IMPLS) {
+            rates.put(impl, new ArrayList<>());
+            cpu.put(impl, new ArrayList<>());
+            latency.put(impl, new Histogram(3));
+          }
+          List<String> order = new ArrayList<>(IMPLS);
+          for (int round = 0; round < WARMUP_ROUNDS + rounds; round++) {
+            Collections.shuffle(order, random);
+            for (String impl : order) {
+              Recorder recorder = new Recorder(3);
+              LongAdder done = new LongAdder();
+              SearchLoad load = loads.get(impl);
+              load.start(concurrency, recorder, done::increment);
+              Thread.sleep(Math.min(200, sliceMs / 5)); // ramp-up, not counted
+              recorder.reset();
+              long c0 = done.sum();
+              long cpu0 = OS.getProcessCpuTime();
+              long t0 = System.nanoTime();
+              Thread.sleep(sliceMs);
+              long c1 = done.sum();
+              long t1 = System.nanoTime();
+              long cpu1 = OS.getProcessCpuTime();
+              Histogram h = recorder.getIntervalHistogram();
+              load.stop();
+              if (round >= WARMUP_ROUNDS) {
+                rates.get(impl).add((c1 - c0) * 1e9 / (t1 - t0));
+                cpu.get(impl).add((cpu1 - cpu0) / 1e3 / Math.max(1, c1 - c0));
+                latency.get(impl).add(h);
+              }
+            }
+          }
+          report(concurrency, rounds, sliceMs, rates, cpu, latency);
+        }
+        // what the clients asked the server for besides Search (the SDK and ours describe once and cache)
+        Support.record("SearchPairedServer", Support.map(),
+            Support.map("searchRpcs", server.searchRpcs(), "describeRpcs", server.describeRpcs(),
+                "otherMethods", server.otherMethods()));
+      } finally {
+        for (SearchLoad l : loads.values()) {
+          l.close();
+        }
+      }
+    }
+  }
+
+  private static void report(
+      int concurrency, int rounds, long sliceMs, Map<String, List<Double>> rates, Map<String, List<Double>> cpu,
+      Map<String, Histogram> latency) {
+    for (String impl : IMPLS) {
+      Histogram h = latency.get(impl);
+      Support.record(
+          "SearchPaired",
+          Support.map("impl", impl, "concurrency", concurrency),
+          Support.map(
+              "rounds", rounds,
+              "sliceMs", sliceMs,
+              "medianSearchesPerSec", median(rates.get(impl)),
+              "medianCpuUsPerSearch", median(cpu.get(impl)),
+              "searchesPerSec", rates.get(impl),
+              "p50us", h.getValueAtPercentile(50) / 1000.0,
+              "p99us", h.getValueAtPercentile(99) / 1000.0,
+              "p999us", h.getValueAtPercentile(99.9) / 1000.0));
+      System.out.printf(Locale.ROOT, "concurrency %d: %-9s %,10.0f searches/s (median), %.1f us CPU per search, p50 %.0f us, p99 %.0f us%n",
+          concurrency, impl, median(rates.get(impl)), median(cpu.get(impl)), h.getValueAtPercentile(50) / 1000.0,
+          h.getValueAtPercentile(99) / 1000.0);
+    }
+    for (String[] pair : new String[][] {{"ours", "sdk"}, {"ours", "sdk-async"}, {"ours-pool2", "sdk"},
+        {"ours-pool2", "sdk-async"}}) {
+      String ours = pair[0];
+      String peer = pair[1];
+      if (!rates.containsKey(peer) || !rates.containsKey(ours)) {
+        continue;
+      }
+      List<Double> ratios = new ArrayList<>();
+      for (int i = 0; i < rounds; i++) {
+        ratios.add(rates.get(ours).get(i) / rates.get(peer).get(i));
+      }
+      List<Double> sorted = new ArrayList<>(ratios);
+      Collections.sort(sorted);
+      Support.record(
+          "SearchPairedRatio",
+          Support.map("ratio", ours + "/" + peer, "concurrency", concurrency),
+          Support.map(
+              "median", median(ratios),
+              "min", sorted.get(0),
+              "max", sorted.get(sorted.size() - 1),
+              "perRound", ratios));
+      // CPU of the whole process (client and loopback server) per call, peer over ours: above 1 means
+      // ours costs less CPU per call; steadier than throughput when other processes take the cores
+      List<Double> cpuRatios = new ArrayList<>();
+      for (int i = 0; i < rounds; i++) {
+        cpuRatios.add(cpu.get(peer).get(i) / cpu.get(ours).get(i));
+      }
+      List<Double> cpuSorted = new ArrayList<>(cpuRatios);
+      Collections.sort(cpuSorted);
+      Support.record(
+          "SearchPairedCpuRatio",
+          Support.map("ratio", peer + "/" + ours, "concurrency", concurrency),
+          Support.map("median", median(cpuRatios), "min", cpuSorted.get(0), "max", cpuSorted.get(cpuSorted.size() - 1),
+              "perRound", cpuRatios));
+      System.out.printf(
+          Locale.ROOT,
+          "concurrency %d: %s/%s median %.2fx (min %.2f, max %.2f); CPU per search %s/%s %.2fx (min %.2f, max %.2f)%n",
+          concurrency, ours, peer, median(ratios), sorted.get(0), sorted.get(sorted.size() - 1),
+          peer, ours, median(cpuRatios), cpuSorted.get(0), cpuSorted.get(cpuSorted.size() - 1));
+    }
+  }
+
+  static double median(List<Double> xs) {
+    List<Double> s = new ArrayList<>(xs);
+    Collections.sort(s);
+    int n = s.size();
+    return n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+  }
+}
