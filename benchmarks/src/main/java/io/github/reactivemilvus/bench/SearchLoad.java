@@ -51,7 +51,7 @@ import reactor.core.publisher.Mono;
  *       result's callback (direct executor) issues the next search.
  * </ul>
  */
-final class SearchLoad implements AutoCloseable {
+final class SearchLoad implements AutoCloseable, PairedRounds.Load {
   static final String ALIAS = "search";
   static final int QUERIES = 64;
 
@@ -121,7 +121,8 @@ final class SearchLoad implements AutoCloseable {
     }
   }
 
-  void start(int concurrency, Recorder recorder, Runnable onComplete) {
+  @Override
+  public void start(int concurrency, Recorder recorder, Runnable onComplete) {
     failure.set(null);
     running = true;
     drained = new CountDownLatch(1);
@@ -133,7 +134,8 @@ final class SearchLoad implements AutoCloseable {
   }
 
   /** Stops issuing searches and waits for the ones in flight. */
-  void stop() throws InterruptedException {
+  @Override
+  public void stop() throws InterruptedException {
     running = false;
     if (!drained.await(60, TimeUnit.SECONDS)) {
       throw new IllegalStateException(impl + ": searches in flight did not finish");

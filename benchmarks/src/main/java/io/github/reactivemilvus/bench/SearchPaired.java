@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 
 /**
  * Benchmark 7, top-10 search, paired like {@link UnaryPaired}: all the implementations of {@link
@@ -26,9 +24,6 @@ public final class SearchPaired {
   /** The implementations compared; {@code -Dbench.impls=ours,sdk} picks some (ours first). */
   static final List<String> IMPLS =
       List.of(System.getProperty("bench.impls", "ours,ours-pool2,sdk,sdk-async").split(","));
-  static final int WARMUP_ROUNDS = 2;
-  static final com.sun.management.OperatingSystemMXBean OS =
-      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
   public static void main(String[] args) throws Exception {
     String[] concs = (args.length > 0 ? args[0] : "64,256").split(",");
@@ -44,41 +39,8 @@ public final class SearchPaired {
         }
         for (String c : concs) {
           int concurrency = Integer.parseInt(c.trim());
-          Map<String, List<Double>> rates = new LinkedHashMap<>();
-          Map<String, List<Double>> cpu = new LinkedHashMap<>();
-          Map<String, Histogram> latency = new LinkedHashMap<>();
-          for (String impl : IMPLS) {
-            rates.put(impl, new ArrayList<>());
-            cpu.put(impl, new ArrayList<>());
-            latency.put(impl, new Histogram(3));
-          }
-          List<String> order = new ArrayList<>(IMPLS);
-          for (int round = 0; round < WARMUP_ROUNDS + rounds; round++) {
-            Collections.shuffle(order, random);
-            for (String impl : order) {
-              Recorder recorder = new Recorder(3);
-              LongAdder done = new LongAdder();
-              SearchLoad load = loads.get(impl);
-              load.start(concurrency, recorder, done::increment);
-              Thread.sleep(Math.min(200, sliceMs / 5)); // ramp-up, not counted
-              recorder.reset();
-              long c0 = done.sum();
-              long cpu0 = OS.getProcessCpuTime();
-              long t0 = System.nanoTime();
-              Thread.sleep(sliceMs);
-              long c1 = done.sum();
-              long t1 = System.nanoTime();
-              long cpu1 = OS.getProcessCpuTime();
-              Histogram h = recorder.getIntervalHistogram();
-              load.stop();
-              if (round >= WARMUP_ROUNDS) {
-                rates.get(impl).add((c1 - c0) * 1e9 / (t1 - t0));
-                cpu.get(impl).add((cpu1 - cpu0) / 1e3 / Math.max(1, c1 - c0));
-                latency.get(impl).add(h);
-              }
-            }
-          }
-          report(concurrency, rounds, sliceMs, rates, cpu, latency);
+          PairedRounds.Results results = PairedRounds.run(loads, concurrency, rounds, sliceMs, random);
+          report(concurrency, rounds, sliceMs, results.rates(), results.cpu(), results.latency());
         }
         // what the clients asked the server for besides Search (the SDK and ours describe once and cache)
         Support.record("SearchPairedServer", Support.map(),

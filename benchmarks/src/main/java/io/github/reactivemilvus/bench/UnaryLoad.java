@@ -44,7 +44,7 @@ import reactor.core.publisher.Mono;
  *       256-thread pool, one shared client.
  * </ul>
  */
-final class UnaryLoad implements AutoCloseable {
+final class UnaryLoad implements AutoCloseable, PairedRounds.Load {
   static final String ALIAS = "unary";
   static final GetVersionRequest REQUEST = GetVersionRequest.getDefaultInstance();
 
@@ -106,7 +106,8 @@ final class UnaryLoad implements AutoCloseable {
     return failure.get();
   }
 
-  void start(int concurrency, Recorder recorder, Runnable onComplete) {
+  @Override
+  public void start(int concurrency, Recorder recorder, Runnable onComplete) {
     failure.set(null);
     running = true;
     drained = new CountDownLatch(1);
@@ -119,7 +120,8 @@ final class UnaryLoad implements AutoCloseable {
   }
 
   /** Stops issuing calls and waits for the ones in flight. */
-  void stop() throws InterruptedException {
+  @Override
+  public void stop() throws InterruptedException {
     running = false;
     if (!drained.await(60, TimeUnit.SECONDS)) {
       throw new IllegalStateException(impl + ": calls in flight did not finish");

@@ -1,0 +1,73 @@
+package io.github.reactivemilvus.bench;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * The paired runners' rounds: every implementation gets one slice per round, in a shuffled order,
+ * with the same load kept in flight; the first rounds are warm-up. Per implementation it collects
+ * the rate (calls per second), the process CPU per call (µs) and the latency histogram.
+ */
+final class PairedRounds {
+  static final int WARMUP_ROUNDS = 2;
+  private static final com.sun.management.OperatingSystemMXBean OS =
+      (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+  /** A load that keeps {@code concurrency} calls in flight until stopped. */
+  interface Load {
+    void start(int concurrency, Recorder recorder, Runnable onComplete);
+
+    void stop() throws InterruptedException;
+  }
+
+  /** What the rounds measured, by implementation. */
+  record Results(Map<String, List<Double>> rates, Map<String, List<Double>> cpu, Map<String, Histogram> latency) {}
+
+  private PairedRounds() {}
+
+  static Results run(Map<String, ? extends Load> loads, int concurrency, int rounds, long sliceMs, Random random)
+      throws InterruptedException {
+    Map<String, List<Double>> rates = new LinkedHashMap<>();
+    Map<String, List<Double>> cpu = new LinkedHashMap<>();
+    Map<String, Histogram> latency = new LinkedHashMap<>();
+    for (String impl : loads.keySet()) {
+      rates.put(impl, new ArrayList<>());
+      cpu.put(impl, new ArrayList<>());
+      latency.put(impl, new Histogram(3));
+    }
+    List<String> order = new ArrayList<>(loads.keySet());
+    for (int round = 0; round < WARMUP_ROUNDS + rounds; round++) {
+      Collections.shuffle(order, random);
+      for (String impl : order) {
+        Recorder recorder = new Recorder(3);
+        LongAdder done = new LongAdder();
+        Load load = loads.get(impl);
+        load.start(concurrency, recorder, done::increment);
+        Thread.sleep(Math.min(200, sliceMs / 5)); // ramp-up, not counted
+        recorder.reset();
+        long c0 = done.sum();
+        long cpu0 = OS.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        Thread.sleep(sliceMs);
+        long c1 = done.sum();
+        long t1 = System.nanoTime();
+        long cpu1 = OS.getProcessCpuTime();
+        Histogram h = recorder.getIntervalHistogram();
+        load.stop();
+        if (round >= WARMUP_ROUNDS) {
+          rates.get(impl).add((c1 - c0) * 1e9 / (t1 - t0));
+          cpu.get(impl).add((cpu1 - cpu0) / 1e3 / Math.max(1, c1 - c0));
+          latency.get(impl).add(h);
+        }
+      }
+    }
+    return new Results(rates, cpu, latency);
+  }
+}
