@@ -41,7 +41,7 @@ final class AliasEntry {
 
   private final String alias;
   /** Read by tests' diagnostics; the library's classes use {@link #config()}. */
-  final ConnectionConfig config;
+  private final ConnectionConfig config;
   private final ConnectionInfo info;
   /** Retry of the stubs' calls on this alias; built on the first retry, it holds no per-call state. */
   private volatile Retry callRetry;
@@ -236,14 +236,6 @@ final class AliasEntry {
     Runnable previous = unregisterGauges;
     unregisterGauges = metrics.aliasGauges(alias, this, AliasEntry::inFlight, AliasEntry::pending);
     previous.run();
-  }
-
-  int callsInFlight() {
-    return (int) inFlight();
-  }
-
-  int callsPending() {
-    return (int) pending();
   }
 
   private double inFlight() {

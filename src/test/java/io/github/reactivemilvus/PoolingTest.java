@@ -65,7 +65,7 @@ class PoolingTest {
   }
 
   private ChannelGroup group(String alias) {
-    return registry.entry(alias).current().group;
+    return registry.entry(alias).current().group();
   }
 
   @Test

@@ -260,7 +260,7 @@ class RegistryTortureTest {
         problems.add(alias + " is still connecting with no operation under way");
       }
       if (connected) {
-        ConnectionConfig config = registry.entry(alias).config;
+        ConnectionConfig config = registry.entry(alias).config();
         groupsOfConnected.put(SharedChannels.Key.of(config), config.poolSize());
       }
     }
@@ -285,10 +285,10 @@ class RegistryTortureTest {
         continue;
       }
       AliasChannel ch = entry.current();
-      b.append("  ").append(alias).append(' ').append(entry.state()).append(' ').append(entry.config.address())
-          .append(" pool ").append(entry.config.poolSize());
+      b.append("  ").append(alias).append(' ').append(entry.state()).append(' ').append(entry.config().address())
+          .append(" pool ").append(entry.config().poolSize());
       if (ch != null) {
-        b.append(" inFlight ").append(ch.limiter.inFlight()).append(" pending ").append(ch.limiter.pending())
+        b.append(" inFlight ").append(ch.callsInFlight()).append(" pending ").append(ch.callsPending())
             .append(" open calls ").append(ch.openCalls()).append(" shutdown ").append(ch.isShutdown());
       }
       b.append('\n');

@@ -43,10 +43,8 @@ public final class AliasChannel extends ManagedChannel {
 
   private final String alias;
   private final String address;
-  /** The physical channels; read by tests' diagnostics only, the library goes through methods. */
-  public final ChannelGroup group;
-  /** This alias's admission; read by tests' diagnostics only, the library goes through methods. */
-  public final CallLimiter limiter;
+  private final ChannelGroup group;
+  private final CallLimiter limiter;
   private final AliasHeaders headers;
   private final Channel next;
   private final long callTimeoutNanos;
@@ -130,6 +128,11 @@ public final class AliasChannel extends ManagedChannel {
   /** The status a call made after {@link #shutdown()} fails with: UNAVAILABLE, naming the alias. */
   public Status shutdownStatus() {
     return Status.UNAVAILABLE.withDescription("alias '" + alias + "' (" + address + ") was disconnected");
+  }
+
+  /** The shared physical channels under this alias (the pool), for inspecting how calls spread. */
+  public ChannelGroup group() {
+    return group;
   }
 
   /** Calls admitted and running now. */
