@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
@@ -173,19 +174,32 @@ final class AliasEntry {
     }
   }
 
+  /** The published channel, for a call to use at once; null while the alias is not connected. */
+  @Nullable AliasChannel readyChannel() {
+    AliasChannel ch = current;
+    return ch != null && !ch.isShutdown() ? ch : null;
+  }
+
   /**
    * One stub call on this alias, as a cold {@code Mono}: the alias's channel (connecting first if
    * needed), the response's Milvus status checked, retryable failures retried with the alias's
    * policy (reads always, writes when the policy says so), every failure classified as a
-   * {@link MilvusConnectionException}. Call it at subscription time: a connected alias's channel is
-   * used directly, without a lookup per attempt.
+   * {@link MilvusConnectionException}.
    */
-  <Q, R> Mono<R> call(StubRpc<Q, R> rpc, Q request, CallOptions options) {
-    AliasChannel ch = current;
-    Mono<R> first = ch != null && !ch.isShutdown()
-        ? UnaryCalls.call(ch, rpc.method(), request, options, rpc.failureOf())
-        : attempt(rpc, request, options);
-    Mono<R> call = first;
+  <Q, R, T> Mono<T> call(StubRpc<Q, R, T> rpc, Q request, CallOptions options) {
+    return retriedAndClassified(rpc, request, options, attempt(rpc, request, options));
+  }
+
+  /**
+   * What follows a first attempt (made on {@link #readyChannel()}) that failed with {@code failure}: as
+   * {@link #call}, with that failure as its first attempt's outcome.
+   */
+  <Q, R, T> Mono<T> afterFirstFailure(StubRpc<Q, R, T> rpc, Q request, CallOptions options, Throwable failure) {
+    return retriedAndClassified(rpc, request, options, Mono.error(failure));
+  }
+
+  private <Q, R, T> Mono<T> retriedAndClassified(StubRpc<Q, R, T> rpc, Q request, CallOptions options, Mono<T> first) {
+    Mono<T> call = first;
     if (rpc.idempotent() ? retriesReads : retriesWrites) {
       // a read under the alias's call_timeout (per attempt, no deadline of the caller's) also
       // retries an attempt that timed out: a starting Milvus accepts calls and answers them only
@@ -194,8 +208,7 @@ final class AliasEntry {
       java.util.function.Predicate<Throwable> retryable = attemptTimeouts
           ? Failures::isRetryableReadOrAttemptTimeout : Failures::isRetryableCallFailure;
       Retry retry = attemptTimeouts ? readRetry() : callRetry();
-      // the retry operator is only assembled once a first attempt failed retryably, so a call
-      // that succeeds pays nothing for it; the failure seen is replayed as the loop's first error
+      // the failure seen is replayed as the retry loop's first error, so the backoff counts it
       call = first.onErrorResume(retryable,
           failure -> replayingFirst(failure, attempt(rpc, request, options)).retryWhen(retry));
     }
@@ -204,9 +217,9 @@ final class AliasEntry {
   }
 
   /** One attempt that finds (or makes) the alias's channel when it is subscribed. */
-  private <Q, R> Mono<R> attempt(StubRpc<Q, R> rpc, Q request, CallOptions options) {
+  private <Q, R, T> Mono<T> attempt(StubRpc<Q, R, T> rpc, Q request, CallOptions options) {
     return Mono.defer(this::channelAtSubscription)
-        .flatMap(channel -> UnaryCalls.call(channel, rpc.method(), request, options, rpc.failureOf()));
+        .flatMap(channel -> UnaryCalls.call(channel, rpc.method(), request, options, rpc.onResponse()));
   }
 
   /** Fails with {@code first} on the first subscription, then subscribes to {@code attempt}. */

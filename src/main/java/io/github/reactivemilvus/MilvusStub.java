@@ -15,13 +15,12 @@ import io.github.reactivemilvus.proto.MilvusServiceGrpc;
 import io.github.reactivemilvus.proto.ShowCollectionsRequest;
 import io.github.reactivemilvus.proto.ShowCollectionsResponse;
 import io.github.reactivemilvus.proto.Status;
-import io.grpc.CallOptions;
 import io.grpc.MethodDescriptor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -45,9 +44,9 @@ import reactor.core.publisher.Mono;
 public final class MilvusStub {
   private final ReactiveConnections registry;
   private final String alias;
-  private final Duration deadline;
+  private final @Nullable Duration deadline;
 
-  MilvusStub(ReactiveConnections registry, String alias, Duration deadline) {
+  MilvusStub(ReactiveConnections registry, String alias, @Nullable Duration deadline) {
     this.registry = registry;
     this.alias = alias;
     this.deadline = deadline;
@@ -66,24 +65,26 @@ public final class MilvusStub {
     return alias;
   }
 
-  private static final StubRpc<GetVersionRequest, GetVersionResponse> GET_VERSION =
-      StubRpc.read(MilvusServiceGrpc.getGetVersionMethod(), GetVersionResponse::getStatus);
-  private static final StubRpc<CheckHealthRequest, CheckHealthResponse> CHECK_HEALTH =
-      StubRpc.read(MilvusServiceGrpc.getCheckHealthMethod(), CheckHealthResponse::getStatus);
-  private static final StubRpc<ListDatabasesRequest, ListDatabasesResponse> LIST_DATABASES =
-      StubRpc.read(MilvusServiceGrpc.getListDatabasesMethod(), ListDatabasesResponse::getStatus);
-  private static final StubRpc<ShowCollectionsRequest, ShowCollectionsResponse> SHOW_COLLECTIONS =
-      StubRpc.read(MilvusServiceGrpc.getShowCollectionsMethod(), ShowCollectionsResponse::getStatus);
-  private static final StubRpc<HasCollectionRequest, BoolResponse> HAS_COLLECTION =
-      StubRpc.read(MilvusServiceGrpc.getHasCollectionMethod(), BoolResponse::getStatus);
-  private static final StubRpc<CreateDatabaseRequest, Status> CREATE_DATABASE =
+  private static final StubRpc<GetVersionRequest, GetVersionResponse, String> GET_VERSION =
+      StubRpc.read(MilvusServiceGrpc.getGetVersionMethod(), GetVersionResponse::getStatus, GetVersionResponse::getVersion);
+  private static final StubRpc<CheckHealthRequest, CheckHealthResponse, CheckHealthResponse> CHECK_HEALTH =
+      StubRpc.read(MilvusServiceGrpc.getCheckHealthMethod(), CheckHealthResponse::getStatus, Function.identity());
+  private static final StubRpc<ListDatabasesRequest, ListDatabasesResponse, List<String>> LIST_DATABASES =
+      StubRpc.read(MilvusServiceGrpc.getListDatabasesMethod(), ListDatabasesResponse::getStatus,
+          r -> List.copyOf(r.getDbNamesList()));
+  private static final StubRpc<ShowCollectionsRequest, ShowCollectionsResponse, List<String>> SHOW_COLLECTIONS =
+      StubRpc.read(MilvusServiceGrpc.getShowCollectionsMethod(), ShowCollectionsResponse::getStatus,
+          r -> List.copyOf(r.getCollectionNamesList()));
+  private static final StubRpc<HasCollectionRequest, BoolResponse, Boolean> HAS_COLLECTION =
+      StubRpc.read(MilvusServiceGrpc.getHasCollectionMethod(), BoolResponse::getStatus, BoolResponse::getValue);
+  private static final StubRpc<CreateDatabaseRequest, Status, Status> CREATE_DATABASE =
       StubRpc.write(MilvusServiceGrpc.getCreateDatabaseMethod(), Function.identity());
-  private static final StubRpc<DropDatabaseRequest, Status> DROP_DATABASE =
+  private static final StubRpc<DropDatabaseRequest, Status, Status> DROP_DATABASE =
       StubRpc.write(MilvusServiceGrpc.getDropDatabaseMethod(), Function.identity());
 
   /** The server's version string, for example {@code v2.3.5} or {@code milvus_lite-3.2.2}. */
   public Mono<String> getVersion() {
-    return call(GET_VERSION, GetVersionRequest.getDefaultInstance()).map(GetVersionResponse::getVersion);
+    return call(GET_VERSION, GetVersionRequest.getDefaultInstance());
   }
 
   /** The health report; read {@code getIsHealthy()}: a success status may still say unhealthy. */
@@ -93,13 +94,12 @@ public final class MilvusStub {
 
   /** The server's database names, on subscription. A read: retried on {@code UNAVAILABLE} and rate limiting. */
   public Mono<List<String>> listDatabases() {
-    return call(LIST_DATABASES, ListDatabasesRequest.getDefaultInstance()).map(r -> List.copyOf(r.getDbNamesList()));
+    return call(LIST_DATABASES, ListDatabasesRequest.getDefaultInstance());
   }
 
   /** Collections of the alias's database (the {@code dbname} header), or the server's default. */
   public Mono<List<String>> showCollections() {
-    return call(SHOW_COLLECTIONS, ShowCollectionsRequest.getDefaultInstance())
-        .map(r -> List.copyOf(r.getCollectionNamesList()));
+    return call(SHOW_COLLECTIONS, ShowCollectionsRequest.getDefaultInstance());
   }
 
   /**
@@ -108,8 +108,7 @@ public final class MilvusStub {
    */
   public Mono<Boolean> hasCollection(String collectionName) {
     Objects.requireNonNull(collectionName, "collectionName");
-    return call(HAS_COLLECTION, HasCollectionRequest.newBuilder().setCollectionName(collectionName).build())
-        .map(BoolResponse::getValue);
+    return call(HAS_COLLECTION, HasCollectionRequest.newBuilder().setCollectionName(collectionName).build());
   }
 
   /** A write: not retried unless the alias's retry policy has {@code retryWrites}. */
@@ -156,21 +155,12 @@ public final class MilvusStub {
     if (method.getType() != MethodDescriptor.MethodType.UNARY) {
       throw new IllegalArgumentException(method.getFullMethodName() + " is " + method.getType() + ", not unary");
     }
-    String collection = ResponseStatus.collectionName(request);
-    Mono<R> call = call(StubRpc.of(method, ResponseStatus::of, kind == RpcKind.READ), request);
-    return collection == null ? call : call.onErrorMap(MilvusConnectionException.class, e ->
-        new MilvusConnectionException(e.kind(), e.alias(), e.address(), "collection '" + collection + "': " + e.detail(),
-            e.grpcStatus(), e.serverCode(), e.getCause() != null ? e.getCause() : e));
+    return new StubCall<>(registry, alias, deadline, StubRpc.of(method, ResponseStatus::of, kind == RpcKind.READ), request,
+        ResponseStatus.collectionName(request));
   }
 
-  /** The alias is looked up when the call is subscribed; it owns the attempt, retries and errors. */
-  private <Q, R> Mono<R> call(StubRpc<Q, R> rpc, Q request) {
-    return Mono.defer(() -> registry.entry(alias).call(rpc, request, callOptions()));
-  }
-
-  private CallOptions callOptions() {
-    // a user deadline is exact (grpc-java's timer); without one the alias's call_timeout applies
-    return deadline == null ? CallOptions.DEFAULT
-        : CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+  /** Every call of this stub is one {@link StubCall}: the alias is looked up when it is subscribed. */
+  private <Q, R, T> Mono<T> call(StubRpc<Q, R, T> rpc, Q request) {
+    return new StubCall<>(registry, alias, deadline, rpc, request, null);
   }
 }

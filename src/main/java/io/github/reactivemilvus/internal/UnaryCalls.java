@@ -8,16 +8,20 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
+import reactor.util.context.Context;
 
 /**
  * A unary call as a cold {@link Mono}: nothing is sent before subscription, each subscription makes
  * one call, cancellation cancels the gRPC call, and signals arrive on the channel's callback
  * executor. Bridged directly over {@link ClientCall}: per call one object is the subscription, the
- * call's listener and its state, so the overhead stays next to raw grpc-java.
+ * call's listener and its state, so the overhead stays next to raw grpc-java. {@link #start} goes one
+ * step further for callers that would put operators behind the call: it maps the response and
+ * continues after a failure inside that same object.
  */
 public final class UnaryCalls {
   private UnaryCalls() {}
@@ -28,58 +32,93 @@ public final class UnaryCalls {
    * one call; cancelling cancels it.
    */
   public static <Q, R> Mono<R> call(Channel channel, MethodDescriptor<Q, R> method, Q request, CallOptions options) {
-    return new UnaryMono<>(channel, method, request, options, null);
+    return new UnaryMono<>(channel, method, request, options, Function.identity(), null);
   }
 
   /**
-   * As {@link #call(Channel, MethodDescriptor, Object, CallOptions)}; a response for which
-   * {@code failureOf} returns an exception fails the {@code Mono} with it instead of being emitted.
+   * As {@link #call(Channel, MethodDescriptor, Object, CallOptions)}, emitting {@code onResponse} of the
+   * response; when {@code onResponse} throws, the call fails with that exception.
    */
-  public static <Q, R> Mono<R> call(Channel channel, MethodDescriptor<Q, R> method, Q request, CallOptions options,
-      Function<? super R, ? extends RuntimeException> failureOf) {
-    return new UnaryMono<>(channel, method, request, options, failureOf);
+  public static <Q, R, T> Mono<T> call(Channel channel, MethodDescriptor<Q, R> method, Q request, CallOptions options,
+      Function<? super R, ? extends T> onResponse) {
+    return new UnaryMono<>(channel, method, request, options, onResponse, null);
   }
 
-  private static final class UnaryMono<Q, R> extends Mono<R> {
+  /**
+   * Starts one call for {@code actual} at once (its subscription), without a {@code Mono} in between:
+   * emits {@code onResponse} of the response. On a failure (a non-OK gRPC status, or {@code onResponse}
+   * throwing) {@code actual} is handed over to the {@code Mono} that {@code onFailure} returns for it, with
+   * its demand and cancellation; when {@code onFailure} throws, {@code actual} gets that error.
+   */
+  public static <Q, R, T> void start(Channel channel, MethodDescriptor<Q, R> method, Q request, CallOptions options,
+      Function<? super R, ? extends T> onResponse, Function<? super Throwable, ? extends Mono<? extends T>> onFailure,
+      CoreSubscriber<? super T> actual) {
+    new UnaryCall<>(channel, method, request, options, onResponse, onFailure, actual).start();
+  }
+
+  private static final class UnaryMono<Q, R, T> extends Mono<T> {
     final Channel channel;
     final MethodDescriptor<Q, R> method;
     final Q request;
     final CallOptions options;
-    final Function<? super R, ? extends RuntimeException> failureOf;
+    final Function<? super R, ? extends T> onResponse;
+    final @Nullable Function<? super Throwable, ? extends Mono<? extends T>> onFailure;
 
     UnaryMono(Channel channel, MethodDescriptor<Q, R> method, Q request, CallOptions options,
-        Function<? super R, ? extends RuntimeException> failureOf) {
+        Function<? super R, ? extends T> onResponse, @Nullable Function<? super Throwable, ? extends Mono<? extends T>> onFailure) {
       this.channel = channel;
       this.method = method;
       this.request = request;
       this.options = options;
-      this.failureOf = failureOf;
+      this.onResponse = onResponse;
+      this.onFailure = onFailure;
     }
 
     @Override
-    public void subscribe(CoreSubscriber<? super R> actual) {
-      new UnaryCall<>(this, actual).start();
+    public void subscribe(CoreSubscriber<? super T> actual) {
+      new UnaryCall<>(channel, method, request, options, onResponse, onFailure, actual).start();
     }
   }
 
-  /** One call: the downstream's subscription and the gRPC listener in one object. */
-  private static final class UnaryCall<Q, R> extends ClientCall.Listener<R> implements Subscription {
+  /**
+   * One call: the downstream's subscription and the gRPC listener in one object. After a failure with
+   * a fallback it stays the downstream's subscription and passes demand and cancellation on to the
+   * fallback's.
+   */
+  private static final class UnaryCall<Q, R, T> extends ClientCall.Listener<R> implements Subscription {
     private static final int REQUESTED = 1;
     private static final int HAS_VALUE = 2;
     private static final int DONE = 4;
     private static final int CANCELLED = 8;
+    private static final int FALLBACK = 16;
     @SuppressWarnings("rawtypes")
     private static final AtomicIntegerFieldUpdater<UnaryCall> STATE =
         AtomicIntegerFieldUpdater.newUpdater(UnaryCall.class, "state");
 
-    private final UnaryMono<Q, R> source;
-    private final CoreSubscriber<? super R> actual;
-    private volatile ClientCall<Q, R> call;
-    private R value;
+    private final Channel channel;
+    private final MethodDescriptor<Q, R> method;
+    private final Q request;
+    private final CallOptions options;
+    private final Function<? super R, ? extends T> onResponse;
+    private final @Nullable Function<? super Throwable, ? extends Mono<? extends T>> onFailure;
+    private final CoreSubscriber<? super T> actual;
+    private volatile @Nullable ClientCall<Q, R> call;
+    private @Nullable T value;
+    /** What {@code onResponse} threw, reported when the call closes. */
+    private @Nullable RuntimeException failure;
     private volatile int state;
+    /** The fallback's subscription, set before the FALLBACK bit. */
+    private Operators.@Nullable DeferredSubscription fallback;
 
-    UnaryCall(UnaryMono<Q, R> source, CoreSubscriber<? super R> actual) {
-      this.source = source;
+    UnaryCall(Channel channel, MethodDescriptor<Q, R> method, Q request, CallOptions options,
+        Function<? super R, ? extends T> onResponse, @Nullable Function<? super Throwable, ? extends Mono<? extends T>> onFailure,
+        CoreSubscriber<? super T> actual) {
+      this.channel = channel;
+      this.method = method;
+      this.request = request;
+      this.options = options;
+      this.onResponse = onResponse;
+      this.onFailure = onFailure;
       this.actual = actual;
     }
 
@@ -90,7 +129,7 @@ public final class UnaryCalls {
       }
       ClientCall<Q, R> c;
       try {
-        c = source.channel.newCall(source.method, source.options);
+        c = channel.newCall(method, options);
       } catch (RuntimeException | Error e) {
         // signalled, not thrown: a thrown LinkageError would lose the call
         fail(e);
@@ -100,7 +139,7 @@ public final class UnaryCalls {
       try {
         c.start(this, new Metadata());
         c.request(2);
-        c.sendMessage(source.request);
+        c.sendMessage(request);
         c.halfClose();
       } catch (RuntimeException | Error e) {
         c.cancel(null, e);
@@ -115,7 +154,14 @@ public final class UnaryCalls {
 
     @Override
     public void onMessage(R message) {
-      value = message;
+      if (value != null || failure != null) {
+        return; // a unary method has one response: a second one is not the answer
+      }
+      try {
+        value = onResponse.apply(message);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
     }
 
     @Override
@@ -127,15 +173,14 @@ public final class UnaryCalls {
         fail(status.asRuntimeException(trailers));
         return;
       }
-      R v = value;
-      if (v == null) {
-        fail(Status.INTERNAL.withDescription("no response message for " + source.method.getFullMethodName())
-            .asRuntimeException());
-        return;
-      }
-      RuntimeException failure = source.failureOf == null ? null : source.failureOf.apply(v);
       if (failure != null) {
         fail(failure);
+        return;
+      }
+      T v = value;
+      if (v == null) {
+        fail(Status.INTERNAL.withDescription("no response message for " + method.getFullMethodName())
+            .asRuntimeException());
         return;
       }
       for (;;) {
@@ -154,13 +199,17 @@ public final class UnaryCalls {
       }
     }
 
-    private void emit(R v) {
+    private void emit(T v) {
       value = null;
       actual.onNext(v);
       actual.onComplete();
     }
 
     private void fail(Throwable e) {
+      if (onFailure != null) {
+        handOver(e, onFailure);
+        return;
+      }
       for (;;) {
         int s = state;
         if ((s & (DONE | CANCELLED)) != 0) {
@@ -174,6 +223,48 @@ public final class UnaryCalls {
       }
     }
 
+    /** Subscribes the downstream, through this subscription, to what follows the failure {@code e}. */
+    private void handOver(Throwable e, Function<? super Throwable, ? extends Mono<? extends T>> next) {
+      if ((state & (DONE | CANCELLED)) != 0) {
+        Operators.onErrorDropped(e, actual.currentContext());
+        return;
+      }
+      Mono<? extends T> continuation;
+      try {
+        continuation = next.apply(e);
+      } catch (RuntimeException | Error thrown) {
+        if (thrown != e) {
+          thrown.addSuppressed(e);
+        }
+        for (;;) {
+          int s = state;
+          if ((s & (DONE | CANCELLED)) != 0) {
+            Operators.onErrorDropped(thrown, actual.currentContext());
+            return;
+          }
+          if (STATE.compareAndSet(this, s, s | DONE)) {
+            actual.onError(thrown);
+            return;
+          }
+        }
+      }
+      Operators.DeferredSubscription handedOver = new Operators.DeferredSubscription();
+      fallback = handedOver;
+      for (;;) {
+        int s = state;
+        if ((s & (DONE | CANCELLED)) != 0) {
+          return;
+        }
+        if (STATE.compareAndSet(this, s, s | FALLBACK | DONE)) {
+          if ((s & REQUESTED) != 0) {
+            handedOver.request(Long.MAX_VALUE);
+          }
+          break;
+        }
+      }
+      continuation.subscribe(new Fallback<>(actual, handedOver));
+    }
+
     @Override
     public void request(long n) {
       if (!Operators.validate(n)) {
@@ -181,6 +272,16 @@ public final class UnaryCalls {
       }
       for (;;) {
         int s = state;
+        if ((s & FALLBACK) != 0) {
+          if ((s & REQUESTED) == 0 && STATE.compareAndSet(this, s, s | REQUESTED)) {
+            fallback.request(Long.MAX_VALUE);
+            return;
+          }
+          if ((s & REQUESTED) != 0) {
+            return;
+          }
+          continue;
+        }
         if ((s & (REQUESTED | DONE | CANCELLED)) != 0) {
           return;
         }
@@ -199,7 +300,17 @@ public final class UnaryCalls {
     public void cancel() {
       for (;;) {
         int s = state;
-        if ((s & (DONE | CANCELLED)) != 0) {
+        if ((s & CANCELLED) != 0) {
+          return;
+        }
+        if ((s & FALLBACK) != 0) {
+          if (STATE.compareAndSet(this, s, s | CANCELLED)) {
+            fallback.cancel();
+            return;
+          }
+          continue;
+        }
+        if ((s & DONE) != 0) {
           return;
         }
         if (STATE.compareAndSet(this, s, s | CANCELLED)) {
@@ -210,6 +321,42 @@ public final class UnaryCalls {
           return;
         }
       }
+    }
+  }
+
+  /** The downstream's subscriber on the fallback: passes the signals on, takes the subscription over. */
+  private static final class Fallback<T> implements CoreSubscriber<T> {
+    private final CoreSubscriber<? super T> actual;
+    private final Operators.DeferredSubscription subscription;
+
+    Fallback(CoreSubscriber<? super T> actual, Operators.DeferredSubscription subscription) {
+      this.actual = actual;
+      this.subscription = subscription;
+    }
+
+    @Override
+    public Context currentContext() {
+      return actual.currentContext();
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+      subscription.set(s);
+    }
+
+    @Override
+    public void onNext(T t) {
+      actual.onNext(t);
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      actual.onError(t);
+    }
+
+    @Override
+    public void onComplete() {
+      actual.onComplete();
     }
   }
 }

@@ -1,0 +1,65 @@
+package io.github.reactivemilvus;
+
+import io.github.reactivemilvus.internal.AliasChannel;
+import io.github.reactivemilvus.internal.UnaryCalls;
+import io.grpc.CallOptions;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import reactor.core.CoreSubscriber;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
+
+/**
+ * One {@link MilvusStub} call as a cold {@code Mono}. Each subscription looks the alias up; on a
+ * connected alias it starts the gRPC call at once, with no operator in between, and only a failed
+ * first attempt assembles the retry and error mapping ({@link AliasEntry#afterFirstFailure}); before
+ * the alias is connected it subscribes to the whole call ({@link AliasEntry#call}).
+ */
+final class StubCall<Q, R, T> extends Mono<T> {
+  private final ReactiveConnections registry;
+  private final String alias;
+  private final @Nullable Duration deadline;
+  private final StubRpc<Q, R, T> rpc;
+  private final Q request;
+  /** The request's collection, named in a failure's message. */
+  private final @Nullable String collection;
+
+  StubCall(ReactiveConnections registry, String alias, @Nullable Duration deadline, StubRpc<Q, R, T> rpc, Q request,
+      @Nullable String collection) {
+    this.registry = registry;
+    this.alias = alias;
+    this.deadline = deadline;
+    this.rpc = rpc;
+    this.request = request;
+    this.collection = collection;
+  }
+
+  @Override
+  public void subscribe(CoreSubscriber<? super T> actual) {
+    AliasEntry entry;
+    try {
+      entry = registry.entry(alias);
+    } catch (RuntimeException e) {
+      Operators.error(actual, e);
+      return;
+    }
+    // a user deadline is exact (grpc-java's timer) and starts now; without one the alias's call_timeout applies
+    CallOptions options = deadline == null ? CallOptions.DEFAULT
+        : CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    AliasChannel channel = entry.readyChannel();
+    if (channel == null) {
+      naming(entry.call(rpc, request, options)).subscribe(actual);
+      return;
+    }
+    UnaryCalls.start(channel, rpc.method(), request, options, rpc.onResponse(),
+        failure -> naming(entry.afterFirstFailure(rpc, request, options, failure)), actual);
+  }
+
+  private Mono<T> naming(Mono<T> call) {
+    String name = collection;
+    return name == null ? call : call.onErrorMap(MilvusConnectionException.class, e ->
+        new MilvusConnectionException(e.kind(), e.alias(), e.address(), "collection '" + name + "': " + e.detail(),
+            e.grpcStatus(), e.serverCode(), e.getCause() != null ? e.getCause() : e));
+  }
+}
