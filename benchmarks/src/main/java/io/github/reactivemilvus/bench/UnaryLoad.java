@@ -8,6 +8,8 @@ import io.github.reactivemilvus.ReactiveConnections;
 import io.github.reactivemilvus.proto.GetVersionRequest;
 import io.github.reactivemilvus.proto.GetVersionResponse;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
+import io.github.reactivemilvus.internal.UnaryCalls;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.milvus.v2.client.MilvusClientV2;
@@ -19,6 +21,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.HdrHistogram.Recorder;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
@@ -37,6 +40,10 @@ import reactor.core.publisher.Mono;
  *       the event loop, as the registry does by default).
  *   <li>{@code ours-chains}: a diagnostic: the same stub calls as {@code ours}, but as N chains like
  *       the grpc loads (each response's callback subscribes the next call), without {@code flatMap}.
+ *   <li>{@code ours-raw}: a diagnostic: {@code flatMap} over the library's bare {@code ClientCall} bridge
+ *       ({@code UnaryCalls.call}) on the registry's channel: the stub's own cost is {@code ours} against it.
+ *   <li>{@code grpc-flatmap}: a diagnostic: the same bridge and {@code flatMap} on the {@code grpc-direct}
+ *       channel: the cost of driving calls with {@code flatMap} is {@code grpc-direct} against it.
  *   <li>{@code ours-channel}: a diagnostic: the grpc future-stub load on the registry's channel
  *       ({@code registry.channel(alias)}), to split the registry's overhead into channel (limits,
  *       headers, deadline) and stub (Reactor, retry) parts.
@@ -76,6 +83,18 @@ final class UnaryLoad implements AutoCloseable, PairedRounds.Load {
         registry.channel(ALIAS).block(Duration.ofSeconds(10));
         stub = registry.stub(ALIAS);
       }
+      case "ours-raw" -> {
+        registry = ReactiveConnections.create();
+        registry.addConnection(ALIAS, Support.ourConfig(port)).block(Duration.ofSeconds(10));
+        rawChannel = registry.channel(ALIAS).block(Duration.ofSeconds(10));
+      }
+      case "grpc-flatmap" -> {
+        rawChannel =
+            NettyChannelBuilder.forAddress(LoopbackMilvusServer.HOST, port)
+                .usePlaintext()
+                .directExecutor()
+                .build();
+      }
       case "ours-channel" -> {
         registry = ReactiveConnections.create();
         registry.addConnection(ALIAS, Support.ourConfig(port)).block(Duration.ofSeconds(10));
@@ -112,7 +131,9 @@ final class UnaryLoad implements AutoCloseable, PairedRounds.Load {
     running = true;
     drained = new CountDownLatch(1);
     switch (impl) {
-      case "ours" -> startOurs(concurrency, recorder, onComplete);
+      case "ours" -> startFlatMap(concurrency, recorder, onComplete, stub::getVersion);
+      case "ours-raw", "grpc-flatmap" -> startFlatMap(concurrency, recorder, onComplete,
+          () -> UnaryCalls.call(rawChannel, MilvusServiceGrpc.getGetVersionMethod(), REQUEST, CallOptions.DEFAULT));
       case "ours-chains" -> startOurChains(concurrency, recorder, onComplete);
       case "grpc", "grpc-direct", "ours-channel" -> startGrpc(concurrency, recorder, onComplete);
       default -> startSdk(concurrency, recorder, onComplete);
@@ -135,7 +156,7 @@ final class UnaryLoad implements AutoCloseable, PairedRounds.Load {
     }
   }
 
-  private void startOurs(int concurrency, Recorder recorder, Runnable onComplete) {
+  private void startFlatMap(int concurrency, Recorder recorder, Runnable onComplete, Supplier<Mono<?>> call) {
     CountDownLatch done = drained;
     pump =
         Flux.<Integer>generate(
@@ -151,7 +172,7 @@ final class UnaryLoad implements AutoCloseable, PairedRounds.Load {
                     Mono.defer(
                         () -> {
                           long t0 = System.nanoTime();
-                          return stub.getVersion()
+                          return call.get()
                               .doOnNext(v -> recorder.recordValue(System.nanoTime() - t0));
                         }),
                 concurrency)
@@ -259,7 +280,7 @@ final class UnaryLoad implements AutoCloseable, PairedRounds.Load {
     if (registry != null) {
       registry.closeGracefully().block(Duration.ofSeconds(10));
     }
-    if (rawChannel != null) {
+    if (rawChannel != null && registry == null) {
       rawChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     }
     if (sdkClient != null) {

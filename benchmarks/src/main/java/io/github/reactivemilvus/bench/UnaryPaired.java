@@ -68,7 +68,7 @@ public final class UnaryPaired {
               "p99us", h.getValueAtPercentile(99) / 1000.0,
               "p999us", h.getValueAtPercentile(99.9) / 1000.0));
     }
-    for (String peer : List.of("grpc-direct", "grpc", "sdk", "ours-channel", "ours-chains")) {
+    for (String peer : List.of("grpc-direct", "grpc", "sdk", "ours-channel", "ours-chains", "ours-raw", "grpc-flatmap")) {
       if (!rates.containsKey(peer) || !rates.containsKey("ours")) {
         continue;
       }
