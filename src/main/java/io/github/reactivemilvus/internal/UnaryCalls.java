@@ -210,6 +210,10 @@ public final class UnaryCalls {
         handOver(e, onFailure);
         return;
       }
+      failTerminally(e);
+    }
+
+    private void failTerminally(Throwable e) {
       for (;;) {
         int s = state;
         if ((s & (DONE | CANCELLED)) != 0) {
@@ -236,17 +240,8 @@ public final class UnaryCalls {
         if (thrown != e) {
           thrown.addSuppressed(e);
         }
-        for (;;) {
-          int s = state;
-          if ((s & (DONE | CANCELLED)) != 0) {
-            Operators.onErrorDropped(thrown, actual.currentContext());
-            return;
-          }
-          if (STATE.compareAndSet(this, s, s | DONE)) {
-            actual.onError(thrown);
-            return;
-          }
-        }
+        failTerminally(thrown);
+        return;
       }
       Operators.DeferredSubscription handedOver = new Operators.DeferredSubscription();
       fallback = handedOver;

@@ -89,11 +89,7 @@ final class UnaryLoad implements AutoCloseable, PairedRounds.Load {
         rawChannel = registry.channel(ALIAS).block(Duration.ofSeconds(10));
       }
       case "grpc-flatmap" -> {
-        rawChannel =
-            NettyChannelBuilder.forAddress(LoopbackMilvusServer.HOST, port)
-                .usePlaintext()
-                .directExecutor()
-                .build();
+        rawChannel = directChannel(port);
       }
       case "ours-channel" -> {
         registry = ReactiveConnections.create();
@@ -105,11 +101,7 @@ final class UnaryLoad implements AutoCloseable, PairedRounds.Load {
         futureStub = MilvusServiceGrpc.newFutureStub(rawChannel);
       }
       case "grpc-direct" -> {
-        rawChannel =
-            NettyChannelBuilder.forAddress(LoopbackMilvusServer.HOST, port)
-                .usePlaintext()
-                .directExecutor()
-                .build();
+        rawChannel = directChannel(port);
         futureStub = MilvusServiceGrpc.newFutureStub(rawChannel);
       }
       case "sdk" -> {
@@ -119,6 +111,11 @@ final class UnaryLoad implements AutoCloseable, PairedRounds.Load {
       }
       default -> throw new IllegalArgumentException("unknown impl " + impl);
     }
+  }
+
+  /** grpc-java's own channel with callbacks on the event loop, as the registry's channels have them. */
+  private static ManagedChannel directChannel(int port) {
+    return NettyChannelBuilder.forAddress(LoopbackMilvusServer.HOST, port).usePlaintext().directExecutor().build();
   }
 
   Throwable failure() {
