@@ -122,4 +122,39 @@ class StubCallHandOverTest {
         })
         .verify(WAIT);
   }
+
+  @Test
+  void randomlyCancelledCallsWithRetriedFailuresLeaveNoCallOpen() {
+    // real time and a 1 ms backoff: every third call's first attempt fails and is handed over to the
+    // retry; each call is cancelled at a random moment, before, during or after that hand-over (the
+    // window is wide enough for about half of the calls to finish first)
+    RetryPolicy fast = RetryPolicy.builder().maxRetries(5).initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(2)).build();
+    try (ReactiveConnections churn = ReactiveConnections.builder().environment(Map.of()).build()) {
+      churn.addConnection("c", ConnectionConfig.builder().uri(server.uri()).retryPolicy(fast).build()).block(WAIT);
+      churn.channel("c").block(WAIT);
+      server.delay(Method.GET_VERSION, Duration.ofMillis(1));
+      List<Throwable> failures = new CopyOnWriteArrayList<>();
+      java.util.concurrent.atomic.AtomicInteger succeeded = new java.util.concurrent.atomic.AtomicInteger();
+      reactor.core.publisher.Flux.range(0, 3_000)
+          .flatMap(i -> {
+            if (i % 3 == 0) {
+              server.failNext(Method.GET_VERSION, 1, Status.UNAVAILABLE);
+            }
+            return io.github.reactivemilvus.testing.Cancellation.cancelledAfter(
+                    churn.stub("c").getVersion().doOnNext(v -> succeeded.incrementAndGet()),
+                    Duration.ofMillis(java.util.concurrent.ThreadLocalRandom.current().nextInt(0, 20)))
+                .onErrorResume(e -> {
+                  failures.add(e);
+                  return reactor.core.publisher.Mono.empty();
+                });
+          }, 12)
+          .then()
+          .block(Duration.ofMinutes(3));
+      assertThat(failures).isEmpty();
+      assertThat(succeeded.get()).isPositive();
+      await().atMost(WAIT).until(() -> churn.entry("c").current().callsInFlight() == 0
+          && churn.entry("c").current().openCalls() == 0);
+      StepVerifier.create(churn.stub("c").getVersion()).expectNext(FaultServer.VERSION).expectComplete().verify(WAIT);
+    }
+  }
 }
