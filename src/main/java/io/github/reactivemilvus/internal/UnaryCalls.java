@@ -53,7 +53,7 @@ public final class UnaryCalls {
   public static <Q, R, T> void start(Channel channel, MethodDescriptor<Q, R> method, Q request, CallOptions options,
       Function<? super R, ? extends T> onResponse, Function<? super Throwable, ? extends Mono<? extends T>> onFailure,
       CoreSubscriber<? super T> actual) {
-    new UnaryCall<>(channel, method, request, options, onResponse, onFailure, actual).start();
+    new UnaryCall<>(method, onResponse, onFailure, actual).start(channel, request, options);
   }
 
   private static final class UnaryMono<Q, R, T> extends Mono<T> {
@@ -76,7 +76,7 @@ public final class UnaryCalls {
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-      new UnaryCall<>(channel, method, request, options, onResponse, onFailure, actual).start();
+      new UnaryCall<>(method, onResponse, onFailure, actual).start(channel, request, options);
     }
   }
 
@@ -95,10 +95,7 @@ public final class UnaryCalls {
     private static final AtomicIntegerFieldUpdater<UnaryCall> STATE =
         AtomicIntegerFieldUpdater.newUpdater(UnaryCall.class, "state");
 
-    private final Channel channel;
     private final MethodDescriptor<Q, R> method;
-    private final Q request;
-    private final CallOptions options;
     private final Function<? super R, ? extends T> onResponse;
     private final @Nullable Function<? super Throwable, ? extends Mono<? extends T>> onFailure;
     private final CoreSubscriber<? super T> actual;
@@ -110,19 +107,15 @@ public final class UnaryCalls {
     /** The fallback's subscription, set before the FALLBACK bit. */
     private Operators.@Nullable DeferredSubscription fallback;
 
-    UnaryCall(Channel channel, MethodDescriptor<Q, R> method, Q request, CallOptions options,
-        Function<? super R, ? extends T> onResponse, @Nullable Function<? super Throwable, ? extends Mono<? extends T>> onFailure,
-        CoreSubscriber<? super T> actual) {
-      this.channel = channel;
+    UnaryCall(MethodDescriptor<Q, R> method, Function<? super R, ? extends T> onResponse,
+        @Nullable Function<? super Throwable, ? extends Mono<? extends T>> onFailure, CoreSubscriber<? super T> actual) {
       this.method = method;
-      this.request = request;
-      this.options = options;
       this.onResponse = onResponse;
       this.onFailure = onFailure;
       this.actual = actual;
     }
 
-    void start() {
+    void start(Channel channel, Q request, CallOptions options) {
       actual.onSubscribe(this);
       if ((state & CANCELLED) != 0) {
         return;
