@@ -28,7 +28,46 @@ final class PairedRounds {
   }
 
   /** What the rounds measured, by implementation. */
-  record Results(Map<String, List<Double>> rates, Map<String, List<Double>> cpu, Map<String, Histogram> latency) {}
+  record Results(Map<String, List<Double>> rates, Map<String, List<Double>> cpu, Map<String, Histogram> latency) {
+    /** {@code a}'s throughput over {@code b}'s, round by round. */
+    Spread rateRatio(String a, String b) {
+      return Spread.of(perRound(rates.get(a), rates.get(b)));
+    }
+
+    /** {@code b}'s CPU per operation over {@code a}'s, round by round: above 1 means {@code a} costs less. */
+    Spread cpuRatio(String a, String b) {
+      return Spread.of(perRound(cpu.get(b), cpu.get(a)));
+    }
+
+    private static List<Double> perRound(List<Double> numerators, List<Double> denominators) {
+      List<Double> ratios = new ArrayList<>();
+      for (int i = 0; i < numerators.size(); i++) {
+        ratios.add(numerators.get(i) / denominators.get(i));
+      }
+      return ratios;
+    }
+  }
+
+  /** Values of the rounds with their median, min and max. */
+  record Spread(List<Double> perRound, double median, double min, double max) {
+    static Spread of(List<Double> values) {
+      List<Double> s = new ArrayList<>(values);
+      Collections.sort(s);
+      int n = s.size();
+      double median = n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+      return new Spread(values, median, n == 0 ? Double.NaN : s.get(0), n == 0 ? Double.NaN : s.get(n - 1));
+    }
+
+    /** The fields of a result record. */
+    Map<String, Object> fields() {
+      return Support.map("median", median, "min", min, "max", max, "perRound", perRound);
+    }
+
+    @Override
+    public String toString() {
+      return String.format(java.util.Locale.ROOT, "%.2fx (min %.2f, max %.2f)", median, min, max);
+    }
+  }
 
   private PairedRounds() {}
 

@@ -1,14 +1,10 @@
 package io.github.reactivemilvus.bench;
 
-import com.google.common.util.concurrent.FutureCallback;
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.MoreExecutors;
 import io.github.reactivemilvus.ReactiveConnections;
 import io.github.reactivemilvus.client.Hit;
 import io.github.reactivemilvus.client.MilvusClient;
 import io.github.reactivemilvus.client.Search;
 import io.milvus.client.MilvusServiceClient;
-import io.milvus.grpc.SearchResults;
 import io.milvus.param.ConnectParam;
 import io.milvus.param.MetricType;
 import io.milvus.param.R;
@@ -21,17 +17,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Recorder;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * A closed-loop top-10 search load of one client: {@link #start} keeps {@code concurrency} searches
@@ -66,13 +58,11 @@ final class SearchLoad implements AutoCloseable, PairedRounds.Load {
   private final List<SearchReq> sdkSearches = new ArrayList<>();
   private final List<SearchParam> sdkAsyncSearches = new ArrayList<>();
 
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private volatile boolean running;
-  private volatile CountDownLatch drained;
-  private Disposable pump;
+  private final ClosedLoop loop;
 
   SearchLoad(String impl, int port) {
     this.impl = impl;
+    this.loop = new ClosedLoop(impl);
     Random random = new Random(11);
     List<float[]> vectors = new ArrayList<>();
     for (int q = 0; q < QUERIES; q++) {
@@ -123,128 +113,34 @@ final class SearchLoad implements AutoCloseable, PairedRounds.Load {
 
   @Override
   public void start(int concurrency, Recorder recorder, Runnable onComplete) {
-    failure.set(null);
-    running = true;
-    drained = new CountDownLatch(1);
+    AtomicInteger next = new AtomicInteger();
     switch (impl) {
-      case "ours", "ours-pool2" -> startOurs(concurrency, recorder, onComplete);
-      case "sdk" -> startSdk(concurrency, recorder, onComplete);
-      default -> startSdkAsync(concurrency, recorder, onComplete);
+      case "ours", "ours-pool2" -> loop.flatMap(concurrency, recorder, onComplete,
+          () -> client.search(searches.get(next.getAndIncrement() & (QUERIES - 1))).doOnNext(hits -> check(hits.get(0).size())));
+      case "sdk" -> loop.threads(sdkThreads, concurrency, recorder, onComplete, () -> {
+        SearchResp r = sdk.search(sdkSearches.get(next.getAndIncrement() & (QUERIES - 1)));
+        check(r.getSearchResults().get(0).size());
+        return r;
+      });
+      default -> loop.chains(concurrency, recorder, onComplete, done -> ClosedLoop.whenDone(
+          sdkV1.searchAsync(sdkAsyncSearches.get(next.getAndIncrement() & (QUERIES - 1))), r -> {
+            if (r.getStatus() != R.Status.Success.getCode()) {
+              throw new IllegalStateException("search failed: " + r.getMessage(), r.getException());
+            }
+            check((int) r.getData().getResults().getTopks(0));
+          }, done));
     }
   }
 
   /** Stops issuing searches and waits for the ones in flight. */
   @Override
   public void stop() throws InterruptedException {
-    running = false;
-    if (!drained.await(60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException(impl + ": searches in flight did not finish");
-    }
-    if (pump != null) {
-      pump.dispose();
-      pump = null;
-    }
-    if (failure.get() != null) {
-      throw new IllegalStateException(impl + ": a search failed", failure.get());
-    }
+    loop.stop();
   }
 
   private static void check(int hits) {
     if (hits != DataRpcs.TOP_K) {
       throw new IllegalStateException("expected " + DataRpcs.TOP_K + " hits, got " + hits);
-    }
-  }
-
-  private void startOurs(int concurrency, Recorder recorder, Runnable onComplete) {
-    CountDownLatch done = drained;
-    int[] next = new int[1];
-    pump = Flux.<Search>generate(sink -> {
-          if (running) {
-            sink.next(searches.get(next[0]++ & (QUERIES - 1)));
-          } else {
-            sink.complete();
-          }
-        })
-        .flatMap(s -> Mono.defer(() -> {
-          long t0 = System.nanoTime();
-          return client.search(s).doOnNext(hits -> {
-            recorder.recordValue(System.nanoTime() - t0);
-            List<Hit> first = hits.get(0);
-            check(first.size());
-          });
-        }), concurrency)
-        .subscribe(v -> onComplete.run(), e -> {
-          failure.compareAndSet(null, e);
-          done.countDown();
-        }, done::countDown);
-  }
-
-  private void startSdk(int concurrency, Recorder recorder, Runnable onComplete) {
-    CountDownLatch done = drained;
-    AtomicInteger workers = new AtomicInteger(concurrency);
-    for (int t = 0; t < concurrency; t++) {
-      int first = t;
-      sdkThreads.execute(() -> {
-        try {
-          for (int i = first; running; i++) {
-            long t0 = System.nanoTime();
-            SearchResp r = sdk.search(sdkSearches.get(i & (QUERIES - 1)));
-            recorder.recordValue(System.nanoTime() - t0);
-            check(r.getSearchResults().get(0).size());
-            onComplete.run();
-          }
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        } finally {
-          if (workers.decrementAndGet() == 0) {
-            done.countDown();
-          }
-        }
-      });
-    }
-  }
-
-  private void startSdkAsync(int concurrency, Recorder recorder, Runnable onComplete) {
-    CountDownLatch done = drained;
-    AtomicInteger chains = new AtomicInteger(concurrency);
-    AtomicInteger next = new AtomicInteger();
-    Runnable[] issue = new Runnable[1];
-    issue[0] = () -> {
-      if (!running) {
-        if (chains.decrementAndGet() == 0) {
-          done.countDown();
-        }
-        return;
-      }
-      long t0 = System.nanoTime();
-      Futures.addCallback(
-          sdkV1.searchAsync(sdkAsyncSearches.get(next.getAndIncrement() & (QUERIES - 1))),
-          new FutureCallback<R<SearchResults>>() {
-            @Override
-            public void onSuccess(R<SearchResults> r) {
-              recorder.recordValue(System.nanoTime() - t0);
-              try {
-                if (r.getStatus() != R.Status.Success.getCode()) {
-                  throw new IllegalStateException("search failed: " + r.getMessage(), r.getException());
-                }
-                check((int) r.getData().getResults().getTopks(0));
-                onComplete.run();
-              } catch (RuntimeException e) {
-                failure.compareAndSet(null, e);
-              }
-              issue[0].run();
-            }
-
-            @Override
-            public void onFailure(Throwable t) {
-              failure.compareAndSet(null, t);
-              issue[0].run();
-            }
-          },
-          MoreExecutors.directExecutor());
-    };
-    for (int i = 0; i < concurrency; i++) {
-      issue[0].run();
     }
   }
 

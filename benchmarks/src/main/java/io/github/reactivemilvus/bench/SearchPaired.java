@@ -1,7 +1,5 @@
 package io.github.reactivemilvus.bench;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +38,7 @@ public final class SearchPaired {
         for (String c : concs) {
           int concurrency = Integer.parseInt(c.trim());
           PairedRounds.Results results = PairedRounds.run(loads, concurrency, rounds, sliceMs, random);
-          report(concurrency, rounds, sliceMs, results.rates(), results.cpu(), results.latency());
+          report(concurrency, rounds, sliceMs, results);
         }
         // what the clients asked the server for besides Search (the SDK and ours describe once and cache)
         Support.record("SearchPairedServer", Support.map(),
@@ -54,25 +52,25 @@ public final class SearchPaired {
     }
   }
 
-  private static void report(
-      int concurrency, int rounds, long sliceMs, Map<String, List<Double>> rates, Map<String, List<Double>> cpu,
-      Map<String, Histogram> latency) {
+  private static void report(int concurrency, int rounds, long sliceMs, PairedRounds.Results results) {
+    Map<String, List<Double>> rates = results.rates();
+    Map<String, List<Double>> cpu = results.cpu();
     for (String impl : IMPLS) {
-      Histogram h = latency.get(impl);
+      Histogram h = results.latency().get(impl);
       Support.record(
           "SearchPaired",
           Support.map("impl", impl, "concurrency", concurrency),
           Support.map(
               "rounds", rounds,
               "sliceMs", sliceMs,
-              "medianSearchesPerSec", median(rates.get(impl)),
-              "medianCpuUsPerSearch", median(cpu.get(impl)),
+              "medianSearchesPerSec", PairedRounds.Spread.of(rates.get(impl)).median(),
+              "medianCpuUsPerSearch", PairedRounds.Spread.of(cpu.get(impl)).median(),
               "searchesPerSec", rates.get(impl),
               "p50us", h.getValueAtPercentile(50) / 1000.0,
               "p99us", h.getValueAtPercentile(99) / 1000.0,
               "p999us", h.getValueAtPercentile(99.9) / 1000.0));
       System.out.printf(Locale.ROOT, "concurrency %d: %-9s %,10.0f searches/s (median), %.1f us CPU per search, p50 %.0f us, p99 %.0f us%n",
-          concurrency, impl, median(rates.get(impl)), median(cpu.get(impl)), h.getValueAtPercentile(50) / 1000.0,
+          concurrency, impl, PairedRounds.Spread.of(rates.get(impl)).median(), PairedRounds.Spread.of(cpu.get(impl)).median(), h.getValueAtPercentile(50) / 1000.0,
           h.getValueAtPercentile(99) / 1000.0);
     }
     for (String[] pair : new String[][] {{"ours", "sdk"}, {"ours", "sdk-async"}, {"ours-pool2", "sdk"},
@@ -82,45 +80,15 @@ public final class SearchPaired {
       if (!rates.containsKey(peer) || !rates.containsKey(ours)) {
         continue;
       }
-      List<Double> ratios = new ArrayList<>();
-      for (int i = 0; i < rounds; i++) {
-        ratios.add(rates.get(ours).get(i) / rates.get(peer).get(i));
-      }
-      List<Double> sorted = new ArrayList<>(ratios);
-      Collections.sort(sorted);
-      Support.record(
-          "SearchPairedRatio",
-          Support.map("ratio", ours + "/" + peer, "concurrency", concurrency),
-          Support.map(
-              "median", median(ratios),
-              "min", sorted.get(0),
-              "max", sorted.get(sorted.size() - 1),
-              "perRound", ratios));
-      // CPU of the whole process (client and loopback server) per call, peer over ours: above 1 means
-      // ours costs less CPU per call; steadier than throughput when other processes take the cores
-      List<Double> cpuRatios = new ArrayList<>();
-      for (int i = 0; i < rounds; i++) {
-        cpuRatios.add(cpu.get(peer).get(i) / cpu.get(ours).get(i));
-      }
-      List<Double> cpuSorted = new ArrayList<>(cpuRatios);
-      Collections.sort(cpuSorted);
-      Support.record(
-          "SearchPairedCpuRatio",
-          Support.map("ratio", peer + "/" + ours, "concurrency", concurrency),
-          Support.map("median", median(cpuRatios), "min", cpuSorted.get(0), "max", cpuSorted.get(cpuSorted.size() - 1),
-              "perRound", cpuRatios));
-      System.out.printf(
-          Locale.ROOT,
-          "concurrency %d: %s/%s median %.2fx (min %.2f, max %.2f); CPU per search %s/%s %.2fx (min %.2f, max %.2f)%n",
-          concurrency, ours, peer, median(ratios), sorted.get(0), sorted.get(sorted.size() - 1),
-          peer, ours, median(cpuRatios), cpuSorted.get(0), cpuSorted.get(cpuSorted.size() - 1));
+      PairedRounds.Spread ratio = results.rateRatio(ours, peer);
+      // CPU of the whole process (client and loopback server) per search, peer over ours: above 1 means
+      // ours costs less CPU per search; steadier than throughput when other processes take the cores
+      PairedRounds.Spread cpuRatio = results.cpuRatio(ours, peer);
+      Support.record("SearchPairedRatio", Support.map("ratio", ours + "/" + peer, "concurrency", concurrency), ratio.fields());
+      Support.record("SearchPairedCpuRatio", Support.map("ratio", peer + "/" + ours, "concurrency", concurrency),
+          cpuRatio.fields());
+      System.out.printf(Locale.ROOT, "concurrency %d: %s/%s median %s; CPU per search %s/%s %s%n",
+          concurrency, ours, peer, ratio, peer, ours, cpuRatio);
     }
-  }
-
-  static double median(List<Double> xs) {
-    List<Double> s = new ArrayList<>(xs);
-    Collections.sort(s);
-    int n = s.size();
-    return n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
   }
 }

@@ -1,12 +1,8 @@
 package io.github.reactivemilvus.bench;
 
-import com.google.common.util.concurrent.FutureCallback;
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.MoreExecutors;
 import io.github.reactivemilvus.MilvusStub;
 import io.github.reactivemilvus.ReactiveConnections;
 import io.github.reactivemilvus.proto.GetVersionRequest;
-import io.github.reactivemilvus.proto.GetVersionResponse;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
 import io.github.reactivemilvus.internal.UnaryCalls;
 import io.grpc.CallOptions;
@@ -14,18 +10,12 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.milvus.v2.client.MilvusClientV2;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.HdrHistogram.Recorder;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
 
 /**
  * A closed-loop GetVersion load of one client implementation: {@link #start} keeps {@code
@@ -63,13 +53,11 @@ final class UnaryLoad implements AutoCloseable, PairedRounds.Load {
   private MilvusClientV2 sdkClient;
   private ExecutorService sdkThreads;
 
-  private final AtomicReference<Throwable> failure = new AtomicReference<>();
-  private volatile boolean running;
-  private volatile CountDownLatch drained;
-  private Disposable pump;
+  private final ClosedLoop loop;
 
   UnaryLoad(String impl, int port) {
     this.impl = impl;
+    this.loop = new ClosedLoop(impl);
     switch (impl) {
       case "ours" -> {
         registry = ReactiveConnections.create();
@@ -119,157 +107,27 @@ final class UnaryLoad implements AutoCloseable, PairedRounds.Load {
   }
 
   Throwable failure() {
-    return failure.get();
+    return loop.failure();
   }
 
   @Override
   public void start(int concurrency, Recorder recorder, Runnable onComplete) {
-    failure.set(null);
-    running = true;
-    drained = new CountDownLatch(1);
     switch (impl) {
-      case "ours" -> startFlatMap(concurrency, recorder, onComplete, stub::getVersion);
-      case "ours-raw", "grpc-flatmap" -> startFlatMap(concurrency, recorder, onComplete,
+      case "ours" -> loop.flatMap(concurrency, recorder, onComplete, stub::getVersion);
+      case "ours-raw", "grpc-flatmap" -> loop.flatMap(concurrency, recorder, onComplete,
           () -> UnaryCalls.call(rawChannel, MilvusServiceGrpc.getGetVersionMethod(), REQUEST, CallOptions.DEFAULT));
-      case "ours-chains" -> startOurChains(concurrency, recorder, onComplete);
-      case "grpc", "grpc-direct", "ours-channel" -> startGrpc(concurrency, recorder, onComplete);
-      default -> startSdk(concurrency, recorder, onComplete);
+      case "ours-chains" -> loop.chains(concurrency, recorder, onComplete,
+          done -> stub.getVersion().subscribe(v -> done.accept(null), done::accept));
+      case "grpc", "grpc-direct", "ours-channel" -> loop.chains(concurrency, recorder, onComplete,
+          done -> ClosedLoop.whenDone(futureStub.getVersion(REQUEST), r -> { }, done));
+      default -> loop.threads(sdkThreads, concurrency, recorder, onComplete, sdkClient::getServerVersion);
     }
   }
 
   /** Stops issuing calls and waits for the ones in flight. */
   @Override
   public void stop() throws InterruptedException {
-    running = false;
-    if (!drained.await(60, TimeUnit.SECONDS)) {
-      throw new IllegalStateException(impl + ": calls in flight did not finish");
-    }
-    if (pump != null) {
-      pump.dispose();
-      pump = null;
-    }
-    if (failure.get() != null) {
-      throw new IllegalStateException(impl + ": a call failed", failure.get());
-    }
-  }
-
-  private void startFlatMap(int concurrency, Recorder recorder, Runnable onComplete, Supplier<Mono<?>> call) {
-    CountDownLatch done = drained;
-    pump =
-        Flux.<Integer>generate(
-                sink -> {
-                  if (running) {
-                    sink.next(0);
-                  } else {
-                    sink.complete();
-                  }
-                })
-            .flatMap(
-                i ->
-                    Mono.defer(
-                        () -> {
-                          long t0 = System.nanoTime();
-                          return call.get()
-                              .doOnNext(v -> recorder.recordValue(System.nanoTime() - t0));
-                        }),
-                concurrency)
-            .subscribe(
-                v -> onComplete.run(),
-                e -> {
-                  failure.compareAndSet(null, e);
-                  done.countDown();
-                },
-                done::countDown);
-  }
-
-  private void startOurChains(int concurrency, Recorder recorder, Runnable onComplete) {
-    CountDownLatch done = drained;
-    AtomicInteger chains = new AtomicInteger(concurrency);
-    Runnable[] next = new Runnable[1];
-    next[0] =
-        () -> {
-          if (!running) {
-            if (chains.decrementAndGet() == 0) {
-              done.countDown();
-            }
-            return;
-          }
-          long t0 = System.nanoTime();
-          stub.getVersion()
-              .subscribe(
-                  v -> {
-                    recorder.recordValue(System.nanoTime() - t0);
-                    onComplete.run();
-                    next[0].run();
-                  },
-                  e -> {
-                    failure.compareAndSet(null, e);
-                    next[0].run();
-                  });
-        };
-    for (int i = 0; i < concurrency; i++) {
-      next[0].run();
-    }
-  }
-
-  private void startGrpc(int concurrency, Recorder recorder, Runnable onComplete) {
-    CountDownLatch done = drained;
-    AtomicInteger chains = new AtomicInteger(concurrency);
-    Runnable[] next = new Runnable[1];
-    next[0] =
-        () -> {
-          if (!running) {
-            if (chains.decrementAndGet() == 0) {
-              done.countDown();
-            }
-            return;
-          }
-          long t0 = System.nanoTime();
-          Futures.addCallback(
-              futureStub.getVersion(REQUEST),
-              new FutureCallback<GetVersionResponse>() {
-                @Override
-                public void onSuccess(GetVersionResponse r) {
-                  recorder.recordValue(System.nanoTime() - t0);
-                  onComplete.run();
-                  next[0].run();
-                }
-
-                @Override
-                public void onFailure(Throwable t) {
-                  failure.compareAndSet(null, t);
-                  next[0].run();
-                }
-              },
-              MoreExecutors.directExecutor());
-        };
-    for (int i = 0; i < concurrency; i++) {
-      next[0].run();
-    }
-  }
-
-  private void startSdk(int concurrency, Recorder recorder, Runnable onComplete) {
-    CountDownLatch done = drained;
-    AtomicInteger workers = new AtomicInteger(concurrency);
-    for (int t = 0; t < concurrency; t++) {
-      sdkThreads.execute(
-          () -> {
-            try {
-              while (running) {
-                long t0 = System.nanoTime();
-                sdkClient.getServerVersion();
-                recorder.recordValue(System.nanoTime() - t0);
-                onComplete.run();
-              }
-            } catch (Throwable e) {
-              failure.compareAndSet(null, e);
-            } finally {
-              if (workers.decrementAndGet() == 0) {
-                done.countDown();
-              }
-            }
-          });
-    }
+    loop.stop();
   }
 
   @Override

@@ -1,7 +1,5 @@
 package io.github.reactivemilvus.bench;
 
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +38,7 @@ public final class UnaryPaired {
         for (String c : concs) {
           int concurrency = Integer.parseInt(c.trim());
           PairedRounds.Results results = PairedRounds.run(loads, concurrency, rounds, sliceMs, random);
-          report(concurrency, rounds, sliceMs, results.rates(), results.cpu(), results.latency());
+          report(concurrency, rounds, sliceMs, results);
         }
       } finally {
         for (UnaryLoad l : loads.values()) {
@@ -50,67 +48,35 @@ public final class UnaryPaired {
     }
   }
 
-  private static void report(
-      int concurrency, int rounds, long sliceMs, Map<String, List<Double>> rates, Map<String, List<Double>> cpu,
-      Map<String, Histogram> latency) {
+  private static void report(int concurrency, int rounds, long sliceMs, PairedRounds.Results results) {
     for (String impl : IMPLS) {
-      Histogram h = latency.get(impl);
+      Histogram h = results.latency().get(impl);
       Support.record(
           "UnaryPaired",
           Support.map("impl", impl, "concurrency", concurrency),
           Support.map(
               "rounds", rounds,
               "sliceMs", sliceMs,
-              "medianCallsPerSec", median(rates.get(impl)),
-              "medianCpuUsPerCall", median(cpu.get(impl)),
-              "callsPerSec", rates.get(impl),
+              "medianCallsPerSec", PairedRounds.Spread.of(results.rates().get(impl)).median(),
+              "medianCpuUsPerCall", PairedRounds.Spread.of(results.cpu().get(impl)).median(),
+              "callsPerSec", results.rates().get(impl),
               "p50us", h.getValueAtPercentile(50) / 1000.0,
               "p99us", h.getValueAtPercentile(99) / 1000.0,
               "p999us", h.getValueAtPercentile(99.9) / 1000.0));
     }
     for (String peer : List.of("grpc-direct", "grpc", "sdk", "ours-channel", "ours-chains", "ours-raw", "grpc-flatmap")) {
-      if (!rates.containsKey(peer) || !rates.containsKey("ours")) {
+      if (!results.rates().containsKey(peer) || !results.rates().containsKey("ours")) {
         continue;
       }
-      List<Double> ratios = new ArrayList<>();
-      for (int i = 0; i < rounds; i++) {
-        ratios.add(rates.get("ours").get(i) / rates.get(peer).get(i));
-      }
-      List<Double> sorted = new ArrayList<>(ratios);
-      Collections.sort(sorted);
-      Support.record(
-          "UnaryPairedRatio",
-          Support.map("ratio", "ours/" + peer, "concurrency", concurrency),
-          Support.map(
-              "median", median(ratios),
-              "min", sorted.get(0),
-              "max", sorted.get(sorted.size() - 1),
-              "perRound", ratios));
+      PairedRounds.Spread ratio = results.rateRatio("ours", peer);
       // CPU of the whole process (client and loopback server) per call, peer over ours: above 1 means
       // ours costs less CPU per call; steadier than throughput when other processes take the cores
-      List<Double> cpuRatios = new ArrayList<>();
-      for (int i = 0; i < rounds; i++) {
-        cpuRatios.add(cpu.get(peer).get(i) / cpu.get("ours").get(i));
-      }
-      List<Double> cpuSorted = new ArrayList<>(cpuRatios);
-      Collections.sort(cpuSorted);
-      Support.record(
-          "UnaryPairedCpuRatio",
-          Support.map("ratio", peer + "/ours", "concurrency", concurrency),
-          Support.map("median", median(cpuRatios), "min", cpuSorted.get(0), "max", cpuSorted.get(cpuSorted.size() - 1),
-              "perRound", cpuRatios));
-      System.out.printf(
-          Locale.ROOT,
-          "concurrency %d: ours/%s median %.2fx (min %.2f, max %.2f); CPU per call %s/ours %.2fx (min %.2f, max %.2f)%n",
-          concurrency, peer, median(ratios), sorted.get(0), sorted.get(sorted.size() - 1),
-          peer, median(cpuRatios), cpuSorted.get(0), cpuSorted.get(cpuSorted.size() - 1));
+      PairedRounds.Spread cpuRatio = results.cpuRatio("ours", peer);
+      Support.record("UnaryPairedRatio", Support.map("ratio", "ours/" + peer, "concurrency", concurrency), ratio.fields());
+      Support.record("UnaryPairedCpuRatio", Support.map("ratio", peer + "/ours", "concurrency", concurrency),
+          cpuRatio.fields());
+      System.out.printf(Locale.ROOT, "concurrency %d: ours/%s median %s; CPU per call %s/ours %s%n",
+          concurrency, peer, ratio, peer, cpuRatio);
     }
-  }
-
-  static double median(List<Double> xs) {
-    List<Double> s = new ArrayList<>(xs);
-    Collections.sort(s);
-    int n = s.size();
-    return n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
   }
 }
