@@ -188,7 +188,15 @@ class SecretsAuditTest {
         map("user", "alice", "password", List.of(PASSWORD)),
         map("token", new StringBuilder(TOKEN), "port", "x"),
         map("token", "carol:" + TOKEN_PASSWORD, "password", PASSWORD),
-        map("uri", "https://bob:" + URI_PASSWORD + "@h", "secure", false));
+        map("uri", "https://bob:" + URI_PASSWORD + "@h", "secure", false),
+        // a URI with user info in a key that takes a host or host:port
+        map("host", "http://bob:" + URI_PASSWORD + "@localhost:19530"),
+        map("host", "bob:" + URI_PASSWORD + "@h"),
+        map("address", "http://bob:" + URI_PASSWORD + "@h1:19530,"),
+        map("address", "bob:" + URI_PASSWORD + "@h1:19530,h2:19530"),
+        map("secure", true, "server_name", "http://bob:" + URI_PASSWORD + "@h:1"),
+        // a pymilvus token pasted into user
+        map("user", "carol:" + TOKEN_PASSWORD));
   }
 
   @Test

@@ -39,8 +39,10 @@ final class CredentialRules {
       in.problem(TOKEN, "is given together with a password" + (passwordFromUri ? " (from the uri's user info)" : "")
           + "; use token, or user and password, not both");
     } else if (userKnown && !passwordKnown && !tokenKnown) {
-      in.problem(PASSWORD, "is missing: user " + Display.quote(user == null ? "" : user)
-          + " needs a password (or use token)");
+      // a user with ':' is likely a pasted user:password token: not shown
+      in.problem(PASSWORD, "is missing: " + (user != null && user.indexOf(':') >= 0
+          ? "the user (which contains ':'; a 'user:password' pair goes in 'token') needs a password"
+          : "user " + Display.quote(user == null ? "" : user) + " needs a password") + " (or use token)");
     } else if (passwordKnown && !userKnown && !tokenKnown) {
       in.problem(USER, "is missing: a password" + (passwordFromUri ? " (from the uri's user info)" : "")
           + " needs a user (or use token)");

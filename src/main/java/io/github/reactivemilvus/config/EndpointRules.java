@@ -105,7 +105,7 @@ final class EndpointRules {
     List<Endpoint> out = new ArrayList<>();
     for (String one : raw.split(",", -1)) {
       if (one.isBlank()) {
-        throw new InvalidValue(Display.quote(raw.strip()) + " has an empty entry; expected host:port,host:port");
+        throw new InvalidValue(Display.uri(raw.strip()) + " has an empty entry; expected host:port,host:port");
       }
       out.add(parseAddress(one));
     }

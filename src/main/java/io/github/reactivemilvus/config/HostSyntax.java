@@ -21,6 +21,10 @@ final class HostSyntax {
     if (host.isEmpty()) {
       throw new InvalidValue("the host is empty");
     }
+    if (host.indexOf('@') >= 0 || host.indexOf('/') >= 0) {
+      // never part of a host, and '@' may follow a password: shown masked, before any other message quotes it
+      throw new InvalidValue(Display.uri(host) + " is not a host name or IP literal; put URIs in the 'uri' key");
+    }
     if (containsWhitespaceOrControl(host)) {
       throw new InvalidValue("the host " + Display.quote(host) + " contains white space or control characters");
     }
