@@ -246,9 +246,10 @@ final class AliasEntry {
 
   /** Registers this alias's gauges with {@code metrics}, replacing earlier ones. */
   void bindGauges(Metrics metrics) {
-    Runnable previous = unregisterGauges;
+    // the old ones go first: Micrometer hands back an existing gauge of the same id, which a later
+    // removal of the old ones would take away
+    unregisterGauges.run();
     unregisterGauges = metrics.aliasGauges(alias, this, AliasEntry::inFlight, AliasEntry::pending);
-    previous.run();
   }
 
   private double inFlight() {

@@ -353,7 +353,7 @@ public final class ReactiveConnections implements AutoCloseable {
             .then(Mono.defer(ctx.shared::closeAll))
             .then(Mono.defer(loops::close))
             .doFinally(s -> {
-              ctx.events().tryEmitComplete();
+              ctx.completeEvents();
               terminated.tryEmitEmpty();
             })
             .subscribe(null, e -> LOG.warn("closing the registry failed", e));

@@ -43,4 +43,11 @@ final class RegistryContext {
   void emit(ConnectionEvent.Type type, String alias, String address, String message) {
     emit(type, alias, address, 0, Duration.ZERO, message);
   }
+
+  /** Completes the event stream, serialized with {@link #emit} (a racing emit would make the completion fail). */
+  void completeEvents() {
+    synchronized (events) {
+      events.tryEmitComplete();
+    }
+  }
 }

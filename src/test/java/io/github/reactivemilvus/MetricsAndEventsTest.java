@@ -129,6 +129,15 @@ class MetricsAndEventsTest {
   }
 
   @Test
+  void bindingTheMetricsAgainToTheSameRegistryKeepsThePerAliasGauges() {
+    add("a", ConnectionConfig.builder());
+    registry.channel("a").block(WAIT);
+    new ReactiveConnectionsMetrics(registry).bindTo(meters);
+    assertThat(meters.find(P + ".calls.inflight").tag("alias", "a").gauge()).isNotNull();
+    assertThat(meters.find(P + ".calls.pending").tag("alias", "a").gauge()).isNotNull();
+  }
+
+  @Test
   void perAliasGaugesAreRemovedWithTheAlias() {
     add("a", ConnectionConfig.builder());
     registry.channel("a").block(WAIT);
