@@ -1,8 +1,9 @@
 package io.github.reactivemilvus;
 
-import io.github.reactivemilvus.internal.TransportException;
+import io.github.reactivemilvus.internal.AliasChannel;
 import io.github.reactivemilvus.internal.CallLimiter;
 import io.github.reactivemilvus.internal.TlsProbe;
+import io.github.reactivemilvus.internal.TransportException;
 import io.github.reactivemilvus.proto.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
@@ -165,8 +166,6 @@ final class Failures {
     return new MilvusConnectionException(kind, alias, address, detail, grpc, 0, error);
   }
 
-  /** How the alias channel's shutdown status ends ({@code "alias 'x' (h:p) was disconnected"}). */
-  static final String DISCONNECTED_MARKER = "was disconnected";
 
   /** The hint for a plaintext connection to a TLS endpoint. */
   static final String PLAINTEXT_TO_TLS =
@@ -183,7 +182,7 @@ final class Failures {
         return duringConnect ? FailureKind.NOT_MILVUS : FailureKind.RPC;
       case CANCELLED:
         // A call still in flight when its alias's grace period ended: the alias was closed under it.
-        return text.endsWith(DISCONNECTED_MARKER) ? FailureKind.CLOSED : FailureKind.RPC;
+        return text.endsWith(AliasChannel.DISCONNECTED_MARKER) ? FailureKind.CLOSED : FailureKind.RPC;
       case RESOURCE_EXHAUSTED:
         return text.contains(CallLimiter.LIMIT_MARKER) ? FailureKind.CALL_LIMIT_EXCEEDED : FailureKind.RPC;
       case UNAVAILABLE:
@@ -376,7 +375,7 @@ final class Failures {
     String text = String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT);
     return grpc.getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED
         && (text.contains("deadline exceeded after") || text.contains("deadline was exceeded")
-            || text.contains("exceeded the default deadline"));
+            || text.contains(AliasChannel.DEFAULT_DEADLINE_MARKER));
   }
 
   /** Idempotent reads through the stubs: retried on UNAVAILABLE and Milvus rate limiting only. */

@@ -52,7 +52,10 @@ public final class MilvusStub {
     this.deadline = deadline;
   }
 
-  /** A stub whose calls (each attempt) get this deadline instead of the alias's call timeout. */
+  /**
+   * A stub whose calls get this deadline instead of the alias's call timeout: it starts when a call is
+   * subscribed and covers the whole call, retries and backoff included.
+   */
   public MilvusStub withDeadline(Duration deadline) {
     if (deadline.isNegative() || deadline.isZero()) {
       throw new IllegalArgumentException("deadline must be positive, was " + deadline);
@@ -126,7 +129,7 @@ public final class MilvusStub {
   /**
    * Runs any unary gRPC method over this alias as a cold {@link Mono}, on the same path as the
    * methods above: the alias's channel (lazy connect, headers such as {@code dbname} and
-   * authorization, call limits), this stub's deadline for each attempt, cancellation that cancels
+   * authorization, call limits), this stub's deadline for the whole call, cancellation that cancels
    * the RPC, and the alias's retry policy. Retries follow {@link MilvusRpcs}: a MilvusService read
    * is retried on {@code UNAVAILABLE} and rate limiting; a write, and any method not in the table
    * (for example of a user's own service), only with {@code retryWrites}. Use
@@ -156,11 +159,11 @@ public final class MilvusStub {
       throw new IllegalArgumentException(method.getFullMethodName() + " is " + method.getType() + ", not unary");
     }
     return new StubCall<>(registry, alias, deadline, StubRpc.of(method, ResponseStatus::of, kind == RpcKind.READ), request,
-        ResponseStatus.collectionName(request));
+        true);
   }
 
   /** Every call of this stub is one {@link StubCall}: the alias is looked up when it is subscribed. */
   private <Q, R, T> Mono<T> call(StubRpc<Q, R, T> rpc, Q request) {
-    return new StubCall<>(registry, alias, deadline, rpc, request, null);
+    return new StubCall<>(registry, alias, deadline, rpc, request, false);
   }
 }

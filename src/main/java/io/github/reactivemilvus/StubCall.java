@@ -22,17 +22,17 @@ final class StubCall<Q, R, T> extends Mono<T> {
   private final @Nullable Duration deadline;
   private final StubRpc<Q, R, T> rpc;
   private final Q request;
-  /** The request's collection, named in a failure's message. */
-  private final @Nullable String collection;
+  /** Whether a failure's message names the request's {@code collection_name}, if it has one. */
+  private final boolean namesCollection;
 
   StubCall(ReactiveConnections registry, String alias, @Nullable Duration deadline, StubRpc<Q, R, T> rpc, Q request,
-      @Nullable String collection) {
+      boolean namesCollection) {
     this.registry = registry;
     this.alias = alias;
     this.deadline = deadline;
     this.rpc = rpc;
     this.request = request;
-    this.collection = collection;
+    this.namesCollection = namesCollection;
   }
 
   @Override
@@ -57,9 +57,11 @@ final class StubCall<Q, R, T> extends Mono<T> {
   }
 
   private Mono<T> naming(Mono<T> call) {
-    String name = collection;
-    return name == null ? call : call.onErrorMap(MilvusConnectionException.class, e ->
-        new MilvusConnectionException(e.kind(), e.alias(), e.address(), "collection '" + name + "': " + e.detail(),
-            e.grpcStatus(), e.serverCode(), e.getCause() != null ? e.getCause() : e));
+    // the name is looked up only for a failure: a success pays nothing for it
+    return !namesCollection ? call : call.onErrorMap(MilvusConnectionException.class, e -> {
+      String name = ResponseStatus.collectionName(request);
+      return name == null ? e : new MilvusConnectionException(e.kind(), e.alias(), e.address(),
+          "collection '" + name + "': " + e.detail(), e.grpcStatus(), e.serverCode(), e.getCause() != null ? e.getCause() : e);
+    });
   }
 }

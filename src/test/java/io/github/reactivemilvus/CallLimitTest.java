@@ -82,6 +82,31 @@ class CallLimitTest {
   }
 
   @Test
+  void aWaitingCallFailsAtItsOwnDeadlineWithoutReachingTheServer() {
+    server.hang(Method.GET_VERSION);
+    List<Disposable> running = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      running.add(registry.stub("a").getVersion().subscribe(v -> { }, e -> { }));
+    }
+    await().atMost(WAIT).until(() -> server.hanging(Method.GET_VERSION) == 8);
+
+    // every permit is held by a hanging call: the ninth waits, and its deadline ends the wait
+    StepVerifier.create(registry.stub("a").withDeadline(Duration.ofMillis(300)).getVersion())
+        .expectErrorSatisfies(e -> {
+          MilvusConnectionException m = (MilvusConnectionException) e;
+          assertThat(m.grpcStatus().getCode()).isEqualTo(io.grpc.Status.Code.DEADLINE_EXCEEDED);
+          assertThat(m.getMessage()).contains("waiting for a call permit");
+        })
+        .verify(WAIT);
+    assertThat(channel().callsPending()).isZero();
+    assertThat(server.calls(Method.GET_VERSION)).isEqualTo(8);
+
+    server.release(Method.GET_VERSION);
+    await().atMost(WAIT).until(() -> channel().callsInFlight() == 0);
+    running.forEach(Disposable::dispose);
+  }
+
+  @Test
   void theLimitsAlsoHoldForStubsThatAreNotTheLibrarys() {
     server.hang(Method.GET_VERSION);
     ManagedChannel channel = registry.channel("a").block(WAIT);

@@ -59,6 +59,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import reactor.core.publisher.Flux;
@@ -547,6 +548,9 @@ public final class MilvusClient {
     if (pageSize <= 0 || pageSize > 16_384) {
       return Flux.error(new IllegalArgumentException("pageSize must be 1 to 16384, was " + pageSize));
     }
+    if (search.offset != 0) {
+      return Flux.error(new IllegalArgumentException("searchIterator does not support an offset"));
+    }
     boolean smallerIsBetter = search.metricType.equalsIgnoreCase("L2") || search.metricType.equalsIgnoreCase("HAMMING")
         || search.metricType.equalsIgnoreCase("JACCARD");
     return codec(search.collection).flatMapMany(codec -> {
@@ -556,7 +560,8 @@ public final class MilvusClient {
         if (cursor != null) {
           page.filter(and(search.filter, pk.getName() + " not in " + listLiteral(pk, cursor.idsAtBound)));
           page.param("range_filter", cursor.bound);
-          page.param("radius", smallerIsBetter ? Float.MAX_VALUE : -Float.MAX_VALUE);
+          // the caller's radius still bounds the far side; without one, the pages run to the end
+          page.param("radius", search.params.getOrDefault("radius", smallerIsBetter ? Float.MAX_VALUE : -Float.MAX_VALUE));
         }
         return stub.call(MilvusServiceGrpc.getSearchMethod(), searchRequest(codec, page.build())).map(r -> {
           List<Hit> list = hits(codec, r).get(0);
@@ -579,10 +584,21 @@ public final class MilvusClient {
 
   // ---- request building ----
 
+  /**
+   * The collection's codec, looked up when subscribed (so a chain that recreates the collection first
+   * sees the new schema) and described once; a failed description is not kept.
+   */
   private Mono<RowCodec> codec(String collection) {
     Objects.requireNonNull(collection, "collection");
-    return codecs.computeIfAbsent(collection, name -> describe(name).map(r -> new RowCodec(r.getSchema()))
-        .doOnError(e -> codecs.remove(name)).cache());
+    return Mono.defer(() -> codecs.computeIfAbsent(collection, this::describedCodec));
+  }
+
+  private Mono<RowCodec> describedCodec(String collection) {
+    AtomicReference<Mono<RowCodec>> self = new AtomicReference<>();
+    Mono<RowCodec> codec = describe(collection).map(r -> new RowCodec(r.getSchema()))
+        .doOnError(e -> codecs.remove(collection, self.get())).cache();
+    self.set(codec);
+    return codec;
   }
 
   private static SearchRequest searchRequest(RowCodec codec, Search s) {

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
@@ -33,7 +34,8 @@ final class Paging {
     private volatile C cursor;
     private volatile boolean fetching;
     private volatile boolean last;
-    private volatile Disposable inFlight;
+    /** The page fetch under way; disposed with the sink, and a fetch started after that is disposed at once. */
+    private final Disposable.Swap inFlight = Disposables.swap();
 
     Drain(FluxSink<T> sink, C first, Function<C, Mono<Page<C, T>>> fetch) {
       this.sink = sink;
@@ -43,12 +45,7 @@ final class Paging {
 
     void start() {
       sink.onRequest(n -> drain());
-      sink.onDispose(() -> {
-        Disposable d = inFlight;
-        if (d != null) {
-          d.dispose();
-        }
-      });
+      sink.onDispose(inFlight);
     }
 
     private void drain() {
@@ -65,7 +62,9 @@ final class Paging {
           } else if (sink.requestedFromDownstream() > 0) {
             fetching = true;
             java.util.concurrent.atomic.AtomicBoolean received = new java.util.concurrent.atomic.AtomicBoolean();
-            inFlight = fetch.apply(cursor).subscribe(page -> {
+            C from = cursor;
+            // deferred: a fetch that throws fails the flux instead of leaving the drain loop claimed
+            inFlight.update(Mono.defer(() -> fetch.apply(from)).subscribe(page -> {
               received.set(true);
               buffer.addAll(page.items());
               cursor = page.next();
@@ -76,7 +75,7 @@ final class Paging {
               if (!received.get()) {
                 sink.error(new IllegalStateException("a page fetch completed without a page"));
               }
-            });
+            }));
           }
         }
       } while (wip.decrementAndGet() != 0);

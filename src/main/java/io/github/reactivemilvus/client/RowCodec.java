@@ -258,7 +258,7 @@ final class RowCodec {
       throw wrong(v);
     }
     if (n < min || n > max) {
-      throw new IllegalArgumentException(n + " out of range [" + min + ", " + max + "]");
+      throw new IllegalArgumentException("out of range [" + min + ", " + max + "]"); // the value itself is never shown
     }
     return n;
   }
@@ -310,7 +310,7 @@ final class RowCodec {
     for (Map.Entry<?, ?> e : map.entrySet()) {
       long index = integral(e.getKey(), 0, 0xFFFFFFFEL);
       if (!(e.getValue() instanceof Number n)) {
-        throw new IllegalArgumentException("value at index " + index + " is a " + Json.typeName(e.getValue()));
+        throw new IllegalArgumentException("a value of the sparse vector is a " + Json.typeName(e.getValue()));
       }
       sorted.put(index, n.floatValue());
     }

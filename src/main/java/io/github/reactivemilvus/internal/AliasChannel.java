@@ -107,7 +107,7 @@ public final class AliasChannel extends ManagedChannel {
         effective = options.withDeadlineAfter(callTimeoutNanos, TimeUnit.NANOSECONDS);
       }
     }
-    return new LimitedCall<>(next, limiter, owner, alias, method, effective, swept);
+    return new LimitedCall<>(next, limiter, owner, alias, method, effective, swept, scheduler);
   }
 
   @Override
@@ -125,9 +125,14 @@ public final class AliasChannel extends ManagedChannel {
     return published;
   }
 
+  /** How the description of {@link #shutdownStatus()} ends. */
+  public static final String DISCONNECTED_MARKER = "was disconnected";
+  /** What the description of a call cancelled by the default deadline contains. */
+  public static final String DEFAULT_DEADLINE_MARKER = "exceeded the default deadline";
+
   /** The status a call made after {@link #shutdown()} fails with: UNAVAILABLE, naming the alias. */
   public Status shutdownStatus() {
-    return Status.UNAVAILABLE.withDescription("alias '" + alias + "' (" + address + ") was disconnected");
+    return Status.UNAVAILABLE.withDescription("alias '" + alias + "' (" + address + ") " + DISCONNECTED_MARKER);
   }
 
   /** The shared physical channels under this alias (the pool), for inspecting how calls spread. */
@@ -155,7 +160,7 @@ public final class AliasChannel extends ManagedChannel {
     if (calls.isEmpty()) {
       return;
     }
-    Status status = Status.DEADLINE_EXCEEDED.withDescription("the call exceeded the default deadline of "
+    Status status = Status.DEADLINE_EXCEEDED.withDescription("the call " + DEFAULT_DEADLINE_MARKER + " of "
         + callTimeout.toMillis() + " ms (call_timeout) of alias '" + alias + "' (" + address + ")");
     for (LimitedCall<?, ?> call : calls.expiredAt(tick)) {
       call.expire(status);

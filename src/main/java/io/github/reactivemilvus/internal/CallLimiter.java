@@ -54,7 +54,7 @@ public final class CallLimiter {
       // the waiter starts its call on this thread; its failure must not break the caller's close
       try {
         next.run();
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | Error e) {
         LOG.warn("starting a queued call failed", e);
       }
     }

@@ -43,6 +43,37 @@ public final class ChannelFactory {
    * TLS material is unusable or Unix sockets are not available.
    */
   public ManagedChannel build(ConnectionConfig c) {
+    return build(c, c.secure() ? sslContext(c) : null);
+  }
+
+  /**
+   * {@code count} idle channels for {@code c}, as {@link #build(ConnectionConfig)} makes them, sharing one TLS
+   * context (the PEM files are read once); none is left open when one cannot be built.
+   */
+  public ManagedChannel[] build(ConnectionConfig c, int count) {
+    SslContext ssl = c.secure() ? sslContext(c) : null;
+    ManagedChannel[] channels = new ManagedChannel[count];
+    try {
+      for (int i = 0; i < count; i++) {
+        channels[i] = build(c, ssl);
+      }
+    } catch (RuntimeException | Error e) {
+      shutdownNow(channels);
+      throw e;
+    }
+    return channels;
+  }
+
+  /** Shuts down every channel of {@code channels} that is there (null entries are skipped). */
+  static void shutdownNow(ManagedChannel[] channels) {
+    for (ManagedChannel channel : channels) {
+      if (channel != null) {
+        channel.shutdownNow();
+      }
+    }
+  }
+
+  private ManagedChannel build(ConnectionConfig c, SslContext ssl) {
     NettyChannelBuilder builder;
     if (c.unixSocketPath() != null) {
       if (loops.domainSocketChannelType == null) {
@@ -85,7 +116,7 @@ public final class ChannelFactory {
       builder.overrideAuthority(c.serverName());
     }
     if (c.secure()) {
-      builder.negotiationType(NegotiationType.TLS).sslContext(sslContext(c));
+      builder.negotiationType(NegotiationType.TLS).sslContext(ssl);
     } else {
       builder.usePlaintext();
     }

@@ -3,13 +3,17 @@ package io.github.reactivemilvus.internal;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
+import io.grpc.Deadline;
 import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import reactor.core.Disposable;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * One call on an alias's channel, from its start to its close: it starts on {@code next} only once
@@ -28,6 +32,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
   private final MethodDescriptor<Q, R> method;
   private final CallOptions options;
   private final boolean sweptDeadline;
+  private final Scheduler timer;
   private final Runnable onGrant = this::startReal;
   private final AtomicBoolean permitReturned = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -41,6 +46,8 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
   private volatile boolean passThrough;
   private volatile Status expiredStatus;
   private boolean cancelled;
+  /** Ends a waiting call at its own deadline (grpc-java's timer starts only with the real call). */
+  private Disposable waitTimer;
   // grpc-java calls are not thread-safe: a cancel that arrives while another thread starts the
   // real call and replays buffered operations is handed to that thread instead of racing it
   private boolean starting;
@@ -49,7 +56,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
   private Throwable cancelCause;
 
   LimitedCall(Channel next, CallLimiter limiter, CallOwner owner, String alias, MethodDescriptor<Q, R> method,
-      CallOptions options, boolean sweptDeadline) {
+      CallOptions options, boolean sweptDeadline, Scheduler timer) {
     this.next = next;
     this.limiter = limiter;
     this.owner = owner;
@@ -57,6 +64,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
     this.method = method;
     this.options = options;
     this.sweptDeadline = sweptDeadline;
+    this.timer = timer;
   }
 
   @Override
@@ -84,7 +92,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
     }
     switch (limiter.acquire(onGrant)) {
       case GRANTED -> startReal();
-      case QUEUED -> { }
+      case QUEUED -> expireWhileWaiting();
       case REJECTED -> {
         owner.rejected();
         closeOnce(Status.RESOURCE_EXHAUSTED.withDescription(limiter.describeLimit() + " for alias '" + alias + "'"));
@@ -92,16 +100,54 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
     }
   }
 
+  /**
+   * A call with a deadline of its own fails with {@code DEADLINE_EXCEEDED} if it is still waiting for a
+   * permit when the deadline passes (a swept default deadline is the sweeper's).
+   */
+  private void expireWhileWaiting() {
+    Deadline deadline = options.getDeadline();
+    if (deadline == null) {
+      return;
+    }
+    Disposable scheduled = timer.schedule(() -> abortIfWaiting(Status.DEADLINE_EXCEEDED.withDescription(
+        "deadline exceeded while waiting for a call permit of alias '" + alias + "'")),
+        Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)), TimeUnit.NANOSECONDS);
+    boolean over;
+    synchronized (lock) {
+      over = real != null || cancelled;
+      if (!over) {
+        waitTimer = scheduled;
+      }
+    }
+    if (over) {
+      scheduled.dispose();
+    }
+  }
+
   private void startReal() {
     ClientCall<Q, R> call;
+    RuntimeException failedNewCall = null;
     synchronized (lock) {
       if (cancelled) {
         returnPermit();
         return;
       }
-      call = next.newCall(method, options);
-      real = call;
-      starting = true;
+      stopWaitTimer();
+      try {
+        call = next.newCall(method, options);
+      } catch (RuntimeException e) {
+        call = null;
+        failedNewCall = e;
+      }
+      if (call != null) {
+        real = call;
+        starting = true;
+      }
+    }
+    if (call == null) {
+      returnPermit();
+      closeOnce(Status.fromThrowable(failedNewCall));
+      return;
     }
     try {
       call.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<R>(listener) {
@@ -116,7 +162,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
           }
         }
       }, headers);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       synchronized (lock) {
         starting = false;
       }
@@ -150,7 +196,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
       for (Runnable op : ops) {
         try {
           op.run();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
           // the call was cancelled while its buffered operations were replayed (grpc-java refuses
           // sendMessage/halfClose after cancel); it closes through its listener either way
           call.cancel("replaying a buffered operation failed", e);
@@ -166,6 +212,14 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
     }
   }
 
+  /** Called under the lock. */
+  private void stopWaitTimer() {
+    if (waitTimer != null) {
+      waitTimer.dispose();
+      waitTimer = null;
+    }
+  }
+
   private void closeOnce(Status status) {
     if (closed.compareAndSet(false, true)) {
       Listener<R> l;
@@ -173,6 +227,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
       synchronized (lock) {
         l = listener;
         e = entry;
+        stopWaitTimer();
       }
       if (e != null) {
         owner.closed(e);
@@ -265,14 +320,9 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
 
   /** Ends the call from the owner's side: cancels it if running, fails it if still waiting. */
   void abort(Status status) {
-    ClientCall<Q, R> call;
-    synchronized (lock) {
-      call = real;
-    }
-    if (call != null) {
+    // decided in one step: a permit granted between a check and the abort must not let the call run on
+    if (!abortIfWaiting(status)) {
       cancel(status.getDescription(), null);
-    } else {
-      abortIfWaiting(status);
     }
   }
 
@@ -282,7 +332,8 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
     abort(status);
   }
 
-  private void abortIfWaiting(Status status) {
+  /** Fails the call with {@code status} if it is still waiting for a permit; true when it was. */
+  private boolean abortIfWaiting(Status status) {
     boolean waiting;
     synchronized (lock) {
       waiting = real == null && !cancelled;
@@ -291,8 +342,11 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
       }
     }
     if (waiting) {
-      limiter.withdraw(onGrant);
+      if (limiter.withdraw(onGrant)) {
+        permitReturned.set(true); // never admitted: nothing to return
+      }
       closeOnce(status);
     }
+    return waiting;
   }
 }

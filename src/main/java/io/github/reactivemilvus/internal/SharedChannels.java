@@ -62,31 +62,44 @@ public final class SharedChannels {
 
   private ChannelGroup acquireNow(Key key, ConnectionConfig config) {
     synchronized (groups) {
-      if (closed) {
-        // a connect that was still queued when the registry closed must not open channels
-        throw new TransportException(TransportException.Reason.CLOSED, config.address(), "the registry is closed", null);
+      ChannelGroup group = reference(key, config);
+      if (group != null) {
+        return group;
       }
-      Shared shared = groups.get(key);
-      if (shared == null) {
-        ManagedChannel[] channels = new ManagedChannel[config.poolSize()];
-        try {
-          for (int i = 0; i < channels.length; i++) {
-            channels[i] = factory.build(config);
-          }
-        } catch (RuntimeException e) {
-          for (ManagedChannel c : channels) {
-            if (c != null) {
-              c.shutdownNow();
-            }
-          }
-          throw e;
-        }
-        shared = new Shared(new ChannelGroup(key, channels));
-        groups.put(key, shared);
+    }
+    // built outside the lock: building TLS channels reads files, and release() takes the lock on event loops
+    ManagedChannel[] built = factory.build(config, config.poolSize());
+    synchronized (groups) {
+      ChannelGroup group;
+      try {
+        group = reference(key, config);
+      } catch (RuntimeException e) {
+        ChannelFactory.shutdownNow(built);
+        throw e;
       }
+      if (group != null) {
+        ChannelFactory.shutdownNow(built); // another connect to the endpoint made its group first
+        return group;
+      }
+      Shared shared = new Shared(new ChannelGroup(key, built));
       shared.references++;
+      groups.put(key, shared);
       return shared.group;
     }
+  }
+
+  /** A new reference to the endpoint's group, or null when there is none yet; called under the lock. */
+  private ChannelGroup reference(Key key, ConnectionConfig config) {
+    if (closed) {
+      // a connect that was still queued when the registry closed must not open channels
+      throw new TransportException(TransportException.Reason.CLOSED, config.address(), "the registry is closed", null);
+    }
+    Shared shared = groups.get(key);
+    if (shared == null) {
+      return null;
+    }
+    shared.references++;
+    return shared.group;
   }
 
   /** Whether the config's endpoint speaks TLS; see {@link TlsProbe}. */

@@ -32,7 +32,7 @@ public final class UnaryCalls {
    * one call; cancelling cancels it.
    */
   public static <Q, R> Mono<R> call(Channel channel, MethodDescriptor<Q, R> method, Q request, CallOptions options) {
-    return new UnaryMono<>(channel, method, request, options, Function.identity(), null);
+    return new UnaryMono<>(channel, method, request, options, Function.identity());
   }
 
   /**
@@ -41,7 +41,7 @@ public final class UnaryCalls {
    */
   public static <Q, R, T> Mono<T> call(Channel channel, MethodDescriptor<Q, R> method, Q request, CallOptions options,
       Function<? super R, ? extends T> onResponse) {
-    return new UnaryMono<>(channel, method, request, options, onResponse, null);
+    return new UnaryMono<>(channel, method, request, options, onResponse);
   }
 
   /**
@@ -62,21 +62,19 @@ public final class UnaryCalls {
     final Q request;
     final CallOptions options;
     final Function<? super R, ? extends T> onResponse;
-    final @Nullable Function<? super Throwable, ? extends Mono<? extends T>> onFailure;
 
     UnaryMono(Channel channel, MethodDescriptor<Q, R> method, Q request, CallOptions options,
-        Function<? super R, ? extends T> onResponse, @Nullable Function<? super Throwable, ? extends Mono<? extends T>> onFailure) {
+        Function<? super R, ? extends T> onResponse) {
       this.channel = channel;
       this.method = method;
       this.request = request;
       this.options = options;
       this.onResponse = onResponse;
-      this.onFailure = onFailure;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super T> actual) {
-      new UnaryCall<>(method, onResponse, onFailure, actual).start(channel, request, options);
+      new UnaryCall<>(method, onResponse, null, actual).start(channel, request, options);
     }
   }
 
@@ -135,8 +133,9 @@ public final class UnaryCalls {
         c.sendMessage(request);
         c.halfClose();
       } catch (RuntimeException | Error e) {
-        c.cancel(null, e);
+        // failed first, so that a close the cancel delivers at once finds the call done
         fail(e);
+        c.cancel(null, e);
         return;
       }
       // a cancel that came while the call was being set up
@@ -159,8 +158,9 @@ public final class UnaryCalls {
 
     @Override
     public void onClose(Status status, Metadata trailers) {
-      if ((state & CANCELLED) != 0) {
-        return; // after a cancel the call still closes (CANCELLED); nobody is listening
+      if ((state & (CANCELLED | DONE)) != 0) {
+        // after a cancel, or a failure to start, the call still closes; nobody is listening
+        return;
       }
       if (!status.isOk()) {
         fail(status.asRuntimeException(trailers));

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 /** The typed client's collection, index, search, query, get and delete operations on Milvus Lite. */
@@ -84,6 +85,19 @@ class CollectionsAndSearchAgainstMilvusLiteTest {
     assertThat(client.getLoadState(name).block(WAIT)).isEqualTo("LoadStateNotLoad");
     client.dropCollection(name).block(WAIT);
     assertThat(client.hasCollection(name).block(WAIT)).isFalse();
+  }
+
+  @Test
+  void aCallMadeBeforeItsCollectionExistsReadsTheSchemaWhenSubscribedAndDoesNotKeepAFailure() {
+    String name = collection("later");
+    Mono<List<WriteResult>> insert = client.insert(name, Flux.just(Map.<String, Object>of("id", 1L, "vector", new float[] {1, 2, 3, 4})))
+        .collectList();
+    // assembled before the collection exists: the first subscription fails, a later one succeeds
+    StepVerifier.create(insert).expectError().verify(WAIT);
+    StepVerifier.create(client.createCollection(name, 4, "L2").then(insert))
+        .assertNext(results -> assertThat(results).isNotEmpty())
+        .expectComplete()
+        .verify(WAIT);
   }
 
   @Test
