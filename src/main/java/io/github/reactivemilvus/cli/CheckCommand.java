@@ -1,7 +1,8 @@
 package io.github.reactivemilvus.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.MappingIterator;
 import io.github.reactivemilvus.config.ConnectionConfigException;
 import io.github.reactivemilvus.config.ConnectionInfo;
 import io.github.reactivemilvus.MilvusConnectionException;
@@ -52,7 +53,12 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     List<NamedConfig> configs = new ArrayList<>();
     if (config != null) {
-      configs.addAll(readConfigFile(config));
+      try {
+        configs.addAll(readConfigFile(config));
+      } catch (IllegalArgumentException e) {
+        err.println("invalid --config " + config + ": " + e.getMessage());
+        return 2;
+      }
     }
     for (int i = 0; i < uris.size(); i++) {
       configs.add(NamedConfig.of("uri-" + (i + 1), Map.of("uri", uris.get(i))));
@@ -155,25 +161,41 @@ final class CheckCommand implements Callable<Integer> {
     out.println(b.toString().stripTrailing());
   }
 
+  /**
+   * The {@code --config} file: one JSON object of alias to config, or JSON lines of
+   * {@code {"alias": ..., "config": {...}}}. Parsed as {@code resolve} parses (a key given twice is an
+   * error); a parse error names the position only, since the parser's message may quote a secret.
+   */
   private static List<NamedConfig> readConfigFile(Path file) throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    String text = Files.readString(file);
+    List<JsonNode> values = new ArrayList<>();
+    try (MappingIterator<JsonNode> it = ResolveCommand.JSON.readerFor(JsonNode.class).readValues(Files.readString(file))) {
+      while (it.hasNextValue()) { // not hasNext(): it wraps a parse error in an unchecked exception
+        values.add(it.nextValue());
+      }
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("could not be parsed as JSON" + (e.getLocation() != null
+          ? " (near line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")" : ""));
+    }
     List<NamedConfig> configs = new ArrayList<>();
-    JsonNode root = text.isBlank() ? null : json.readTree(text.strip().startsWith("{\"alias\"") ? "null" : text);
-    if (root != null && root.isObject()) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+    if (values.size() == 1 && values.get(0).isObject() && !isLine(values.get(0))) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = values.get(0).fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         configs.add(NamedConfig.of(e.getKey(), JsonValues.toMap(e.getValue())));
       }
       return configs;
     }
-    for (String line : text.split("\n")) {
-      if (!line.isBlank()) {
-        JsonNode node = json.readTree(line);
-        configs.add(NamedConfig.of(node.path("alias").asText(null), JsonValues.toMap(node.path("config"))));
+    for (JsonNode node : values) {
+      if (!isLine(node)) {
+        throw new IllegalArgumentException("must be one JSON object of alias to config, or lines of "
+            + "{\"alias\": ..., \"config\": {...}}");
       }
+      configs.add(NamedConfig.of(node.get("alias").asText(), JsonValues.toMap(node.get("config"))));
     }
     return configs;
+  }
+
+  private static boolean isLine(JsonNode node) {
+    return node.isObject() && node.size() == 2 && node.path("alias").isTextual() && node.path("config").isObject();
   }
 
   private record Row(String alias, String address, String state, String version, String latency, String error) {

@@ -50,7 +50,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "resolve", description = "Read {\"alias\",\"config\"} JSON lines on stdin, print one normalized JSON line each.")
 final class ResolveCommand implements Callable<Integer> {
-  private static final ObjectMapper JSON = JsonMapper.builder()
+  static final ObjectMapper JSON = JsonMapper.builder()
       .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS) // so that NaN reaches the rules and is reported there
       .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // a key given twice is a mistake, not last-wins
       .build();

@@ -3,10 +3,13 @@ package io.github.reactivemilvus.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivemilvus.testing.FreePorts;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.github.reactivemilvus.testing.MilvusLiteExtension;
 import io.github.reactivemilvus.testing.MilvusLiteServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code check} command against a real Milvus Lite server. */
 @ExtendWith(MilvusLiteExtension.class)
@@ -19,6 +22,33 @@ class CheckCommandTest {
     assertThat(run.exit()).as(run.out() + run.err()).isZero();
     assertThat(run.out()).contains("ALIAS", "VERSION", "uri-1", "connected", MilvusLiteServer.EXPECTED_VERSION);
     assertThat(run.err()).contains("[1/1]");
+  }
+
+  @Test
+  void checkReadsBothConfigFileForms(MilvusLiteServer server, @TempDir Path dir) throws Exception {
+    Path lines = dir.resolve("lines.jsonl");
+    // a line whose keys come in the other order is still a line, and every line is read
+    Files.writeString(lines, "{\"config\": {\"uri\": \"" + server.uri() + "\"}, \"alias\": \"one\"}\n"
+        + "{\"alias\": \"two\", \"config\": {\"uri\": \"" + server.uri() + "\"}}\n");
+    CliRun run = CliRun.of("check", "--config", lines.toString());
+    assertThat(run.exit()).as(run.all()).isZero();
+    assertThat(run.out()).contains("one", "two", "connected");
+
+    Path map = dir.resolve("map.json");
+    Files.writeString(map, "{\"three\": {\"uri\": \"" + server.uri() + "\"}}");
+    run = CliRun.of("check", "--config", map.toString());
+    assertThat(run.exit()).as(run.all()).isZero();
+    assertThat(run.out()).contains("three", "connected");
+  }
+
+  @Test
+  void anUnparsableConfigFileExitsTwoWithoutShowingItsText(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "{\"a\": {\"uri\": \"http://localhost:19530\", \"password\": s3cret-Pw}}");
+    CliRun run = CliRun.of("check", "--config", bad.toString());
+    assertThat(run.exit()).isEqualTo(2);
+    assertThat(run.err()).contains("could not be parsed as JSON", "line 1");
+    assertThat(run.all()).doesNotContain("s3cret-Pw");
   }
 
   @Test
