@@ -354,7 +354,8 @@ final class AliasEntry {
               }
               return ch;
             }),
-            ch -> handshake(ch)
+            // the database is checked on the first connect only: a reconnect redoes just the handshake
+            ch -> handshake(ch).flatMap(response -> checkDatabase(ch).thenReturn(response))
                 .onErrorResume(error -> plaintextToTls(error, probed))
                 .doOnError(lastFailure::set)
                 .retryWhen(connectRetry(ch))
@@ -475,7 +476,7 @@ final class AliasEntry {
       if (response.getIdentifier() != 0) {
         ch.identifier(response.getIdentifier());
       }
-      return checkDatabase(ch).thenReturn(response);
+      return Mono.just(response);
     });
   }
 
@@ -573,10 +574,15 @@ final class AliasEntry {
           || (seen == ConnectivityState.READY && now != ConnectivityState.READY);
       if (now == ConnectivityState.READY && failed) {
         failed = false;
-        handshake(ch).subscribe(
-            r -> ctx.emit(ConnectionEvent.Type.RECONNECTED, alias, info.address(), "handshake redone"),
-            e -> ctx.emit(ConnectionEvent.Type.FAILED, alias, info.address(),
-                "handshake after reconnect failed: " + Failures.classify(e, alias, info.address(), true).getMessage()));
+        // a transport that is READY may still refuse the first call while the server comes back: retried
+        // as a connect is, within the connect timeout, and dropped once the channel is no longer the alias's
+        Mono.defer(() -> ch.isShutdown() || current != ch ? Mono.<ConnectResponse>empty() : handshake(ch))
+            .retryWhen(connectRetry(ch))
+            .timeout(timeout, ctx.scheduler)
+            .subscribe(
+                r -> ctx.emit(ConnectionEvent.Type.RECONNECTED, alias, info.address(), "handshake redone"),
+                e -> ctx.emit(ConnectionEvent.Type.FAILED, alias, info.address(),
+                    "handshake after reconnect failed: " + Failures.classify(e, alias, info.address(), true).getMessage()));
       }
       if (now != ConnectivityState.SHUTDOWN) {
         watchTransport(ch, now, failed);
@@ -587,11 +593,22 @@ final class AliasEntry {
   /** Graceful: refuses new calls, lets calls in flight finish for the grace period; keeps the config. */
   Mono<Void> disconnect() {
     AliasChannel ch;
+    SharedAttempt connecting;
+    boolean wasRetired;
     synchronized (this) {
       generation.incrementAndGet();
       ch = current;
       current = null;
       state = ConnectionState.CONFIGURED;
+      connecting = attempt;
+      attempt = null;
+      wasRetired = retired;
+    }
+    if (connecting != null) {
+      // a connect under way stops now (releasing what it built) instead of dialling on to its timeout
+      connecting.upstream.dispose();
+      connecting.result.tryEmitError(wasRetired ? retiredError() : new MilvusConnectionException(FailureKind.CLOSED, alias,
+          info.address(), "disconnected while connecting", null, 0, null));
     }
     if (ch == null) {
       return Mono.empty();
