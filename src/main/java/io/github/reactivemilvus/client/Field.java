@@ -243,14 +243,26 @@ public final class Field {
       ValueField.Builder value = ValueField.newBuilder();
       switch (type) {
         case Bool -> value.setBoolData(cast(name, v, Boolean.class));
-        case Int8, Int16, Int32 -> value.setIntData(cast(name, v, Integer.class));
-        case Int64 -> value.setLongData(((Number) cast(name, v, Number.class)).longValue());
+        // checked as a row's value is: in range for the type, never truncated
+        case Int8 -> value.setIntData((int) whole(name, cast(name, v, Integer.class), Byte.MIN_VALUE, Byte.MAX_VALUE));
+        case Int16 -> value.setIntData((int) whole(name, cast(name, v, Integer.class), Short.MIN_VALUE, Short.MAX_VALUE));
+        case Int32 -> value.setIntData(cast(name, v, Integer.class));
+        case Int64 -> value.setLongData(whole(name, cast(name, v, Number.class), Long.MIN_VALUE, Long.MAX_VALUE));
         case Float -> value.setFloatData(((Number) cast(name, v, Number.class)).floatValue());
         case Double -> value.setDoubleData(((Number) cast(name, v, Number.class)).doubleValue());
         case VarChar -> value.setStringData(cast(name, v, String.class));
         default -> throw new IllegalArgumentException("field '" + name + "' of type " + type + " cannot have a default value");
       }
       return value.build();
+    }
+
+    private static long whole(String name, Object v, long min, long max) {
+      try {
+        return RowCodec.integral(v, min, max);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("default value of '" + name + "' must be a whole number in [" + min + ", " + max
+            + "]", e);
+      }
     }
 
     private static <T> T cast(String name, Object v, Class<T> type) {

@@ -248,7 +248,8 @@ final class RowCodec {
     return new IllegalArgumentException("a " + Json.typeName(v));
   }
 
-  private static long integral(Object v, long min, long max) {
+  /** A whole number within {@code [min, max]}, as rows give it (Integer, Long, BigInteger, ...). */
+  static long integral(Object v, long min, long max) {
     long n;
     if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
       n = ((Number) v).longValue();

@@ -99,7 +99,7 @@ public final class ConnectionConfig {
    * the Java-only ones): the keys of {@link #settings()}. An immutable list.
    */
   public static List<String> keys() {
-    return Setting.all().stream().map(Setting::key).toList();
+    return ConfigKeys.ALL;
   }
 
   /**

@@ -12,17 +12,8 @@ import java.util.Optional;
  * to be reported as problems at resolve time. Mutable, not thread-safe.
  */
 final class GivenKeys {
-  private final Object[] known;
-  private final Map<Object, Object> unknown;
-
-  GivenKeys() {
-    this(new Object[Setting.all().size()], new LinkedHashMap<>());
-  }
-
-  private GivenKeys(Object[] known, Map<Object, Object> unknown) {
-    this.known = known;
-    this.unknown = unknown;
-  }
+  private final Object[] known = new Object[Setting.all().size()];
+  private final Map<Object, Object> unknown = new LinkedHashMap<>();
 
   /** Stores a value under a map key of any kind; the last value of a key wins. */
   void put(Object key, Object value) {
@@ -55,10 +46,6 @@ final class GivenKeys {
       n += v != null ? 1 : 0;
     }
     return n;
-  }
-
-  GivenKeys copy() {
-    return new GivenKeys(known.clone(), new LinkedHashMap<>(unknown));
   }
 
   static GivenKeys of(Map<?, ?> map) {

@@ -27,11 +27,6 @@ final class UriParser {
    * @param dbName percent-decoded first non-empty path segment, or null
    */
   record ParsedUri(java.util.List<Endpoint> endpoints, boolean https, String user, String password, String dbName) {
-    /** The first (or only) endpoint. */
-    Endpoint endpoint() {
-      return endpoints.get(0);
-    }
-
     @Override
     public String toString() {
       return "ParsedUri[" + EndpointRules.addresses(endpoints) + ", https=" + https + ", user=" + user

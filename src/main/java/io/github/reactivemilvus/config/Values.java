@@ -102,10 +102,7 @@ final class Values {
     if (d.compareTo(BigDecimal.valueOf(min)) < 0 || d.compareTo(BigDecimal.valueOf(max)) > 0) {
       throw new InvalidValue("must be " + range + ", got " + Display.value(v) + " (out of range)");
     }
-    if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) {
-      throw new InvalidValue("must be " + range + ", got " + Display.value(v));
-    }
-    return d.intValue();
+    return d.intValue(); // in range, so below WHOLE_CHECK_LIMIT: a fraction was refused above
   }
 
   /** A finite number within [min, max]. */

@@ -1,5 +1,6 @@
 package io.github.reactivemilvus.internal;
 
+import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -285,6 +286,12 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
   @Override
   public boolean isReady() {
     return passThrough && real.isReady();
+  }
+
+  /** The real call's attributes (remote address, TLS session) once it started; empty while waiting. */
+  @Override
+  public Attributes getAttributes() {
+    return passThrough ? real.getAttributes() : Attributes.EMPTY;
   }
 
   @Override

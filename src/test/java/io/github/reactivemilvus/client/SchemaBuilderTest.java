@@ -43,6 +43,10 @@ class SchemaBuilderTest {
     assertThatThrownBy(() -> Field.builder("d", DataType.Double).primaryKey().build()).hasMessageContaining("Int64 or VarChar");
     assertThatThrownBy(() -> Field.builder("i", DataType.Int32).defaultValue("x").build())
         .hasMessageContaining("must be a Integer");
+    assertThatThrownBy(() -> Field.builder("b", DataType.Int8).defaultValue(1000).build())
+        .hasMessageContaining("whole number in [-128, 127]");
+    assertThatThrownBy(() -> Field.builder("l", DataType.Int64).defaultValue(1.5).build())
+        .hasMessageContaining("whole number");
     assertThatThrownBy(() -> Field.floatVector("v", 0)).hasMessageContaining("dim must be positive");
     assertThatThrownBy(() -> Schema.builder().field(Field.floatVector("v", 2)).build()).hasMessageContaining("primary key");
     assertThatThrownBy(() -> Schema.builder().field(Field.int64("id").primaryKey()).build()).hasMessageContaining("vector field");
