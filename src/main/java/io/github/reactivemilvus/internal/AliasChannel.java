@@ -72,7 +72,8 @@ public final class AliasChannel extends ManagedChannel {
     this.alias = alias;
     this.address = config.address();
     this.group = group;
-    this.limiter = new CallLimiter(config.maxConcurrentCalls(), config.maxPendingCalls());
+    // calls that waited start on the scheduler's non-blocking threads, never on the stack of the call that freed their permit
+    this.limiter = new CallLimiter(config.maxConcurrentCalls(), config.maxPendingCalls(), scheduler::schedule);
     this.headers = new AliasHeaders(config.authorizationHeader(), config.dbName());
     this.next = ClientInterceptors.intercept(group, headers);
     this.callTimeout = config.callTimeout();

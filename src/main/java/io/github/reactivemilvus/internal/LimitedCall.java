@@ -4,6 +4,7 @@ import io.grpc.Attributes;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
+import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ForwardingClientCallListener;
 import io.grpc.Metadata;
@@ -11,6 +12,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import reactor.core.Disposable;
@@ -24,8 +26,17 @@ import reactor.core.scheduler.Scheduler;
  * whose default deadline the {@link DeadlineSweeper} enforces closes with {@code DEADLINE_EXCEEDED}
  * when {@link #expire} ends it. Everything it needs is handed to it; it reports to its
  * {@link CallOwner}.
+ *
+ * <p>Threads. A call admitted at once starts the real call on its caller's thread, inside
+ * {@link #start}: the hot path has no hand-over and allocates nothing beyond the call. A call that
+ * had to wait starts on the limiter's grant executor (the registry's scheduler), in the
+ * {@link Context} that was current when {@link #start} was called (as grpc-java's DelayedClientCall
+ * keeps it), and never on the stack of the call whose close freed its permit: that close may itself
+ * be a synchronous failure inside {@code start} on a dead transport, and starting the next waiter
+ * there would nest one call per queued call (see {@link CallLimiter}). Listeners are never called
+ * under this call's lock or the limiter's.
  */
-final class LimitedCall<Q, R> extends ClientCall<Q, R> {
+final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Waiter {
   private final Channel next;
   private final CallLimiter limiter;
   private final CallOwner owner;
@@ -34,7 +45,6 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
   private final CallOptions options;
   private final boolean sweptDeadline;
   private final Scheduler timer;
-  private final Runnable onGrant = this::startReal;
   private final AtomicBoolean permitReturned = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -46,6 +56,8 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
   private List<Runnable> buffered; // created on the first operation that has to wait
   private volatile boolean passThrough;
   private volatile Status expiredStatus;
+  /** The caller's context, captured before the call queues; the grant hand-over publishes it. */
+  private Context waitingContext;
   private boolean cancelled;
   /** Ends a waiting call at its own deadline (grpc-java's timer starts only with the real call). */
   private Disposable waitTimer;
@@ -91,7 +103,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
       closeOnce(owner.shutdownStatus());
       return;
     }
-    switch (limiter.acquire(onGrant)) {
+    switch (admit()) {
       case GRANTED -> startReal();
       case QUEUED -> expireWhileWaiting();
       case REJECTED -> {
@@ -99,6 +111,36 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
         closeOnce(Status.RESOURCE_EXHAUSTED.withDescription(limiter.describeLimit() + " for alias '" + alias + "'"));
       }
     }
+  }
+
+  /** A permit at once (the hot path), else a place in the queue, with the caller's context kept for the start. */
+  private CallLimiter.Admission admit() {
+    if (limiter.tryAcquire()) {
+      return CallLimiter.Admission.GRANTED;
+    }
+    waitingContext = Context.current();
+    return limiter.enqueue(this);
+  }
+
+  /** The queued call's permit came: starts it in its caller's context (on the grant executor). */
+  @Override
+  public void granted() {
+    Context previous = waitingContext.attach();
+    try {
+      startReal();
+    } finally {
+      waitingContext.detach(previous);
+    }
+  }
+
+  /** The grant executor is shutting down: the call fails as the alias's calls do after shutdown. */
+  @Override
+  public void refused(RejectedExecutionException cause) {
+    permitReturned.set(true); // the limiter took it back
+    synchronized (lock) {
+      cancelled = true;
+    }
+    closeOnce(owner.shutdownStatus().withCause(cause));
   }
 
   /**
@@ -128,22 +170,27 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
   private void startReal() {
     ClientCall<Q, R> call;
     RuntimeException failedNewCall = null;
+    boolean cancelledMeanwhile;
     synchronized (lock) {
-      if (cancelled) {
-        returnPermit();
-        return;
+      cancelledMeanwhile = cancelled;
+      call = null;
+      if (!cancelledMeanwhile) {
+        stopWaitTimer();
+        try {
+          call = next.newCall(method, options);
+        } catch (RuntimeException e) {
+          failedNewCall = e;
+        }
+        if (call != null) {
+          real = call;
+          starting = true;
+        }
       }
-      stopWaitTimer();
-      try {
-        call = next.newCall(method, options);
-      } catch (RuntimeException e) {
-        call = null;
-        failedNewCall = e;
-      }
-      if (call != null) {
-        real = call;
-        starting = true;
-      }
+    }
+    if (cancelledMeanwhile) {
+      // cancelled after the grant: it closed already; the permit goes on, outside the lock
+      returnPermit();
+      return;
     }
     if (call == null) {
       returnPermit();
@@ -317,7 +364,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
     if (!started) {
       return; // start() reports the cancellation to its listener
     }
-    if (limiter.withdraw(onGrant)) {
+    if (limiter.withdraw(this)) {
       // never admitted: nothing to return
       permitReturned.set(true);
     }
@@ -349,7 +396,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> {
       }
     }
     if (waiting) {
-      if (limiter.withdraw(onGrant)) {
+      if (limiter.withdraw(this)) {
         permitReturned.set(true); // never admitted: nothing to return
       }
       closeOnce(status);
