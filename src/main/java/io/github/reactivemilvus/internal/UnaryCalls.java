@@ -133,6 +133,12 @@ public final class UnaryCalls {
         c.sendMessage(request);
         c.halfClose();
       } catch (RuntimeException | Error e) {
+        if ((state & CANCELLED) != 0 && e instanceof IllegalStateException) {
+          // the subscriber cancelled while the call was being set up, and grpc-java refuses what
+          // follows a cancel: the outcome of the cancel, not a failure anyone should hear about
+          c.cancel("cancelled by subscriber", null);
+          return;
+        }
         // failed first, so that a close the cancel delivers at once finds the call done
         fail(e);
         c.cancel(null, e);
