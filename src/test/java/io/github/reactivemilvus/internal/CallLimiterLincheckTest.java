@@ -122,7 +122,7 @@ public class CallLimiterLincheckTest {
   @Test
   void permitsAreNeverLostOrDoubledInAnyInterleaving() {
     new ModelCheckingOptions()
-        .iterations(30)
+        .iterations(20)
         .invocationsPerIteration(500)
         .threads(3)
         .actorsPerThread(3)
