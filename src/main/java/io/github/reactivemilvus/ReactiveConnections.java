@@ -413,7 +413,7 @@ public final class ReactiveConnections implements AutoCloseable {
 
     private Builder() {}
 
-    /** Events one {@link #events()} subscriber may have waiting before it misses some (tests). */
+    /** Events one {@link ReactiveConnections#events()} subscriber may have waiting before it misses some (tests). */
     Builder eventBuffer(int events) {
       if (events < 1) {
         throw new IllegalArgumentException("eventBuffer must be >= 1, was " + events);
@@ -450,7 +450,10 @@ public final class ReactiveConnections implements AutoCloseable {
       return this;
     }
 
-    /** Scheduler for backoff delays, connect timeouts and grace periods (tests: a VirtualTimeScheduler). */
+    /**
+     * Scheduler for backoff delays, connect timeouts, grace periods and the delivery of {@link ReactiveConnections#events()}
+     * (tests: a VirtualTimeScheduler).
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;

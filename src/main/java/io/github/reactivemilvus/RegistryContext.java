@@ -22,7 +22,8 @@ import reactor.core.scheduler.Schedulers;
  * subscriber ({@code onBackpressureDrop} over a {@code publishOn} of {@link #eventBuffer}) and
  * returns; each subscriber is called on {@link #scheduler}, never on the emitting thread. A
  * subscriber whose buffer is full (it requests less than is emitted) misses the event: counted in
- * {@link #droppedEvents()}, logged once per subscriber.
+ * {@link #droppedEvents()}, logged once per subscriber. (A scheduler that runs tasks at once, such
+ * as a {@code VirtualTimeScheduler}, delivers on the emitting thread: fine for tests.)
  */
 final class RegistryContext {
   /** Events one subscriber may have waiting; more are dropped for it. */
@@ -95,6 +96,9 @@ final class RegistryContext {
    * it takes the emit lock. No subscriber code runs here.
    */
   void emit(ConnectionEvent.Type type, String alias, String address, int attempt, Duration delay, String message) {
+    if (events.currentSubscriberCount() == 0) {
+      return; // nobody listens: a rejected call under load pays for nothing
+    }
     ConnectionEvent event = new ConnectionEvent(type, alias, address, Instant.now(), attempt, delay, message);
     // emitters run on many threads; serialize them instead of spinning on FAIL_NON_SERIALIZED. The lock
     // covers the hand-over to each subscriber's buffer (and a drop count), nothing more.

@@ -63,6 +63,7 @@ import org.reactivestreams.Publisher;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Every public {@code Mono}/{@code Flux} of the API is cold: assembling it does nothing, each
@@ -154,7 +155,8 @@ class PublishersAreColdTest {
 
         write("MilvusClient#createDatabase(String)", MilvusServiceGrpc.getCreateDatabaseMethod(), v -> client.createDatabase("cold_db")),
         read("MilvusClient#listDatabases()", MilvusServiceGrpc.getListDatabasesMethod(), v -> client.listDatabases()),
-        read("MilvusClient#describeDatabase(String)", MilvusServiceGrpc.getDescribeDatabaseMethod(), v -> client.describeDatabase("default")),
+        read("MilvusClient#describeDatabase(String)", MilvusServiceGrpc.getDescribeDatabaseMethod(),
+            v -> client.describeDatabase("default")),
         write("MilvusClient#dropDatabase(String)", MilvusServiceGrpc.getDropDatabaseMethod(), v -> client.dropDatabase("cold_db")),
         write("MilvusClient#createCollection(String,int,String)", MilvusServiceGrpc.getCreateCollectionMethod(),
             v -> client.createCollection(tmp, 4, "L2")),
@@ -167,7 +169,8 @@ class PublishersAreColdTest {
         write("MilvusClient#renameCollection(String,String)", MilvusServiceGrpc.getRenameCollectionMethod(),
             v -> client.renameCollection("cold_none_" + C, "cold_other_" + C)),
         write("MilvusClient#loadCollection(String)", MilvusServiceGrpc.getLoadCollectionMethod(), v -> client.loadCollection(C)),
-        write("MilvusClient#releaseCollection(String)", MilvusServiceGrpc.getReleaseCollectionMethod(), v -> client.releaseCollection(tmp2)),
+        write("MilvusClient#releaseCollection(String)", MilvusServiceGrpc.getReleaseCollectionMethod(),
+            v -> client.releaseCollection(tmp2)),
         read("MilvusClient#getLoadState(String)", MilvusServiceGrpc.getGetLoadStateMethod(), v -> client.getLoadState(C)),
         write("MilvusClient#flush(String)", MilvusServiceGrpc.getFlushMethod(), v -> client.flush(C)),
         write("MilvusClient#createPartition(String,String)", MilvusServiceGrpc.getCreatePartitionMethod(),
@@ -277,18 +280,22 @@ class PublishersAreColdTest {
       assertThat(afterSecond - afterFirst).as("calls of the second subscription").isEqualTo(afterFirst - assembled);
       if (c.read()) {
         assertThat(first.succeeded()).as("a read of the fixture succeeds: %s", first.failure()).isTrue();
-        assertThat(second.values()).as("a read subscribed again reads again, from the start").isEqualTo(first.values());
+        assertThat(second.values()).as("a read subscribed again reads again, from the start")
+            .usingRecursiveComparison().isEqualTo(first.values());
       }
 
       // a first subscription that fails, then retry(1): a fresh attempt, whose call reaches the server
       proxy.failNext(rpc, 1);
       Outcome retried = outcome(Flux.from(c.make().apply(null)).retry(1));
       int afterRetry = proxy.calls(rpc);
-      assertThat(afterRetry - afterSecond).as("calls under retry(1) after a failed attempt").isEqualTo(afterFirst - assembled + 1);
+      // the failed attempt made one call or, where it sends calls concurrently (a write stream's batches), up to all of them
+      int perSubscription = afterFirst - assembled;
+      assertThat(afterRetry - afterSecond).as("calls under retry(1) after a failed attempt")
+          .isBetween(perSubscription + 1, 2 * perSubscription);
       assertThat(retried.failure()).as("the injected failure is not what retry(1) ends with")
           .satisfiesAnyOf(f -> assertThat(f).isNull(), f -> assertThat(f.getMessage()).doesNotContain(CountingProxy.INJECTED));
       if (c.read()) {
-        assertThat(retried.values()).isEqualTo(first.values());
+        assertThat(retried.values()).usingRecursiveComparison().isEqualTo(first.values());
       }
     }));
   }
@@ -329,8 +336,8 @@ class PublishersAreColdTest {
           : NamedConfig.of("s" + n + "-" + i, Map.of("uri", lite.uri())));
     });
     Mono<Void> add = registry.addConnections(source);
-    List<Outcome> outcomes = Flux.merge(Mono.fromCallable(() -> outcome(add)).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()),
-        Mono.fromCallable(() -> outcome(add)).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())).collectList().block(WAIT);
+    Mono<Outcome> oneSubscription = Mono.fromCallable(() -> outcome(add)).subscribeOn(Schedulers.boundedElastic());
+    List<Outcome> outcomes = Flux.merge(oneSubscription, oneSubscription).collectList().block(WAIT);
     assertThat(outcomes).filteredOn(Outcome::succeeded).hasSize(1);
     assertThat(outcomes).filteredOn(o -> !o.succeeded()).singleElement()
         .satisfies(o -> assertThat(((ConnectionConfigException) o.failure()).problems()).hasSize(1));
