@@ -1,11 +1,13 @@
 package io.github.reactivemilvus;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.ToDoubleFunction;
@@ -14,17 +16,22 @@ import java.util.function.ToDoubleFunction;
  * Micrometer meters, all prefixed {@code milvus.connections}: {@code .channels} (open physical
  * channels), {@code .calls.inflight} and {@code .calls.pending} (per alias), {@code .connect}
  * (timer, tag {@code outcome}), {@code .retries} (counter, tag {@code what}: connect or call),
- * {@code .calls.rejected} (counter). Per-alias meters carry the tag {@code alias}.
+ * {@code .calls.rejected} (counter), {@code .events.dropped} (counter: events that slow
+ * {@code events()} subscribers missed). Per-alias meters carry the tag {@code alias}.
  */
 final class MicrometerMetrics implements Metrics {
   static final String PREFIX = "milvus.connections";
   private final MeterRegistry registry;
   private final Map<String, AliasGauges> current = new HashMap<>(); // guarded by this
+  /** A rejection is on the caller's path: its counter is looked up once per alias, not built each time. */
+  private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
 
   MicrometerMetrics(MeterRegistry registry, ReactiveConnections connections) {
     this.registry = registry;
     Gauge.builder(PREFIX + ".channels", connections, ReactiveConnections::openChannels)
         .description("Open physical gRPC channels").register(registry);
+    FunctionCounter.builder(PREFIX + ".events.dropped", connections, ReactiveConnections::droppedEvents)
+        .description("Connection events that slow events() subscribers missed").register(registry);
   }
 
   @Override
@@ -41,7 +48,8 @@ final class MicrometerMetrics implements Metrics {
 
   @Override
   public void callRejected(String alias) {
-    Counter.builder(PREFIX + ".calls.rejected").tag("alias", alias).register(registry).increment();
+    rejected.computeIfAbsent(alias, a -> Counter.builder(PREFIX + ".calls.rejected").tag("alias", a).register(registry))
+        .increment();
   }
 
   /**

@@ -95,7 +95,8 @@ public final class ReactiveConnections implements AutoCloseable {
     }
     String userAgent = "reactive-milvus-connections/" + libraryVersion();
     SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent));
-    this.ctx = new RegistryContext(shared, new DeadlineSweeper(b.scheduler), b.scheduler, env.connectTimeout(), b.gracePeriod);
+    this.ctx = new RegistryContext(shared, new DeadlineSweeper(b.scheduler), b.scheduler, env.connectTimeout(), b.gracePeriod,
+        b.eventBuffer);
     aliases.put(DEFAULT_ALIAS, newEntry(DEFAULT_ALIAS, env.defaultConfig()));
   }
 
@@ -143,13 +144,15 @@ public final class ReactiveConnections implements AutoCloseable {
    * and the {@link ConnectionConfigException} lists every problem with its alias. Otherwise each
    * alias is added; an alias that is not connected gets the new config; a connected alias with an
    * equal config is left alone. When an alias appears twice in a batch, the last one counts.
-   * Nothing connects here.
+   * Nothing connects here. Each subscription reads {@code configs} afresh into a batch of its own
+   * (so a retry or repeat re-reads the source); {@link ConnectionEvent.Type#ADDED} is emitted per
+   * alias registered, after the registration.
    */
   public Mono<Void> addConnections(Flux<NamedConfig> configs) {
     Objects.requireNonNull(configs, "configs");
     return configs
         .publishOn(Schedulers.boundedElastic(), BATCH_PREFETCH)
-        .reduce(new Batch(), Batch::add)
+        .reduceWith(Batch::new, Batch::add)
         .flatMap(this::apply);
   }
 
@@ -158,6 +161,7 @@ public final class ReactiveConnections implements AutoCloseable {
       return Mono.error(new ConnectionConfigException(batch.problems));
     }
     List<AliasEntry> replaced = new ArrayList<>();
+    List<Added> added = new ArrayList<>();
     synchronized (mutations) {
       if (closed.get()) {
         return Mono.error(closedError(null));
@@ -183,11 +187,15 @@ public final class ReactiveConnections implements AutoCloseable {
         if (existing != null) {
           replaced.add(existing);
         }
-        ctx.emit(ConnectionEvent.Type.ADDED, alias, config.address(), "");
+        added.add(new Added(alias, config.address()));
       });
     }
+    // announced once the lock is released: emitting takes the events' own lock
+    added.forEach(a -> ctx.emit(ConnectionEvent.Type.ADDED, a.alias, a.address, ""));
     return Flux.fromIterable(replaced).flatMap(AliasEntry::retire).then();
   }
+
+  private record Added(String alias, String address) {}
 
   /** Accumulates a batch: resolved configs by alias (last wins) and every problem. */
   private static final class Batch {
@@ -290,11 +298,31 @@ public final class ReactiveConnections implements AutoCloseable {
   /**
    * A hot stream of connection events (added, connecting, connected, retrying, failed,
    * disconnected, removed, call limit exceeded, reconnected). Subscribers see events from the
-   * moment they subscribe; a slow subscriber misses events rather than slowing connections down.
-   * Completes when the registry is closed.
+   * moment they subscribe, in the order they were emitted. Completes when the registry is closed,
+   * after the events already waiting for the subscriber.
+   *
+   * <p><b>Slow subscribers miss events rather than slowing connections down.</b> Emitting an
+   * event only puts it in a buffer of each subscriber (1,024 events); the subscriber is called on
+   * the registry's {@link Builder#scheduler(Scheduler) scheduler}, never on the thread that
+   * emitted (a connect, a call, a rejected call). A subscriber that requests less than is emitted
+   * misses what its full buffer cannot hold: counted in the meter
+   * {@code milvus.connections.events.dropped} ({@link ReactiveConnectionsMetrics}) and logged once
+   * per subscriber at WARN. Do not block in {@code onNext}: a subscriber with slow work moves it
+   * elsewhere ({@code events().publishOn(Schedulers.boundedElastic(), 1)}) and so requests only
+   * what it can take. Each subscription has its own buffer.
    */
   public Flux<ConnectionEvent> events() {
-    return ctx.events().asFlux();
+    return ctx.events();
+  }
+
+  /** Events missed by slow {@link #events()} subscribers since the registry was built. */
+  long droppedEvents() {
+    return ctx.droppedEvents();
+  }
+
+  /** How many {@link #events()} subscribers missed events (each was logged once). */
+  int slowEventSubscribers() {
+    return ctx.slowSubscribers();
   }
 
   /** Reactive stubs for the Milvus RPCs, made through the alias's channel. */
@@ -381,8 +409,18 @@ public final class ReactiveConnections implements AutoCloseable {
     private Scheduler scheduler = Schedulers.parallel();
     private Executor callbackExecutor; // null: directly on the event loop
     private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
+    private int eventBuffer = RegistryContext.DEFAULT_EVENT_BUFFER;
 
     private Builder() {}
+
+    /** Events one {@link ReactiveConnections#events()} subscriber may have waiting before it misses some (tests). */
+    Builder eventBuffer(int events) {
+      if (events < 1) {
+        throw new IllegalArgumentException("eventBuffer must be >= 1, was " + events);
+      }
+      this.eventBuffer = events;
+      return this;
+    }
 
     /** Where {@code MILVUS_URI} and {@code MILVUS_CONN_TIMEOUT} are read (default: the process environment). */
     public Builder environment(Map<String, String> environment) {
@@ -412,7 +450,10 @@ public final class ReactiveConnections implements AutoCloseable {
       return this;
     }
 
-    /** Scheduler for backoff delays, connect timeouts and grace periods (tests: a VirtualTimeScheduler). */
+    /**
+     * Scheduler for backoff delays, connect timeouts, grace periods and the delivery of {@link ReactiveConnections#events()}
+     * (tests: a VirtualTimeScheduler).
+     */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;

@@ -13,8 +13,10 @@ import java.util.Objects;
  * <p>Meters, all prefixed {@code milvus.connections}: {@code .channels} (gauge, open physical
  * channels), {@code .calls.inflight} and {@code .calls.pending} (gauges per alias),
  * {@code .connect} (timer, tags {@code alias}, {@code outcome}: success or failure),
- * {@code .retries} (counter, tags {@code alias}, {@code what}: connect or call) and
- * {@code .calls.rejected} (counter per alias). Per-alias gauges come and go with their aliases.
+ * {@code .retries} (counter, tags {@code alias}, {@code what}: connect or call),
+ * {@code .calls.rejected} (counter per alias) and {@code .events.dropped} (counter: connection
+ * events that slow {@link ReactiveConnections#events()} subscribers missed, since the registry was
+ * built). Per-alias gauges come and go with their aliases.
  *
  * <p>Binding again (to another {@code MeterRegistry}) moves the meters there; the earlier
  * registry's per-alias gauges are removed. Thread-safe; binding never blocks and never connects.

@@ -145,7 +145,10 @@ class ChaosAgainstMilvusLiteTest {
     }
     assertThat(counts.failureKinds.keySet()).isSubsetOf(FailureKind.UNREACHABLE, FailureKind.RPC);
     assertThat(retryingEvents.get()).isPositive();
-    assertThat((long) retriesMeter).isEqualTo(retryingEvents.get());
+    // events reach the subscriber on the registry's scheduler; what a burst beyond its buffer drops is counted
+    await().atMost(Duration.ofSeconds(10)).until(() -> retryingEvents.get() + registry.droppedEvents() >= (long) retriesMeter);
+    assertThat(retryingEvents.get()).isLessThanOrEqualTo((long) retriesMeter)
+        .isGreaterThanOrEqualTo((long) retriesMeter - registry.droppedEvents());
 
     events.dispose();
     registry.close();

@@ -106,7 +106,8 @@ class MetricsAndEventsTest {
         .expectErrorSatisfies(e -> assertThat(((MilvusConnectionException) e).kind()).isEqualTo(FailureKind.CALL_LIMIT_EXCEEDED))
         .verify(WAIT);
     assertThat(meters.get(P + ".calls.rejected").tag("alias", "a").counter().count()).isEqualTo(1);
-    assertThat(events(Type.CALL_LIMIT_EXCEEDED, "a")).hasSize(1);
+    // events reach subscribers on the registry's scheduler, shortly after
+    await().atMost(WAIT).untilAsserted(() -> assertThat(events(Type.CALL_LIMIT_EXCEEDED, "a")).hasSize(1));
 
     server.release(Method.GET_VERSION);
     await().atMost(WAIT).until(() -> server.calls(Method.GET_VERSION) == 5);
@@ -124,17 +125,35 @@ class MetricsAndEventsTest {
 
     assertThat(meters.get(P + ".retries").tags("alias", "a", "what", "connect").counter().count()).isEqualTo(1);
     assertThat(meters.get(P + ".retries").tags("alias", "a", "what", "call").counter().count()).isEqualTo(2);
-    assertThat(events(Type.RETRYING, "a")).extracting(ConnectionEvent::attempt).containsExactly(1, 1, 2);
+    await().atMost(WAIT).untilAsserted(
+        () -> assertThat(events(Type.RETRYING, "a")).extracting(ConnectionEvent::attempt).containsExactly(1, 1, 2));
     assertThat(events(Type.RETRYING, "a")).allSatisfy(e -> assertThat(e.delay()).isPositive());
   }
 
   @Test
-  void bindingTheMetricsAgainToTheSameRegistryKeepsThePerAliasGauges() {
-    add("a", ConnectionConfig.builder());
+  void bindingTheMetricsAgainToTheSameRegistryKeepsThePerAliasGaugesReadingTheAlias() {
+    add("a", ConnectionConfig.builder().maxConcurrentCalls(1).maxPendingCalls(2).retryPolicy(RetryPolicy.none()));
     registry.channel("a").block(WAIT);
+    server.hang(Method.GET_VERSION);
+    List<Disposable> calls = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      calls.add(registry.stub("a").getVersion().subscribe(v -> { }, e -> { }));
+    }
+    await().atMost(WAIT).until(() -> server.hanging(Method.GET_VERSION) == 1);
+    assertThat(gauge(".calls.inflight", "a")).isEqualTo(1);
+    assertThat(gauge(".calls.pending", "a")).isEqualTo(2);
+
     new ReactiveConnectionsMetrics(registry).bindTo(meters);
-    assertThat(meters.find(P + ".calls.inflight").tag("alias", "a").gauge()).isNotNull();
-    assertThat(meters.find(P + ".calls.pending").tag("alias", "a").gauge()).isNotNull();
+    assertThat(gauge(".calls.inflight", "a")).isEqualTo(1);
+    assertThat(gauge(".calls.pending", "a")).isEqualTo(2);
+    assertThat(meters.get(P + ".channels").gauge().value()).isEqualTo(1);
+    assertThat(meters.get(P + ".events.dropped").functionCounter().count()).isZero();
+
+    // and they still follow the calls after the second binding
+    server.release(Method.GET_VERSION);
+    await().atMost(WAIT).until(() -> server.calls(Method.GET_VERSION) == 3);
+    await().atMost(WAIT).until(() -> gauge(".calls.inflight", "a") == 0 && gauge(".calls.pending", "a") == 0);
+    calls.forEach(Disposable::dispose);
   }
 
   @Test

@@ -277,8 +277,9 @@ class SecretsAuditTest {
         assertThat(failure).as(e.getKey()).isInstanceOf(MilvusConnectionException.class);
         record(failure);
       }
-      assertThat(observed).anyMatch(s -> s.contains("FAILED wrong-password"));
-      assertThat(observed).anyMatch(s -> s.contains("FAILED no-database"));
+      // events reach subscribers on the registry's scheduler, shortly after the failures
+      await().atMost(WAIT).untilAsserted(() -> assertThat(observed).anyMatch(s -> s.contains("FAILED wrong-password"))
+          .anyMatch(s -> s.contains("FAILED no-database")));
       cliCheck("http://bob:" + URI_PASSWORD + "@127.0.0.1:" + closed);
       cliCheck("http://bob:" + URI_PASSWORD + "@h:0");
       cliCheck("http://bob:" + URI_PASSWORD + "@" + auth.target());
