@@ -44,12 +44,8 @@ final class AliasEntry {
   /** Read by tests' diagnostics; the library's classes use {@link #config()}. */
   private final ConnectionConfig config;
   private final ConnectionInfo info;
-  /** Retry of the stubs' calls on this alias; built on the first retry, it holds no per-call state. */
-  private volatile Retry callRetry;
-  /** As {@link #callRetry}, for reads under the alias's {@code call_timeout}: also retries a timed-out attempt. */
-  private volatile Retry readRetry;
-  private final boolean retriesReads;
-  private final boolean retriesWrites;
+  /** Retry of the stubs' calls on this alias, with the alias's retry budget. */
+  private final CallRetry callRetry;
   private final Mono<ManagedChannel> byName;
   private final RegistryContext ctx;
   private final Duration timeout;
@@ -67,43 +63,20 @@ final class AliasEntry {
     this.config = config;
     this.ctx = ctx;
     this.byName = byName;
-    RetryPolicy policy = config.retryPolicy();
-    this.retriesReads = policy.maxRetries() > 0;
-    this.retriesWrites = retriesReads && policy.retryWrites();
     this.timeout = config.timeout() != null ? config.timeout() : ctx.defaultTimeout;
     this.info = config.info(alias, ctx.defaultTimeout);
+    this.callRetry = new CallRetry(alias, info.address(), config, ctx, () -> current);
     bindGauges(ctx.metrics);
   }
 
-  private Retry callRetry() {
-    Retry r = callRetry;
-    if (r == null) {
-      // two racing first retries may both build one: equal specs, either will do
-      r = callRetry(config.retryPolicy(), Failures::isRetryableCallFailure);
-      callRetry = r;
-    }
-    return r;
+  /** The retry of the stubs' calls on this alias. */
+  CallRetry callRetry() {
+    return callRetry;
   }
 
-  private Retry readRetry() {
-    Retry r = readRetry;
-    if (r == null) {
-      r = callRetry(config.retryPolicy(), Failures::isRetryableReadOrAttemptTimeout);
-      readRetry = r;
-    }
-    return r;
-  }
-
-  private Retry callRetry(RetryPolicy p, java.util.function.Predicate<Throwable> retryable) {
-    return Backoff.spec(p, ctx.scheduler, retryable, signal -> {
-      AliasChannel ch = current;
-      if (ch != null) {
-        ch.resetConnectBackoff();
-      }
-      ctx.metrics.retried(alias, "call");
-      ctx.emit(ConnectionEvent.Type.RETRYING, alias, info.address(), (int) signal.totalRetries() + 1,
-          Backoff.nominal(p, signal.totalRetries()), String.valueOf(signal.failure().getMessage()));
-    });
+  /** Counts the alias's disconnects: a call that saw another count was cut off by one. */
+  int generation() {
+    return generation.get();
   }
 
   ConnectionState state() {
@@ -182,50 +155,35 @@ final class AliasEntry {
 
   /**
    * One stub call on this alias, as a cold {@code Mono}: the alias's channel (connecting first if
-   * needed), the response's Milvus status checked, retryable failures retried with the alias's
-   * policy (reads always, writes when the policy says so), every failure classified as a
-   * {@link MilvusConnectionException}.
+   * needed), the response's Milvus status checked, retryable failures retried by the alias's
+   * {@link CallRetry}, every failure classified as a {@link MilvusConnectionException}.
    */
   <Q, R, T> Mono<T> call(StubRpc<Q, R, T> rpc, Q request, CallOptions options) {
-    return retriedAndClassified(rpc, request, options, attempt(rpc, request, options));
+    return Mono.defer(() -> callRetry.call(rpc, options, attempt(rpc, request, options, generation.get())));
   }
 
   /**
-   * What follows a first attempt (made on {@link #readyChannel()}) that failed with {@code failure}: as
-   * {@link #call}, with that failure as its first attempt's outcome.
+   * What follows a first attempt (made on {@link #readyChannel()} when the alias's {@link #generation()}
+   * was {@code generation}) that failed with {@code failure}: as {@link #call}, with that failure as its
+   * first attempt's outcome.
    */
-  <Q, R, T> Mono<T> afterFirstFailure(StubRpc<Q, R, T> rpc, Q request, CallOptions options, Throwable failure) {
-    return retriedAndClassified(rpc, request, options, Mono.error(failure));
+  <Q, R, T> Mono<T> afterFirstFailure(StubRpc<Q, R, T> rpc, Q request, CallOptions options, Throwable failure, int generation) {
+    return callRetry.afterFailure(rpc, options, failure, attempt(rpc, request, options, generation));
   }
 
-  private <Q, R, T> Mono<T> retriedAndClassified(StubRpc<Q, R, T> rpc, Q request, CallOptions options, Mono<T> first) {
-    Mono<T> call = first;
-    if (rpc.idempotent() ? retriesReads : retriesWrites) {
-      // a read under the alias's call_timeout (per attempt, no deadline of the caller's) also
-      // retries an attempt that timed out: a starting Milvus accepts calls and answers them only
-      // once ready; a deadline the caller set is the whole budget and is never retried
-      boolean attemptTimeouts = rpc.idempotent() && options.getDeadline() == null && config.callTimeout() != null;
-      java.util.function.Predicate<Throwable> retryable = attemptTimeouts
-          ? Failures::isRetryableReadOrAttemptTimeout : Failures::isRetryableCallFailure;
-      Retry retry = attemptTimeouts ? readRetry() : callRetry();
-      // the failure seen is replayed as the retry loop's first error, so the backoff counts it
-      call = first.onErrorResume(retryable,
-          failure -> replayingFirst(failure, attempt(rpc, request, options)).retryWhen(retry));
-    }
-    return call.onErrorMap(e -> !(e instanceof MilvusConnectionException),
-        e -> Failures.classify(e, alias, info.address(), false));
+  /**
+   * One attempt that finds (or makes) the alias's channel when it is subscribed; it fails CLOSED
+   * instead when the alias was disconnected since the call began: a disconnect ends the calls under
+   * way and never has them open the alias again.
+   */
+  private <Q, R, T> Mono<T> attempt(StubRpc<Q, R, T> rpc, Q request, CallOptions options, int generation) {
+    return Mono.defer(() -> this.generation.get() != generation ? Mono.error(disconnectedError()) : channelAtSubscription())
+        .flatMap(channel -> UnaryCalls.call(channel, rpc.method(), request, options, callRetry.crediting(rpc.onResponse())));
   }
 
-  /** One attempt that finds (or makes) the alias's channel when it is subscribed. */
-  private <Q, R, T> Mono<T> attempt(StubRpc<Q, R, T> rpc, Q request, CallOptions options) {
-    return Mono.defer(this::channelAtSubscription)
-        .flatMap(channel -> UnaryCalls.call(channel, rpc.method(), request, options, rpc.onResponse()));
-  }
-
-  /** Fails with {@code first} on the first subscription, then subscribes to {@code attempt}. */
-  private static <R> Mono<R> replayingFirst(Throwable first, Mono<R> attempt) {
-    AtomicBoolean replayed = new AtomicBoolean();
-    return Mono.defer(() -> replayed.compareAndSet(false, true) ? Mono.error(first) : attempt);
+  private MilvusConnectionException disconnectedError() {
+    return retired ? retiredError() : new MilvusConnectionException(FailureKind.CLOSED, alias, info.address(),
+        "the alias was disconnected while the call was under way", null, 0, null);
   }
 
   boolean isConnected() {
@@ -519,7 +477,7 @@ final class AliasEntry {
         return Mono.error(error);
       }
       io.grpc.Status grpc = io.grpc.Status.fromThrowable(error);
-      String detail = Failures.PLAINTEXT_TO_TLS + ": " + grpc.getCode() + " " + Failures.description(grpc)
+      String detail = Failures.PLAINTEXT_TO_TLS + ": " + Failures.describe(grpc)
           + " (a TLS ClientHello to the same port is answered with TLS)";
       return Mono.error(new MilvusConnectionException(FailureKind.TLS, alias, info.address(), detail, grpc, 0, error));
     });
