@@ -23,8 +23,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>In a config map, {@code retry_policy} takes a built policy and the keys
  * {@code retry_max_retries}, {@code retry_initial_backoff}, {@code retry_max_backoff}
- * (seconds or {@link Duration}), {@code retry_multiplier}, {@code retry_jitter} and
- * {@code retry_writes} set single values on top of it (or of the defaults).
+ * (seconds or {@link Duration}), {@code retry_multiplier}, {@code retry_jitter},
+ * {@code retry_writes}, {@code retry_budget_max_tokens} and {@code retry_budget_token_ratio} set
+ * single values on top of it (or of the defaults).
  */
 public final class RetryPolicy {
   /** Retries after the first attempt, by default. */
@@ -208,7 +209,7 @@ public final class RetryPolicy {
     }
 
     /**
-     * The alias's retry budget: {@code maxTokens} within [1, 1000], {@code tokenRatio} within (0, 1]
+     * The alias's retry budget: {@code maxTokens} within [1, 1000], {@code tokenRatio} within [0.001, 1]
      * (checked by {@link #build()}). A failed attempt that could be retried takes a token, a successful
      * call gives back {@code tokenRatio}; retries are made only while more than {@code maxTokens / 2}
      * tokens are left.
@@ -243,8 +244,8 @@ public final class RetryPolicy {
       if (budgetMaxTokens < 1 || budgetMaxTokens > 1000) {
         throw new IllegalArgumentException("the retry budget's maxTokens must be within [1, 1000], was " + budgetMaxTokens);
       }
-      if (!(budgetTokenRatio > 0.0 && budgetTokenRatio <= 1.0)) {
-        throw new IllegalArgumentException("the retry budget's tokenRatio must be within (0, 1], was " + budgetTokenRatio);
+      if (!(budgetTokenRatio >= 0.001 && budgetTokenRatio <= 1.0)) {
+        throw new IllegalArgumentException("the retry budget's tokenRatio must be within [0.001, 1], was " + budgetTokenRatio);
       }
       return new RetryPolicy(this);
     }
