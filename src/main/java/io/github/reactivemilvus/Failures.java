@@ -167,13 +167,13 @@ final class Failures {
     FailureKind kind = kindOf(grpc, duringConnect);
     String detail = describe(grpc);
     if (kind == FailureKind.TLS) {
+      // the hint by type where the JDK gives one; a TLS alert from the peer and a name mismatch come
+      // only as words, which pick the hint here (the kind, TLS, was decided by the exception's type)
       if (has(grpc, NotSslRecordException.class)) {
         detail = "the server did not answer with TLS (a plaintext endpoint? use an http:// URI or secure=false): " + detail;
       } else if (has(grpc, CertPathBuilderException.class) || has(grpc, CertPathValidatorException.class)) {
         detail = "the server's certificate is not trusted by the configured root (server_pem_path, ca_pem_path or the system roots): "
             + detail;
-        // the JDK reports a TLS alert from the peer, and a name mismatch, only in words: they pick the
-        // hint here, the kind (TLS) is decided by the SSLException's type
       } else if (texts(grpc).stream().anyMatch(t -> t.contains("alert: bad_certificate") || t.contains("alert: certificate_required")
           || t.contains("alert: unknown_ca"))) {
         detail = "the server rejected the client certificate (client_pem_path, client_key_path): " + detail;
