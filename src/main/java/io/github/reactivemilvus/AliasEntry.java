@@ -2,23 +2,13 @@ package io.github.reactivemilvus;
 
 import io.github.reactivemilvus.config.ConnectionConfig;
 import io.github.reactivemilvus.config.ConnectionInfo;
-import io.github.reactivemilvus.config.RetryPolicy;
 import io.github.reactivemilvus.internal.AliasChannel;
 import io.github.reactivemilvus.internal.ChannelGroup;
-import io.github.reactivemilvus.internal.LocalHost;
 import io.github.reactivemilvus.internal.UnaryCalls;
-import io.github.reactivemilvus.proto.ClientInfo;
-import io.github.reactivemilvus.proto.ConnectRequest;
-import io.github.reactivemilvus.proto.ConnectResponse;
-import io.github.reactivemilvus.proto.MilvusServiceGrpc;
-import io.github.reactivemilvus.proto.ShowCollectionsRequest;
 import io.grpc.CallOptions;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,7 +18,6 @@ import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
-import reactor.util.retry.Retry;
 
 /**
  * One registered alias: its resolved config and its connection. The connect pipeline is shared by
@@ -37,19 +26,14 @@ import reactor.util.retry.Retry;
  * failures are not kept.
  */
 final class AliasEntry {
-  /** Upper bound of the TLS probe after a plaintext connection closed without an answer. */
-  static final Duration TLS_PROBE_LIMIT = Duration.ofSeconds(2);
-
   private final String alias;
   /** Read by tests' diagnostics; the library's classes use {@link #config()}. */
   private final ConnectionConfig config;
   private final ConnectionInfo info;
-  /** Retry of the stubs' calls on this alias; built on the first retry, it holds no per-call state. */
-  private volatile Retry callRetry;
-  /** As {@link #callRetry}, for reads under the alias's {@code call_timeout}: also retries a timed-out attempt. */
-  private volatile Retry readRetry;
-  private final boolean retriesReads;
-  private final boolean retriesWrites;
+  /** Retry of the stubs' calls on this alias, with the alias's retry budget. */
+  private final CallRetry callRetry;
+  /** The Connect RPC, database check, TLS probe and connect retry on this alias's channels. */
+  private final Handshake handshake;
   private final Mono<ManagedChannel> byName;
   private final RegistryContext ctx;
   private final Duration timeout;
@@ -67,43 +51,21 @@ final class AliasEntry {
     this.config = config;
     this.ctx = ctx;
     this.byName = byName;
-    RetryPolicy policy = config.retryPolicy();
-    this.retriesReads = policy.maxRetries() > 0;
-    this.retriesWrites = retriesReads && policy.retryWrites();
     this.timeout = config.timeout() != null ? config.timeout() : ctx.defaultTimeout;
     this.info = config.info(alias, ctx.defaultTimeout);
+    this.callRetry = new CallRetry(alias, info.address(), config, ctx, () -> current);
+    this.handshake = new Handshake(alias, config, info, ctx, timeout);
     bindGauges(ctx.metrics);
   }
 
-  private Retry callRetry() {
-    Retry r = callRetry;
-    if (r == null) {
-      // two racing first retries may both build one: equal specs, either will do
-      r = callRetry(config.retryPolicy(), Failures::isRetryableCallFailure);
-      callRetry = r;
-    }
-    return r;
+  /** The retry of the stubs' calls on this alias. */
+  CallRetry callRetry() {
+    return callRetry;
   }
 
-  private Retry readRetry() {
-    Retry r = readRetry;
-    if (r == null) {
-      r = callRetry(config.retryPolicy(), Failures::isRetryableReadOrAttemptTimeout);
-      readRetry = r;
-    }
-    return r;
-  }
-
-  private Retry callRetry(RetryPolicy p, java.util.function.Predicate<Throwable> retryable) {
-    return Backoff.spec(p, ctx.scheduler, retryable, signal -> {
-      AliasChannel ch = current;
-      if (ch != null) {
-        ch.resetConnectBackoff();
-      }
-      ctx.metrics.retried(alias, "call");
-      ctx.emit(ConnectionEvent.Type.RETRYING, alias, info.address(), (int) signal.totalRetries() + 1,
-          Backoff.nominal(p, signal.totalRetries()), String.valueOf(signal.failure().getMessage()));
-    });
+  /** Counts the alias's disconnects: a call that saw another count was cut off by one. */
+  int generation() {
+    return generation.get();
   }
 
   ConnectionState state() {
@@ -182,50 +144,35 @@ final class AliasEntry {
 
   /**
    * One stub call on this alias, as a cold {@code Mono}: the alias's channel (connecting first if
-   * needed), the response's Milvus status checked, retryable failures retried with the alias's
-   * policy (reads always, writes when the policy says so), every failure classified as a
-   * {@link MilvusConnectionException}.
+   * needed), the response's Milvus status checked, retryable failures retried by the alias's
+   * {@link CallRetry}, every failure classified as a {@link MilvusConnectionException}.
    */
   <Q, R, T> Mono<T> call(StubRpc<Q, R, T> rpc, Q request, CallOptions options) {
-    return retriedAndClassified(rpc, request, options, attempt(rpc, request, options));
+    return Mono.defer(() -> callRetry.call(rpc, options, attempt(rpc, request, options, generation.get())));
   }
 
   /**
-   * What follows a first attempt (made on {@link #readyChannel()}) that failed with {@code failure}: as
-   * {@link #call}, with that failure as its first attempt's outcome.
+   * What follows a first attempt (made on {@link #readyChannel()} when the alias's {@link #generation()}
+   * was {@code generation}) that failed with {@code failure}: as {@link #call}, with that failure as its
+   * first attempt's outcome.
    */
-  <Q, R, T> Mono<T> afterFirstFailure(StubRpc<Q, R, T> rpc, Q request, CallOptions options, Throwable failure) {
-    return retriedAndClassified(rpc, request, options, Mono.error(failure));
+  <Q, R, T> Mono<T> afterFirstFailure(StubRpc<Q, R, T> rpc, Q request, CallOptions options, Throwable failure, int generation) {
+    return callRetry.afterFailure(rpc, options, failure, attempt(rpc, request, options, generation));
   }
 
-  private <Q, R, T> Mono<T> retriedAndClassified(StubRpc<Q, R, T> rpc, Q request, CallOptions options, Mono<T> first) {
-    Mono<T> call = first;
-    if (rpc.idempotent() ? retriesReads : retriesWrites) {
-      // a read under the alias's call_timeout (per attempt, no deadline of the caller's) also
-      // retries an attempt that timed out: a starting Milvus accepts calls and answers them only
-      // once ready; a deadline the caller set is the whole budget and is never retried
-      boolean attemptTimeouts = rpc.idempotent() && options.getDeadline() == null && config.callTimeout() != null;
-      java.util.function.Predicate<Throwable> retryable = attemptTimeouts
-          ? Failures::isRetryableReadOrAttemptTimeout : Failures::isRetryableCallFailure;
-      Retry retry = attemptTimeouts ? readRetry() : callRetry();
-      // the failure seen is replayed as the retry loop's first error, so the backoff counts it
-      call = first.onErrorResume(retryable,
-          failure -> replayingFirst(failure, attempt(rpc, request, options)).retryWhen(retry));
-    }
-    return call.onErrorMap(e -> !(e instanceof MilvusConnectionException),
-        e -> Failures.classify(e, alias, info.address(), false));
+  /**
+   * One attempt that finds (or makes) the alias's channel when it is subscribed; it fails CLOSED
+   * instead when the alias was disconnected since the call began: a disconnect ends the calls under
+   * way and never has them open the alias again.
+   */
+  private <Q, R, T> Mono<T> attempt(StubRpc<Q, R, T> rpc, Q request, CallOptions options, int generation) {
+    return Mono.defer(() -> this.generation.get() != generation ? Mono.error(disconnectedError()) : channelAtSubscription())
+        .flatMap(channel -> UnaryCalls.call(channel, rpc.method(), request, options, callRetry.crediting(rpc.onResponse())));
   }
 
-  /** One attempt that finds (or makes) the alias's channel when it is subscribed. */
-  private <Q, R, T> Mono<T> attempt(StubRpc<Q, R, T> rpc, Q request, CallOptions options) {
-    return Mono.defer(this::channelAtSubscription)
-        .flatMap(channel -> UnaryCalls.call(channel, rpc.method(), request, options, rpc.onResponse()));
-  }
-
-  /** Fails with {@code first} on the first subscription, then subscribes to {@code attempt}. */
-  private static <R> Mono<R> replayingFirst(Throwable first, Mono<R> attempt) {
-    AtomicBoolean replayed = new AtomicBoolean();
-    return Mono.defer(() -> replayed.compareAndSet(false, true) ? Mono.error(first) : attempt);
+  private MilvusConnectionException disconnectedError() {
+    return retired ? retiredError() : new MilvusConnectionException(FailureKind.CLOSED, alias, info.address(),
+        "the alias was disconnected while the call was under way", null, 0, null);
   }
 
   boolean isConnected() {
@@ -355,16 +302,16 @@ final class AliasEntry {
               return ch;
             }),
             // the database is checked on the first connect only: a reconnect redoes just the handshake
-            ch -> handshake(ch).flatMap(response -> checkDatabase(ch).thenReturn(response))
-                .onErrorResume(error -> plaintextToTls(error, probed))
+            ch -> handshake.connect(ch).flatMap(response -> handshake.checkDatabase(ch).thenReturn(response))
+                .onErrorResume(error -> handshake.plaintextToTls(error, probed))
                 .doOnError(lastFailure::set)
-                .retryWhen(connectRetry(ch))
+                .retryWhen(handshake.retry(ch))
                 .thenReturn(ch),
             ch -> Mono.empty(),
             (ch, error) -> release(ch),
             this::release)
         .timeout(timeout, ctx.scheduler)
-        .onErrorMap(error -> classifyConnectFailure(error, lastFailure.get()))
+        .onErrorMap(error -> handshake.classifyFailure(error, lastFailure.get()))
         .<ManagedChannel>map(ch -> {
           // published under the lock that disconnect and retire take, so that a channel is either
           // seen (and shut down) by them or refused here, never left behind
@@ -455,109 +402,6 @@ final class AliasEntry {
     return Mono.empty();
   }
 
-  /** Connect RPC with ClientInfo; the identifier it returns goes on every later call. */
-  private Mono<ConnectResponse> handshake(AliasChannel ch) {
-    return LocalHost.name().flatMap(host -> Failures.signalled(() -> {
-      ClientInfo.Builder client = ClientInfo.newBuilder()
-          .setSdkType("Java")
-          .setSdkVersion("reactive-milvus-connections-" + ReactiveConnections.libraryVersion())
-          .setLocalTime(OffsetDateTime.now().toString())
-          .setHost(host);
-      if (config.user() != null) {
-        client.setUser(config.user());
-      }
-      ConnectRequest request = ConnectRequest.newBuilder().setClientInfo(client).build();
-      CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
-      return UnaryCalls.call(ch, MilvusServiceGrpc.getConnectMethod(), request, options);
-    })).flatMap(response -> {
-      if (!Failures.isSuccess(response.getStatus())) {
-        return Mono.error(new Failures.ServerStatusException(response.getStatus()));
-      }
-      if (response.getIdentifier() != 0) {
-        ch.identifier(response.getIdentifier());
-      }
-      return Mono.just(response);
-    });
-  }
-
-  /**
-   * When {@code db_name} names a database other than {@code default}, one cheap database-scoped
-   * call (ShowCollections) tells whether it exists: Milvus 2.3 refuses the Connect of an unknown
-   * database (code 800), Milvus Lite accepts it and fails the first call on it (code 1, "database
-   * 'x' does not exist"). Only a missing database fails the connect, or a transient failure
-   * (retried as the Connect would be); anything else (a user without the privilege, a proxy
-   * without the method) leaves it to the calls.
-   */
-  private Mono<Void> checkDatabase(AliasChannel ch) {
-    String db = config.dbName();
-    if (db == null || db.equals("default")) {
-      return Mono.empty();
-    }
-    CallOptions options = CallOptions.DEFAULT.withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
-    return UnaryCalls.call(ch, MilvusServiceGrpc.getShowCollectionsMethod(), ShowCollectionsRequest.getDefaultInstance(), options)
-        .flatMap(r -> Failures.isDatabaseNotFound(r.getStatus())
-            ? Mono.<Void>error(new Failures.ServerStatusException(r.getStatus()))
-            : Mono.<Void>empty())
-        .onErrorResume(e -> !(e instanceof Failures.ServerStatusException) && !Failures.isTransientConnectFailure(e),
-            e -> Mono.empty());
-  }
-
-  /**
-   * A plaintext handshake whose connection was closed or reset before the server said anything is
-   * what a TLS server does to a plaintext client, but also what a proxy without a backend does. The
-   * first such failure of a connect probes the endpoint with a TLS ClientHello: a TLS answer makes
-   * it a TLS failure (not retried); anything else leaves the failure as it was (retried as
-   * unreachable).
-   */
-  private Mono<ConnectResponse> plaintextToTls(Throwable error, AtomicBoolean probed) {
-    if (config.secure() || !Failures.isClosedWithoutAnswer(error) || !probed.compareAndSet(false, true)) {
-      return Mono.error(error);
-    }
-    Duration limit = timeout.compareTo(TLS_PROBE_LIMIT) < 0 ? timeout : TLS_PROBE_LIMIT;
-    return ctx.shared.speaksTls(config, limit).flatMap(tls -> {
-      if (!tls) {
-        return Mono.error(error);
-      }
-      io.grpc.Status grpc = io.grpc.Status.fromThrowable(error);
-      String detail = Failures.PLAINTEXT_TO_TLS + ": " + grpc.getCode() + " " + Failures.description(grpc)
-          + " (a TLS ClientHello to the same port is answered with TLS)";
-      return Mono.error(new MilvusConnectionException(FailureKind.TLS, alias, info.address(), detail, grpc, 0, error));
-    });
-  }
-
-  private Retry connectRetry(AliasChannel ch) {
-    RetryPolicy p = config.retryPolicy();
-    return Backoff.spec(p, ctx.scheduler, Failures::isTransientConnectFailure, signal -> {
-      // skip gRPC's own reconnect backoff so the next attempt really dials again
-      ch.resetConnectBackoff();
-      ctx.metrics.retried(alias, "connect");
-      ctx.emit(ConnectionEvent.Type.RETRYING, alias, info.address(), (int) signal.totalRetries() + 1,
-          Backoff.nominal(p, signal.totalRetries()), String.valueOf(signal.failure().getMessage()));
-    });
-  }
-
-  private MilvusConnectionException classifyConnectFailure(Throwable error, Throwable last) {
-    if (error instanceof TimeoutException && last != null && Failures.clientFault(last) != null) {
-      // never reported as a timeout: the client's own failure is the cause
-      return Failures.classify(last, alias, info.address(), true);
-    }
-    if (error instanceof TimeoutException) {
-      String detail = "no successful handshake within " + timeout.toMillis() + " ms";
-      if (last == null) {
-        return new MilvusConnectionException(FailureKind.UNREACHABLE, alias, info.address(), detail, null, 0, error);
-      }
-      MilvusConnectionException cause = Failures.classify(last, alias, info.address(), true);
-      return new MilvusConnectionException(cause.kind(), alias, info.address(),
-          detail + "; last error: " + cause.detail(), cause.grpcStatus(), cause.serverCode(), last);
-    }
-    MilvusConnectionException classified = Failures.classify(error, alias, info.address(), true);
-    if (classified.alias() == null) {
-      return new MilvusConnectionException(classified.kind(), alias, info.address(),
-          classified.detail(), classified.grpcStatus(), classified.serverCode(), classified);
-    }
-    return classified;
-  }
-
   /**
    * Follows the first transport's state; when it is READY again after the connection was lost, the
    * handshake is redone so that the server knows the client on its new connection. A lost
@@ -574,15 +418,7 @@ final class AliasEntry {
           || (seen == ConnectivityState.READY && now != ConnectivityState.READY);
       if (now == ConnectivityState.READY && failed) {
         failed = false;
-        // a transport that is READY may still refuse the first call while the server comes back: retried
-        // as a connect is, within the connect timeout, and dropped once the channel is no longer the alias's
-        Mono.defer(() -> ch.isShutdown() || current != ch ? Mono.<ConnectResponse>empty() : handshake(ch))
-            .retryWhen(connectRetry(ch))
-            .timeout(timeout, ctx.scheduler)
-            .subscribe(
-                r -> ctx.emit(ConnectionEvent.Type.RECONNECTED, alias, info.address(), "handshake redone"),
-                e -> ctx.emit(ConnectionEvent.Type.FAILED, alias, info.address(),
-                    "handshake after reconnect failed: " + Failures.classify(e, alias, info.address(), true).getMessage()));
+        handshake.redo(ch, () -> current == ch);
       }
       if (now != ConnectivityState.SHUTDOWN) {
         watchTransport(ch, now, failed);

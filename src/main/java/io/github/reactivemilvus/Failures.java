@@ -1,7 +1,6 @@
 package io.github.reactivemilvus;
 
-import io.github.reactivemilvus.internal.AliasChannel;
-import io.github.reactivemilvus.internal.CallLimiter;
+import io.github.reactivemilvus.internal.LocalCauses;
 import io.github.reactivemilvus.internal.TlsProbe;
 import io.github.reactivemilvus.internal.TransportException;
 import io.github.reactivemilvus.proto.Status;
@@ -10,11 +9,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.ssl.NotSslRecordException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 
-/** Tells failure causes apart and decides which are worth retrying. Stateless. */
+/**
+ * Tells failure causes apart and decides which are worth retrying. Stateless.
+ *
+ * <p>Failures are classified by type: the gRPC status code, the exception classes grpc-java and
+ * Netty put in the cause chain ({@link UnknownHostException}, {@link ConnectException},
+ * {@link SSLException}, {@link NotSslRecordException}, {@link Http2Exception},
+ * {@link ClosedChannelException}, ...) and the causes this library sets itself
+ * ({@link LocalCauses}). Words of a message decide only where the server's words are the only
+ * signal (Milvus's UNKNOWN "auth check failure", Milvus Lite's "database 'x' does not exist"), and
+ * pick the wording of a TLS hint, never a kind.
+ */
 final class Failures {
   static final int CODE_NOT_READY = 1;
   static final int CODE_UNAVAILABLE = 2;
@@ -38,6 +56,7 @@ final class Failures {
     if (isSuccess(status)) {
       return false;
     }
+    // Milvus Lite sends its generic code 1 here: the reason's words are the only signal
     return status.getCode() == CODE_DATABASE_NOT_FOUND
         || DATABASE_MISSING.matcher(status.getReason()).find();
   }
@@ -148,12 +167,11 @@ final class Failures {
     FailureKind kind = kindOf(grpc, duringConnect);
     String detail = describe(grpc);
     if (kind == FailureKind.TLS) {
-      if (isTlsRecordAnswer(grpc)) {
-        detail = PLAINTEXT_TO_TLS + ": " + detail;
-      } else if (hasCause(grpc, "NotSslRecordException")) {
+      // the hint by type where the JDK gives one; a TLS alert from the peer and a name mismatch come
+      // only as words, which pick the hint here (the kind, TLS, was decided by the exception's type)
+      if (has(grpc, NotSslRecordException.class)) {
         detail = "the server did not answer with TLS (a plaintext endpoint? use an http:// URI or secure=false): " + detail;
-      } else if (texts(grpc).stream()
-          .anyMatch(t -> t.contains("pkix path") || t.contains("unable to find valid certification path"))) {
+      } else if (has(grpc, CertPathBuilderException.class) || has(grpc, CertPathValidatorException.class)) {
         detail = "the server's certificate is not trusted by the configured root (server_pem_path, ca_pem_path or the system roots): "
             + detail;
       } else if (texts(grpc).stream().anyMatch(t -> t.contains("alert: bad_certificate") || t.contains("alert: certificate_required")
@@ -172,25 +190,27 @@ final class Failures {
       "the server speaks TLS but this connection is plaintext (use an https:// URI or secure=true)";
 
   static FailureKind kindOf(io.grpc.Status grpc, boolean duringConnect) {
-    String text = String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT);
+    if (has(grpc, LocalCauses.Disconnected.class)) {
+      // refused or cut off by the alias's disconnect (or the registry's close), whatever the code
+      return FailureKind.CLOSED;
+    }
     switch (grpc.getCode()) {
       case UNAUTHENTICATED:
         return FailureKind.AUTHENTICATION;
       case UNKNOWN:
-        return isAuthText(text) ? FailureKind.AUTHENTICATION : FailureKind.RPC;
+        // Milvus reports refused credentials as UNKNOWN: its words are the only signal
+        return isAuthText(String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT)) ? FailureKind.AUTHENTICATION
+            : FailureKind.RPC;
       case UNIMPLEMENTED:
         return duringConnect ? FailureKind.NOT_MILVUS : FailureKind.RPC;
-      case CANCELLED:
-        // A call still in flight when its alias's grace period ended: the alias was closed under it.
-        return text.endsWith(AliasChannel.DISCONNECTED_MARKER) ? FailureKind.CLOSED : FailureKind.RPC;
       case RESOURCE_EXHAUSTED:
-        return text.contains(CallLimiter.LIMIT_MARKER) ? FailureKind.CALL_LIMIT_EXCEEDED : FailureKind.RPC;
+        return has(grpc, LocalCauses.CallLimit.class) ? FailureKind.CALL_LIMIT_EXCEEDED : FailureKind.RPC;
       case UNAVAILABLE:
       case INTERNAL:
         if (isTls(grpc)) {
           return FailureKind.TLS;
         }
-        if (isNotGrpc(grpc)) {
+        if (isNotHttp2(grpc)) {
           return FailureKind.NOT_MILVUS;
         }
         return grpc.getCode() == io.grpc.Status.Code.UNAVAILABLE ? FailureKind.UNREACHABLE : FailureKind.RPC;
@@ -204,55 +224,55 @@ final class Failures {
         || text.contains("invalid token format");
   }
 
+  /** A TLS handshake failure of any kind ({@link SSLException} and its subclasses), or a peer that did not answer in TLS. */
   private static boolean isTls(io.grpc.Status grpc) {
-    for (Throwable t = grpc.getCause(); t != null; t = t.getCause()) {
-      if (t instanceof SSLException || t.getClass().getName().contains("NotSslRecord")) {
-        return true;
-      }
-    }
-    return String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT).contains("ssl") || isTlsRecordAnswer(grpc);
+    return has(grpc, SSLException.class) || has(grpc, NotSslRecordException.class);
   }
 
   /**
-   * A plaintext HTTP/2 client that read a TLS record where the server's SETTINGS frame should be:
-   * Netty reports "First received frame was not SETTINGS. Hex dump for first 5 bytes: 15 03 .."
-   * (alert) or "16 03 .." (handshake).
+   * A connection-level HTTP/2 error of this client's codec: the peer's bytes were not HTTP/2 (an
+   * HTTP/1 port, a TLS record, garbage). A stream-level error is the server's answer to one call.
    */
-  static boolean isTlsRecordAnswer(io.grpc.Status grpc) {
-    for (String text : texts(grpc)) {
-      if (TLS_RECORD_DUMP.matcher(text).find()) {
-        return true;
-      }
-    }
-    return false;
+  private static boolean isNotHttp2(io.grpc.Status grpc) {
+    Http2Exception h2 = find(grpc, Http2Exception.class);
+    return h2 != null && !(h2 instanceof Http2Exception.StreamException);
   }
 
-  private static final Pattern TLS_RECORD_DUMP =
-      Pattern.compile("first received frame was not settings\\. hex dump for first 5 bytes: 1[56]03");
-
   /**
-   * The connection ended before the server sent anything: closed ("Network closed for unknown
-   * reason") or reset, with no HTTP/2 frame and no TLS error. That is what a plaintext client sees
-   * from a TLS server, but also from a server or proxy closing connections for other reasons, so
-   * it is only a reason to probe ({@link TlsProbe}), not a classification.
+   * The connection ended before the server said anything in HTTP/2: closed with no cause at all
+   * (grpc-java's "Network closed for unknown reason"), reset, or answered with bytes that are not
+   * HTTP/2. That is what a plaintext client sees from a TLS server, but also from a server or proxy
+   * closing connections for other reasons, so it is only a reason to probe ({@link TlsProbe}), not
+   * a classification.
    */
   static boolean isClosedWithoutAnswer(Throwable error) {
     if (!(error instanceof StatusRuntimeException || error instanceof io.grpc.StatusException)) {
       return false;
     }
     io.grpc.Status grpc = io.grpc.Status.fromThrowable(error);
-    if (grpc.getCode() != io.grpc.Status.Code.UNAVAILABLE || isTls(grpc) || isNotGrpc(grpc)) {
+    if (isTls(grpc) || has(grpc, LocalCauses.LocalCause.class)) {
+      return false;
+    }
+    if (isNotHttp2(grpc)) {
+      return true;
+    }
+    if (grpc.getCode() != io.grpc.Status.Code.UNAVAILABLE) {
       return false;
     }
     if (grpc.getCause() == null) {
-      return String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT).contains("network closed for unknown reason");
+      return true;
     }
-    for (Throwable t = grpc.getCause(); t != null; t = t.getCause()) {
-      if (t instanceof java.io.IOException && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connection reset")) {
-        return true;
-      }
-    }
-    return false;
+    IOException io = find(grpc, IOException.class);
+    return io != null && !(io instanceof ConnectException) && !(io instanceof UnknownHostException)
+        && !(io instanceof NoRouteToHostException);
+  }
+
+  static boolean has(io.grpc.Status grpc, Class<? extends Throwable> type) {
+    return find(grpc, type) != null;
+  }
+
+  private static <T extends Throwable> T find(io.grpc.Status grpc, Class<T> type) {
+    return grpc.getCause() == null ? null : LocalCauses.find(grpc.getCause(), type);
   }
 
   /** The description and every cause's message, lower case. */
@@ -265,34 +285,11 @@ final class Failures {
     return texts;
   }
 
-  private static boolean hasCause(io.grpc.Status grpc, String simpleName) {
-    for (Throwable t = grpc.getCause(); t != null; t = t.getCause()) {
-      if (t.getClass().getSimpleName().equals(simpleName)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean isNotGrpc(io.grpc.Status grpc) {
-    String text = String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT);
-    if (text.contains("first received frame was not settings") || text.contains("http/1")
-        || text.contains("http2 exception") || text.contains("protocol error")) {
-      return true;
-    }
-    for (Throwable t = grpc.getCause(); t != null; t = t.getCause()) {
-      if (t.getClass().getName().contains("Http2Exception")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
    * Code, description and the most telling cause message: the first TLS exception's (it says what
    * was wrong with the handshake), else the innermost cause's.
    */
-  private static String describe(io.grpc.Status grpc) {
+  static String describe(io.grpc.Status grpc) {
     StringBuilder b = new StringBuilder(grpc.getCode().name());
     String description = description(grpc);
     if (description != null) {
@@ -300,7 +297,7 @@ final class Failures {
     }
     Throwable telling = null;
     for (Throwable t = grpc.getCause(); t != null; t = t.getCause()) {
-      if (t instanceof SSLException || t.getClass().getSimpleName().equals("NotSslRecordException")) {
+      if (t instanceof SSLException || t instanceof NotSslRecordException) {
         telling = t;
         break;
       }
@@ -355,27 +352,18 @@ final class Failures {
   }
 
   /**
-   * An attempt of an idempotent read that ran out of the alias's {@code call_timeout} (which the
-   * library sets on each attempt): a server that accepts calls but does not answer them, as
-   * Milvus does while it starts. Retried like UNAVAILABLE, within the retry policy.
+   * An attempt that ran out of its alias's {@code call_timeout} while it ran: the default deadline's
+   * own cause ({@link LocalCauses.DefaultDeadline}), and not a wait for a permit that expired. A
+   * DEADLINE_EXCEEDED without that cause (the caller's deadline, grpc-java's own timer for a
+   * {@code call_timeout} below a second, or one the server sent) is not one.
    */
-  static boolean isRetryableReadOrAttemptTimeout(Throwable error) {
-    if (isRetryableCallFailure(error)) {
-      return true;
-    }
-    if (clientFault(error) != null) {
-      return false;
-    }
-    if (!(error instanceof StatusRuntimeException || error instanceof io.grpc.StatusException)) {
+  static boolean isTimedOutAttempt(Throwable error) {
+    if (clientFault(error) != null || !(error instanceof StatusRuntimeException || error instanceof io.grpc.StatusException)) {
       return false;
     }
     io.grpc.Status grpc = io.grpc.Status.fromThrowable(error);
-    // the client's own deadline (grpc-java: "CallOptions deadline exceeded after 2.0s", "ClientCall
-    // started after CallOptions deadline was exceeded"), not a DEADLINE_EXCEEDED the server sent
-    String text = String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT);
-    return grpc.getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED
-        && (text.contains("deadline exceeded after") || text.contains("deadline was exceeded")
-            || text.contains(AliasChannel.DEFAULT_DEADLINE_MARKER));
+    return grpc.getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED && has(grpc, LocalCauses.DefaultDeadline.class)
+        && !has(grpc, LocalCauses.PermitWaitExpired.class);
   }
 
   /** Idempotent reads through the stubs: retried on UNAVAILABLE and Milvus rate limiting only. */
@@ -388,7 +376,9 @@ final class Failures {
     }
     if (error instanceof StatusRuntimeException || error instanceof io.grpc.StatusException) {
       io.grpc.Status grpc = io.grpc.Status.fromThrowable(error);
-      return (grpc.getCode() == io.grpc.Status.Code.UNAVAILABLE || isClosedChannel(grpc)) && !isTls(grpc) && !isNotGrpc(grpc);
+      // the library's own outcomes (disconnect, call limit, a wait for a permit that expired) are not the server's
+      return (grpc.getCode() == io.grpc.Status.Code.UNAVAILABLE || isClosedChannel(grpc)) && !isTls(grpc) && !isNotHttp2(grpc)
+          && !has(grpc, LocalCauses.LocalCause.class);
     }
     return false;
   }
@@ -399,14 +389,6 @@ final class Failures {
    * connection like UNAVAILABLE.
    */
   private static boolean isClosedChannel(io.grpc.Status grpc) {
-    if (grpc.getCode() != io.grpc.Status.Code.UNKNOWN) {
-      return false;
-    }
-    for (Throwable t = grpc.getCause(); t != null; t = t.getCause()) {
-      if (t instanceof java.nio.channels.ClosedChannelException) {
-        return true;
-      }
-    }
-    return "channel closed".equals(grpc.getDescription());
+    return grpc.getCode() == io.grpc.Status.Code.UNKNOWN && has(grpc, ClosedChannelException.class);
   }
 }

@@ -47,13 +47,15 @@ final class StubCall<Q, R, T> extends Mono<T> {
     // a user deadline is exact (grpc-java's timer) and starts now; without one the alias's call_timeout applies
     CallOptions options = deadline == null ? CallOptions.DEFAULT
         : CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    // read before the channel: a disconnect after this point makes a retry fail CLOSED
+    int generation = entry.generation();
     AliasChannel channel = entry.readyChannel();
     if (channel == null) {
       naming(entry.call(rpc, request, options)).subscribe(actual);
       return;
     }
-    UnaryCalls.start(channel, rpc.method(), request, options, rpc.onResponse(),
-        failure -> naming(entry.afterFirstFailure(rpc, request, options, failure)), actual);
+    UnaryCalls.start(channel, rpc.method(), request, options, entry.callRetry().crediting(rpc.onResponse()),
+        failure -> naming(entry.afterFirstFailure(rpc, request, options, failure, generation)), actual);
   }
 
   private Mono<T> naming(Mono<T> call) {

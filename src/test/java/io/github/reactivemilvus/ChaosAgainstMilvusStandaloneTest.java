@@ -48,7 +48,9 @@ class ChaosAgainstMilvusStandaloneTest {
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(2);
   private static final RetryPolicy RIDE_THROUGH = RetryPolicy.builder()
       .maxRetries(400).initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofSeconds(1))
-      .multiplier(2).jitter(0.5).build();
+      .multiplier(2).jitter(0.5)
+      // the outage is the point: a budget that outlasts it (the default, 100 tokens, is spent in about a second)
+      .retryBudget(1000, 0.1).build();
   private static final List<String> ALIASES = List.of("ride-1", "ride-2", "default-1", "default-2");
   private static final int CALLERS_PER_ALIAS = 8;
 

@@ -36,7 +36,9 @@ class SeveralProxiesTest {
   private static final int CALLERS = 16;
   private static final RetryPolicy RIDE_THROUGH = RetryPolicy.builder()
       .maxRetries(10).initialBackoff(Duration.ofMillis(50)).maxBackoff(Duration.ofMillis(500))
-      .multiplier(2).jitter(0.5).build();
+      .multiplier(2).jitter(0.5)
+      // the outage is the point: a budget that outlasts it (the default, 100 tokens, is spent in about a second)
+      .retryBudget(1000, 0.1).build();
 
   private final List<MilvusLiteServer> servers = new ArrayList<>();
   private ReactiveConnections registry;

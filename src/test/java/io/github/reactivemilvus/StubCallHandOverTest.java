@@ -128,9 +128,11 @@ class StubCallHandOverTest {
     // real time and a 1 ms backoff: every third call's first attempt fails and is handed over to the
     // retry; each call is cancelled at a random moment, before, during or after that hand-over (the
     // window is wide enough for most calls to finish first, even on a busy machine)
-    // a retry may meet a failure meant for another call: a budget of 30 makes running out of it
-    // (about a quarter of the attempts fail) practically impossible
-    RetryPolicy fast = RetryPolicy.builder().maxRetries(30).initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(2)).build();
+    // a retry may meet a failure meant for another call: 30 retries make running out of them
+    // (about a quarter of the attempts fail) practically impossible, and a success giving back a
+    // whole token keeps the alias's retry budget full at that failure rate
+    RetryPolicy fast = RetryPolicy.builder().maxRetries(30).initialBackoff(Duration.ofMillis(1)).maxBackoff(Duration.ofMillis(2))
+        .retryBudget(1000, 1.0).build();
     try (ReactiveConnections churn = ReactiveConnections.builder().environment(Map.of()).build()) {
       churn.addConnection("c", ConnectionConfig.builder().uri(server.uri()).retryPolicy(fast).build()).block(WAIT);
       churn.channel("c").block(WAIT);

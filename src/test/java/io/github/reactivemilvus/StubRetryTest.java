@@ -109,16 +109,17 @@ class StubRetryTest {
   }
 
   @Test
-  void aReadAttemptThatRanOutOfTheAliasCallTimeoutIsRetriedWithinThePolicy() {
+  void aMetadataReadAttemptThatRanOutOfTheAliasCallTimeoutIsRetriedOnceOnly() {
     registry.addConnection("short", ConnectionConfig.builder().uri(server.uri()).retryPolicy(FAST)
-        .callTimeout(Duration.ofMillis(200)).build()).block(WAIT);
+        .callTimeout(Duration.ofSeconds(1)).build()).block(WAIT);
     registry.channel("short").block(WAIT);
-    server.delay(Method.GET_VERSION, Duration.ofSeconds(2));
+    server.delay(Method.GET_VERSION, Duration.ofSeconds(3));
     StepVerifier.create(registry.stub("short").getVersion())
         .expectErrorSatisfies(e -> assertThat(((MilvusConnectionException) e).grpcStatus().getCode())
             .isEqualTo(Status.Code.DEADLINE_EXCEEDED))
         .verify(WAIT);
-    assertThat(server.calls(Method.GET_VERSION)).isEqualTo(FAST.maxRetries() + 1);
+    // the server may still be working on the attempt that timed out: one more, not maxRetries more
+    assertThat(server.calls(Method.GET_VERSION)).isEqualTo(2);
   }
 
   @Test

@@ -3,6 +3,8 @@ package io.github.reactivemilvus.config;
 import static io.github.reactivemilvus.config.Setting.ADDRESS;
 import static io.github.reactivemilvus.config.Setting.HOST;
 import static io.github.reactivemilvus.config.Setting.PORT;
+import static io.github.reactivemilvus.config.Setting.RETRY_BUDGET_MAX_TOKENS;
+import static io.github.reactivemilvus.config.Setting.RETRY_BUDGET_TOKEN_RATIO;
 import static io.github.reactivemilvus.config.Setting.RETRY_INITIAL_BACKOFF;
 import static io.github.reactivemilvus.config.Setting.RETRY_JITTER;
 import static io.github.reactivemilvus.config.Setting.RETRY_MAX_BACKOFF;
@@ -117,6 +119,8 @@ final class ConfigResolver {
     Double multiplier = in.get(RETRY_MULTIPLIER);
     Double jitter = in.get(RETRY_JITTER);
     Boolean writes = in.get(RETRY_WRITES);
+    Integer budgetTokens = in.get(RETRY_BUDGET_MAX_TOKENS);
+    Double budgetRatio = in.get(RETRY_BUDGET_TOKEN_RATIO);
     if (RETRY_KEYS.stream().anyMatch(in::hasProblem)) {
       return base;
     }
@@ -133,6 +137,9 @@ final class ConfigResolver {
     applyIfSet(multiplier, b::multiplier);
     applyIfSet(jitter, b::jitter);
     applyIfSet(writes, b::retryWrites);
+    if (budgetTokens != null || budgetRatio != null) {
+      b.retryBudget(orElse(budgetTokens, base.budgetMaxTokens()), orElse(budgetRatio, base.budgetTokenRatio()));
+    }
     try {
       return b.build();
     } catch (IllegalArgumentException e) {

@@ -13,10 +13,19 @@ import org.jspecify.annotations.Nullable;
  * &plusmn;50 % of the nominal delay, never above the max backoff). Writes are not retried unless
  * {@link Builder#retryWrites(boolean)} is set.
  *
+ * <p>The stubs' retries of one alias share a retry budget, a token bucket as in grpc-java's
+ * {@code retryThrottling}: it holds {@value #DEFAULT_BUDGET_MAX_TOKENS} tokens by default; each
+ * failed attempt of a call that could be retried (UNAVAILABLE, Milvus rate limiting, an attempt
+ * that ran out of {@code call_timeout}) takes one, each successful call gives back
+ * {@value #DEFAULT_BUDGET_TOKEN_RATIO}; retries are made only while more than half the tokens are
+ * left. A server that fails every call therefore sees at most {@code maxTokens / 2} retries from
+ * the alias, however many calls are made, until calls succeed again.
+ *
  * <p>In a config map, {@code retry_policy} takes a built policy and the keys
  * {@code retry_max_retries}, {@code retry_initial_backoff}, {@code retry_max_backoff}
- * (seconds or {@link Duration}), {@code retry_multiplier}, {@code retry_jitter} and
- * {@code retry_writes} set single values on top of it (or of the defaults).
+ * (seconds or {@link Duration}), {@code retry_multiplier}, {@code retry_jitter},
+ * {@code retry_writes}, {@code retry_budget_max_tokens} and {@code retry_budget_token_ratio} set
+ * single values on top of it (or of the defaults).
  */
 public final class RetryPolicy {
   /** Retries after the first attempt, by default. */
@@ -29,6 +38,10 @@ public final class RetryPolicy {
   public static final double DEFAULT_MULTIPLIER = 2.0;
   /** The jitter fraction, by default. */
   public static final double DEFAULT_JITTER = 0.5;
+  /** The size of an alias's retry budget, in tokens, by default. */
+  public static final int DEFAULT_BUDGET_MAX_TOKENS = 100;
+  /** The tokens a successful call gives back to its alias's retry budget, by default. */
+  public static final double DEFAULT_BUDGET_TOKEN_RATIO = 0.1;
 
   private static final RetryPolicy DEFAULTS = builder().build();
 
@@ -38,6 +51,8 @@ public final class RetryPolicy {
   private final double multiplier;
   private final double jitter;
   private final boolean retryWrites;
+  private final int budgetMaxTokens;
+  private final double budgetTokenRatio;
 
   private RetryPolicy(Builder b) {
     this.maxRetries = b.maxRetries;
@@ -46,6 +61,8 @@ public final class RetryPolicy {
     this.multiplier = b.multiplier;
     this.jitter = b.jitter;
     this.retryWrites = b.retryWrites;
+    this.budgetMaxTokens = b.budgetMaxTokens;
+    this.budgetTokenRatio = b.budgetTokenRatio;
   }
 
   /** The default policy. */
@@ -67,7 +84,7 @@ public final class RetryPolicy {
   public Builder mutate() {
     return new Builder()
         .maxRetries(maxRetries).initialBackoff(initialBackoff).maxBackoff(maxBackoff)
-        .multiplier(multiplier).jitter(jitter).retryWrites(retryWrites);
+        .multiplier(multiplier).jitter(jitter).retryWrites(retryWrites).retryBudget(budgetMaxTokens, budgetTokenRatio);
   }
 
   /** Retries after the first attempt (0 means try once). */
@@ -100,19 +117,30 @@ public final class RetryPolicy {
     return retryWrites;
   }
 
+  /** The size of the alias's retry budget in tokens; retries are made while more than half are left. */
+  public int budgetMaxTokens() {
+    return budgetMaxTokens;
+  }
+
+  /** The tokens a successful call gives back to the retry budget (a failed attempt takes one). */
+  public double budgetTokenRatio() {
+    return budgetTokenRatio;
+  }
+
   /** Equal when every value is. */
   @Override
   public boolean equals(@Nullable Object o) {
     return o instanceof RetryPolicy p
         && maxRetries == p.maxRetries && initialBackoff.equals(p.initialBackoff)
         && maxBackoff.equals(p.maxBackoff) && Double.compare(multiplier, p.multiplier) == 0
-        && Double.compare(jitter, p.jitter) == 0 && retryWrites == p.retryWrites;
+        && Double.compare(jitter, p.jitter) == 0 && retryWrites == p.retryWrites
+        && budgetMaxTokens == p.budgetMaxTokens && Double.compare(budgetTokenRatio, p.budgetTokenRatio) == 0;
   }
 
   /** A hash of every value. */
   @Override
   public int hashCode() {
-    return Objects.hash(maxRetries, initialBackoff, maxBackoff, multiplier, jitter, retryWrites);
+    return Objects.hash(maxRetries, initialBackoff, maxBackoff, multiplier, jitter, retryWrites, budgetMaxTokens, budgetTokenRatio);
   }
 
   /** Every value, e.g. {@code RetryPolicy{maxRetries=5, ...}}. */
@@ -120,7 +148,7 @@ public final class RetryPolicy {
   public String toString() {
     return "RetryPolicy{maxRetries=" + maxRetries + ", initialBackoff=" + initialBackoff
         + ", maxBackoff=" + maxBackoff + ", multiplier=" + multiplier + ", jitter=" + jitter
-        + ", retryWrites=" + retryWrites + '}';
+        + ", retryWrites=" + retryWrites + ", budgetMaxTokens=" + budgetMaxTokens + ", budgetTokenRatio=" + budgetTokenRatio + '}';
   }
 
   /** Mutable builder; {@link #build()} checks every value and throws {@link IllegalArgumentException}. */
@@ -131,6 +159,8 @@ public final class RetryPolicy {
     private double multiplier = DEFAULT_MULTIPLIER;
     private double jitter = DEFAULT_JITTER;
     private boolean retryWrites;
+    private int budgetMaxTokens = DEFAULT_BUDGET_MAX_TOKENS;
+    private double budgetTokenRatio = DEFAULT_BUDGET_TOKEN_RATIO;
 
     private Builder() {}
 
@@ -179,6 +209,18 @@ public final class RetryPolicy {
     }
 
     /**
+     * The alias's retry budget: {@code maxTokens} within [1, 1000], {@code tokenRatio} within [0.001, 1]
+     * (checked by {@link #build()}). A failed attempt that could be retried takes a token, a successful
+     * call gives back {@code tokenRatio}; retries are made only while more than {@code maxTokens / 2}
+     * tokens are left.
+     */
+    public Builder retryBudget(int maxTokens, double tokenRatio) {
+      this.budgetMaxTokens = maxTokens;
+      this.budgetTokenRatio = tokenRatio;
+      return this;
+    }
+
+    /**
      * The policy; the builder can be reused.
      *
      * @throws IllegalArgumentException naming the first value out of range
@@ -198,6 +240,12 @@ public final class RetryPolicy {
       }
       if (!(jitter >= 0.0 && jitter <= 1.0)) {
         throw new IllegalArgumentException("jitter must be within [0, 1], was " + jitter);
+      }
+      if (budgetMaxTokens < 1 || budgetMaxTokens > 1000) {
+        throw new IllegalArgumentException("the retry budget's maxTokens must be within [1, 1000], was " + budgetMaxTokens);
+      }
+      if (!(budgetTokenRatio >= 0.001 && budgetTokenRatio <= 1.0)) {
+        throw new IllegalArgumentException("the retry budget's tokenRatio must be within [0.001, 1], was " + budgetTokenRatio);
       }
       return new RetryPolicy(this);
     }

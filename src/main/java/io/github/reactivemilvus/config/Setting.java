@@ -182,6 +182,16 @@ public final class Setting<T> {
   public static final Setting<Boolean> RETRY_WRITES = retryPart(new Setting<Boolean>("retry_writes", Boolean.class,
       false, "`false`", "boolean", "also retry non-idempotent calls"),
       RetryPolicy::retryWrites).convertedBy(Values::bool);
+  /** {@code retry_budget_max_tokens}: the size of the alias's retry budget, 1-1000 tokens. */
+  public static final Setting<Integer> RETRY_BUDGET_MAX_TOKENS = retryPart(new Setting<Integer>("retry_budget_max_tokens",
+      Integer.class, RetryPolicy.DEFAULT_BUDGET_MAX_TOKENS, "100", "integer 1–1000",
+      "retry budget shared by the alias's calls: a failed attempt takes a token, retries stop below half"),
+      RetryPolicy::budgetMaxTokens).convertedBy(v -> Values.intIn(v, 1, 1000, true));
+  /** {@code retry_budget_token_ratio}: the tokens a successful call gives back to the retry budget, 0.001-1. */
+  public static final Setting<Double> RETRY_BUDGET_TOKEN_RATIO = retryPart(new Setting<Double>("retry_budget_token_ratio",
+      Double.class, RetryPolicy.DEFAULT_BUDGET_TOKEN_RATIO, "0.1", "number 0.001–1",
+      "tokens a successful call gives back to the retry budget"),
+      RetryPolicy::budgetTokenRatio).convertedBy(v -> Values.numberIn(v, 0.001, 1.0));
 
   private static final List<Setting<?>> ALL = Collections.unmodifiableList(new ArrayList<>(REGISTRY));
   private static final Map<String, Setting<?>> BY_KEY = byKey();

@@ -126,14 +126,13 @@ public final class AliasChannel extends ManagedChannel {
     return published;
   }
 
-  /** How the description of {@link #shutdownStatus()} ends. */
-  public static final String DISCONNECTED_MARKER = "was disconnected";
-  /** What the description of a call cancelled by the default deadline contains. */
-  public static final String DEFAULT_DEADLINE_MARKER = "exceeded the default deadline";
-
-  /** The status a call made after {@link #shutdown()} fails with: UNAVAILABLE, naming the alias. */
+  /**
+   * The status a call made after {@link #shutdown()} fails with: UNAVAILABLE, naming the alias, with a
+   * {@link LocalCauses.Disconnected} cause (which tells it apart from a server that is unavailable).
+   */
   public Status shutdownStatus() {
-    return Status.UNAVAILABLE.withDescription("alias '" + alias + "' (" + address + ") " + DISCONNECTED_MARKER);
+    String description = "alias '" + alias + "' (" + address + ") was disconnected";
+    return Status.UNAVAILABLE.withDescription(description).withCause(new LocalCauses.Disconnected(description));
   }
 
   /** The shared physical channels under this alias (the pool), for inspecting how calls spread. */
@@ -161,8 +160,9 @@ public final class AliasChannel extends ManagedChannel {
     if (calls.isEmpty()) {
       return;
     }
-    Status status = Status.DEADLINE_EXCEEDED.withDescription("the call " + DEFAULT_DEADLINE_MARKER + " of "
-        + callTimeout.toMillis() + " ms (call_timeout) of alias '" + alias + "' (" + address + ")");
+    String description = "the call exceeded the default deadline of " + callTimeout.toMillis()
+        + " ms (call_timeout) of alias '" + alias + "' (" + address + ")";
+    Status status = Status.DEADLINE_EXCEEDED.withDescription(description).withCause(new LocalCauses.DefaultDeadline(description));
     for (LimitedCall<?, ?> call : calls.expiredAt(tick)) {
       call.expire(status);
     }

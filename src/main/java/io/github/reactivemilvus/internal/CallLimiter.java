@@ -28,8 +28,6 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  */
 public final class CallLimiter {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CallLimiter.class);
-  /** Appears in the RESOURCE_EXHAUSTED description of a refused call. */
-  public static final String LIMIT_MARKER = "call limit exceeded";
 
   @SuppressWarnings("rawtypes")
   private static final AtomicIntegerFieldUpdater<CallLimiter> WIP =
@@ -172,8 +170,8 @@ public final class CallLimiter {
     return waiters == null ? 0 : waiters.size();
   }
 
-  /** The limit as said in a refused call's RESOURCE_EXHAUSTED description, starting with {@link #LIMIT_MARKER}. */
+  /** The limit as said in a refused call's RESOURCE_EXHAUSTED description. */
   public String describeLimit() {
-    return LIMIT_MARKER + " (" + maxInFlight + " in flight and " + maxPending + " pending)";
+    return "call limit exceeded (" + maxInFlight + " in flight and " + maxPending + " pending)";
   }
 }

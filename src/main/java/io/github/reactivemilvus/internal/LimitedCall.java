@@ -108,7 +108,8 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
       case QUEUED -> expireWhileWaiting();
       case REJECTED -> {
         owner.rejected();
-        closeOnce(Status.RESOURCE_EXHAUSTED.withDescription(limiter.describeLimit() + " for alias '" + alias + "'"));
+        String description = limiter.describeLimit() + " for alias '" + alias + "'";
+        closeOnce(Status.RESOURCE_EXHAUSTED.withDescription(description).withCause(new LocalCauses.CallLimit(description)));
       }
     }
   }
@@ -152,8 +153,9 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
     if (deadline == null) {
       return;
     }
-    Disposable scheduled = timer.schedule(() -> abortIfWaiting(Status.DEADLINE_EXCEEDED.withDescription(
-        "deadline exceeded while waiting for a call permit of alias '" + alias + "'")),
+    String description = "deadline exceeded while waiting for a call permit of alias '" + alias + "'";
+    Disposable scheduled = timer.schedule(() -> abortIfWaiting(Status.DEADLINE_EXCEEDED.withDescription(description)
+        .withCause(new LocalCauses.PermitWaitExpired(description, null))),
         Math.max(0, deadline.timeRemaining(TimeUnit.NANOSECONDS)), TimeUnit.NANOSECONDS);
     boolean over;
     synchronized (lock) {
@@ -376,14 +378,19 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
   void abort(Status status) {
     // decided in one step: a permit granted between a check and the abort must not let the call run on
     if (!abortIfWaiting(status)) {
-      cancel(status.getDescription(), null);
+      cancel(status.getDescription(), status.getCause());
     }
   }
 
-  /** Ends a call past its default deadline: the caller sees {@code status} (DEADLINE_EXCEEDED). */
+  /**
+   * Ends a call past its default deadline: the caller sees {@code status} (DEADLINE_EXCEEDED), with a
+   * {@link LocalCauses.PermitWaitExpired} cause when the call was still waiting for its permit.
+   */
   void expire(Status status) {
     expiredStatus = status;
-    abort(status);
+    if (!abortIfWaiting(status.withCause(new LocalCauses.PermitWaitExpired(status.getDescription(), status.getCause())))) {
+      cancel(status.getDescription(), status.getCause());
+    }
   }
 
   /** Fails the call with {@code status} if it is still waiting for a permit; true when it was. */

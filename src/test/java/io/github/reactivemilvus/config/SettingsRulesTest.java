@@ -114,6 +114,17 @@ class SettingsRulesTest {
   }
 
   @Test
+  void retryBudgetKeysSetTheBudgetAndEitherAloneKeepsTheOtherValue() {
+    RetryPolicy p = resolve("retry_budget_max_tokens", 40, "retry_budget_token_ratio", "0.5").retryPolicy();
+    assertThat(p.budgetMaxTokens()).isEqualTo(40);
+    assertThat(p.budgetTokenRatio()).isEqualTo(0.5);
+    RetryPolicy tokensOnly = resolve("retry_budget_max_tokens", 10).retryPolicy();
+    assertThat(tokensOnly.budgetTokenRatio()).isEqualTo(RetryPolicy.DEFAULT_BUDGET_TOKEN_RATIO);
+    assertThat(fields(rejected("retry_budget_max_tokens", 0, "retry_budget_token_ratio", 0)))
+        .containsExactlyInAnyOrder("retry_budget_max_tokens", "retry_budget_token_ratio");
+  }
+
+  @Test
   void retryKeysApplyOnTopOfARetryPolicyObject() {
     RetryPolicy base = RetryPolicy.builder().maxRetries(9).jitter(0.1).build();
     assertThat(resolve("retry_policy", base).retryPolicy()).isSameAs(base);
