@@ -245,7 +245,10 @@ public final class ConnectionConfig {
     return value(TIMEOUT);
   }
 
-  /** Whether HTTP/2 keepalive pings are sent (also without calls). */
+  /**
+   * Whether HTTP/2 keepalive pings are sent while calls are open: after {@link #keepAliveTime()} without
+   * reads, or at once when a call starts on a connection quiet for that long. Never without calls.
+   */
   public boolean keepAlive() {
     return value(KEEP_ALIVE);
   }

@@ -110,9 +110,9 @@ public final class Setting<T> {
       "`MILVUS_CONN_TIMEOUT`, else 10 s", SECONDS_OR_DURATION,
       "bound on the whole connect: readiness, handshake and retries")
       .resolvedAs(Resolution.DIRECT).convertedBy(Values::duration);
-  /** {@code keep_alive}: HTTP/2 keepalive pings, also without calls. */
+  /** {@code keep_alive}: HTTP/2 keepalive pings while calls are open. */
   public static final Setting<Boolean> KEEP_ALIVE = new Setting<Boolean>("keep_alive", Boolean.class, true, "`true`",
-      "boolean", "HTTP/2 keepalive pings, also without calls")
+      "boolean", "HTTP/2 keepalive pings while calls are open (never on a connection without calls)")
       .resolvedAs(Resolution.DIRECT).convertedBy(Values::bool);
 
   /** {@code pool_size}: channels (HTTP/2 connections) per endpoint, 1-64. */
