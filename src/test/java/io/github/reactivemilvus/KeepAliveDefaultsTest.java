@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 
 /**
- * Keepalive: a ping every 10 s, 5 s to answer, only while calls are open (a connection without
+ * Keepalive: a ping every 20 s, 5 s to answer, only while calls are open (a connection without
  * calls is never pinged: gRPC's own servers allow that once per 2 h), and the configured interval is
  * what the channel really does. grpc-java never pings more often than every 10 s, so the wire test
- * takes about 15 s of real time: keepalive runs on the transport's own timer, which virtual time
+ * takes about 30 s of real time: keepalive runs on the transport's own timer, which virtual time
  * cannot drive.
  */
 class KeepAliveDefaultsTest {
@@ -27,10 +27,10 @@ class KeepAliveDefaultsTest {
   private static final Duration KEEPALIVE_QUIET = Duration.ofSeconds(1);
 
   @Test
-  void aConfigWithoutKeepAliveKeysPingsEveryTenSecondsWithAFiveSecondTimeout() {
+  void aConfigWithoutKeepAliveKeysPingsEveryTwentySecondsWithAFiveSecondTimeout() {
     ConnectionConfig config = ConnectionConfig.fromMap(Map.of("uri", "http://127.0.0.1:19530"));
     assertThat(config.keepAlive()).isTrue();
-    assertThat(config.keepAliveTime()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.keepAliveTime()).isEqualTo(Duration.ofSeconds(20));
     assertThat(config.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(5));
   }
 
@@ -43,10 +43,10 @@ class KeepAliveDefaultsTest {
         PingRecordingProxy idle = PingRecordingProxy.to(server.port());
         ReactiveConnections registry = ReactiveConnections.builder().environment(Map.of())
             .shutdownGracePeriod(Duration.ofMillis(100)).build()) {
-      registry.addConnection("ten", Map.of("uri", everyTen.uri())).block(WAIT);
+      registry.addConnection("ten", Map.of("uri", everyTen.uri(), "keep_alive_time", 10)).block(WAIT);
       registry.addConnection("fourteen", Map.of("uri", everyFourteen.uri(), "keep_alive_time", 14)).block(WAIT);
-      registry.addConnection("off", Map.of("uri", off.uri(), "keep_alive", false)).block(WAIT);
-      registry.addConnection("idle", Map.of("uri", idle.uri())).block(WAIT);
+      registry.addConnection("off", Map.of("uri", off.uri(), "keep_alive", false, "keep_alive_time", 10)).block(WAIT);
+      registry.addConnection("idle", Map.of("uri", idle.uri(), "keep_alive_time", 10)).block(WAIT);
       for (String alias : List.of("ten", "fourteen", "off", "idle")) {
         registry.channel(alias).block(WAIT);
       }

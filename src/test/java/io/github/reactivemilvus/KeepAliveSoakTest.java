@@ -71,7 +71,7 @@ class KeepAliveSoakTest {
       int calls = 0;
       while (System.nanoTime() < end && proxy.goAways().isEmpty()) {
         if (load) {
-          // 3 calls a second for 20 s, then 15 s without calls: longer than the keepalive interval,
+          // 3 calls a second for 20 s, then 25 s without calls: longer than the keepalive interval,
           // so the next call finds the transport quiet and starts with a ping
           long burstEnd = Math.min(end, System.nanoTime() + TimeUnit.SECONDS.toNanos(20));
           while (System.nanoTime() < burstEnd) {
@@ -79,7 +79,7 @@ class KeepAliveSoakTest {
             calls++;
             sleepUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(330));
           }
-          sleepUntil(Math.min(end, System.nanoTime() + TimeUnit.SECONDS.toNanos(15)));
+          sleepUntil(Math.min(end, System.nanoTime() + TimeUnit.SECONDS.toNanos(25)));
         } else {
           sleepUntil(Math.min(end, System.nanoTime() + TimeUnit.SECONDS.toNanos(1)));
         }

@@ -253,7 +253,7 @@ public final class ConnectionConfig {
     return value(KEEP_ALIVE);
   }
 
-  /** The keepalive ping interval (at least 10 s); used only when {@link #keepAlive()} is on. */
+  /** The keepalive ping interval while calls are open (at least 10 s); used only when {@link #keepAlive()} is on. */
   public Duration keepAliveTime() {
     return value(KEEP_ALIVE_TIME);
   }
