@@ -245,12 +245,15 @@ public final class ConnectionConfig {
     return value(TIMEOUT);
   }
 
-  /** Whether HTTP/2 keepalive pings are sent (also without calls). */
+  /**
+   * Whether HTTP/2 keepalive pings are sent while calls are open: after {@link #keepAliveTime()} without
+   * reads, or at once when a call starts on a connection quiet for that long. Never without calls.
+   */
   public boolean keepAlive() {
     return value(KEEP_ALIVE);
   }
 
-  /** The keepalive ping interval (at least 10 s); used only when {@link #keepAlive()} is on. */
+  /** The keepalive ping interval while calls are open (at least 10 s); used only when {@link #keepAlive()} is on. */
   public Duration keepAliveTime() {
     return value(KEEP_ALIVE_TIME);
   }

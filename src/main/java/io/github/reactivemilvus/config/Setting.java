@@ -110,9 +110,9 @@ public final class Setting<T> {
       "`MILVUS_CONN_TIMEOUT`, else 10 s", SECONDS_OR_DURATION,
       "bound on the whole connect: readiness, handshake and retries")
       .resolvedAs(Resolution.DIRECT).convertedBy(Values::duration);
-  /** {@code keep_alive}: HTTP/2 keepalive pings, also without calls. */
+  /** {@code keep_alive}: HTTP/2 keepalive pings while calls are open. */
   public static final Setting<Boolean> KEEP_ALIVE = new Setting<Boolean>("keep_alive", Boolean.class, true, "`true`",
-      "boolean", "HTTP/2 keepalive pings, also without calls")
+      "boolean", "HTTP/2 keepalive pings while calls are open (never on a connection without calls)")
       .resolvedAs(Resolution.DIRECT).convertedBy(Values::bool);
 
   /** {@code pool_size}: channels (HTTP/2 connections) per endpoint, 1-64. */
@@ -132,10 +132,15 @@ public final class Setting<T> {
   public static final Setting<Duration> CALL_TIMEOUT = javaOnly(new Setting<Duration>("call_timeout", Duration.class,
       Duration.ofSeconds(30), "30 s", DURATION, "default deadline of each call"))
       .resolvedAs(Resolution.DIRECT).convertedBy(Values::duration);
-  /** {@code keep_alive_time}: the keepalive ping interval, at least 10 s. */
+  /**
+   * {@code keep_alive_time}: the keepalive ping interval while calls are open, at least 10 s. 20 s by
+   * default: gRPC's C-core servers (Milvus Lite) send a connection away at the fourth ping without
+   * data from them in between, which at 20 s is a call silent for a minute, twice the default
+   * {@code call_timeout}.
+   */
   public static final Setting<Duration> KEEP_ALIVE_TIME = javaOnly(new Setting<Duration>("keep_alive_time",
-      Duration.class, Duration.ofSeconds(10), "10 s", "duration ≥ 10 s",
-      "keepalive ping interval (grpc-java never pings more often than every 10 s)"))
+      Duration.class, Duration.ofSeconds(20), "20 s", "duration ≥ 10 s",
+      "keepalive ping interval while calls are open (grpc-java never pings more often than every 10 s)"))
       .resolvedAs(Resolution.DIRECT).convertedBy(v -> Values.durationAtLeast(v, Duration.ofSeconds(10), "10 s",
           "grpc-java never pings more often"));
   /** {@code keep_alive_timeout}: how long a keepalive ping may wait for its answer, at least 10 ms. */

@@ -108,9 +108,19 @@ public final class ChannelFactory {
       builder.idleTimeout(c.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
     }
     if (c.keepAlive()) {
+      // Pings only while calls are open. gRPC's C-core servers (grpcio: Milvus Lite) allow one ping
+      // per 2 h on a connection without calls and answer more with GOAWAY too_many_pings; with calls
+      // open they strike a ping that comes less than 5 min after the last one with nothing sent in
+      // between, and go away at the third strike. A keepalive ping comes after keepAliveTime without
+      // reads, so it never follows server data: a call that hears nothing for 3 to 4 intervals is
+      // sent away (a minute or more at the default 20 s, twice the default call_timeout). A dead
+      // connection is still found: a call that starts after the transport was quiet longer than
+      // keepAliveTime pings at once (grpc-java's KeepAliveManager keeps its clock across idle), one
+      // in flight pings after keepAliveTime without reads; either way no ack within keepAliveTimeout
+      // closes the transport.
       builder.keepAliveTime(c.keepAliveTime().toMillis(), TimeUnit.MILLISECONDS)
           .keepAliveTimeout(c.keepAliveTimeout().toMillis(), TimeUnit.MILLISECONDS)
-          .keepAliveWithoutCalls(true);
+          .keepAliveWithoutCalls(false);
     }
     if (c.serverName() != null) {
       builder.overrideAuthority(c.serverName());

@@ -58,7 +58,7 @@ class SettingsRulesTest {
   void javaOnlySettingsHaveDocumentedDefaults() {
     ConnectionConfig c = resolve();
     assertThat(c.keepAlive()).isTrue();
-    assertThat(c.keepAliveTime()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(c.keepAliveTime()).isEqualTo(Duration.ofSeconds(20));
     assertThat(c.keepAliveTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.poolSize()).isEqualTo(1);
     assertThat(c.maxConcurrentCalls()).isEqualTo(256);
