@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.CoreSubscriber;
@@ -94,7 +95,7 @@ public final class ReactiveConnections implements AutoCloseable {
       throw e;
     }
     String userAgent = "reactive-milvus-connections/" + libraryVersion();
-    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent));
+    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent, b.transport));
     this.ctx = new RegistryContext(shared, new DeadlineSweeper(b.scheduler), b.scheduler, env.connectTimeout(), b.gracePeriod);
     aliases.put(DEFAULT_ALIAS, newEntry(DEFAULT_ALIAS, env.defaultConfig()));
   }
@@ -381,6 +382,7 @@ public final class ReactiveConnections implements AutoCloseable {
     private Scheduler scheduler = Schedulers.parallel();
     private Executor callbackExecutor; // null: directly on the event loop
     private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
+    private Function<ConnectionConfig, ManagedChannel> transport; // null: Netty channels
 
     private Builder() {}
 
@@ -436,6 +438,12 @@ public final class ReactiveConnections implements AutoCloseable {
       return this;
     }
 
+
+    /** Tests only: every channel is built by {@code channels} (an in-process one) instead of Netty. */
+    Builder transport(Function<ConnectionConfig, ManagedChannel> channels) {
+      this.transport = Objects.requireNonNull(channels, "channels");
+      return this;
+    }
 
     /**
      * Builds the registry, with the {@code default} alias registered.
