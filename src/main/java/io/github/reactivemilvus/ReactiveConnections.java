@@ -344,12 +344,15 @@ public final class ReactiveConnections implements AutoCloseable {
    */
   public Mono<Void> closeGracefully() {
     return Mono.defer(() -> {
-      if (closed.compareAndSet(false, true)) {
-        List<AliasEntry> all;
-        synchronized (mutations) {
+      List<AliasEntry> all = null;
+      // closed and emptied in one step: whoever sees the registry closed sees no alias left
+      synchronized (mutations) {
+        if (closed.compareAndSet(false, true)) {
           all = new ArrayList<>(aliases.values());
           aliases.clear();
         }
+      }
+      if (all != null) {
         Flux.fromIterable(all).flatMap(AliasEntry::retire)
             .then(Mono.defer(ctx.shared::closeAll))
             .then(Mono.defer(loops::close))
