@@ -324,6 +324,9 @@ final class AliasEntry {
               current = ch;
               state = ConnectionState.CONNECTED;
               attempt.published();
+              // connected: a disconnect from now on disconnects the channel, it no longer cuts this
+              // connect short (its subscribers get the channel, not a CLOSED error)
+              this.attempt = null;
             }
           }
           if (stale) {

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.CoreSubscriber;
@@ -94,7 +95,7 @@ public final class ReactiveConnections implements AutoCloseable {
       throw e;
     }
     String userAgent = "reactive-milvus-connections/" + libraryVersion();
-    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent));
+    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent, b.transport));
     this.ctx = new RegistryContext(shared, new DeadlineSweeper(b.scheduler), b.scheduler, env.connectTimeout(), b.gracePeriod,
         b.eventBuffer);
     aliases.put(DEFAULT_ALIAS, newEntry(DEFAULT_ALIAS, env.defaultConfig()));
@@ -371,12 +372,15 @@ public final class ReactiveConnections implements AutoCloseable {
    */
   public Mono<Void> closeGracefully() {
     return Mono.defer(() -> {
-      if (closed.compareAndSet(false, true)) {
-        List<AliasEntry> all;
-        synchronized (mutations) {
+      List<AliasEntry> all = null;
+      // closed and emptied in one step: whoever sees the registry closed sees no alias left
+      synchronized (mutations) {
+        if (closed.compareAndSet(false, true)) {
           all = new ArrayList<>(aliases.values());
           aliases.clear();
         }
+      }
+      if (all != null) {
         Flux.fromIterable(all).flatMap(AliasEntry::retire)
             .then(Mono.defer(ctx.shared::closeAll))
             .then(Mono.defer(loops::close))
@@ -410,6 +414,7 @@ public final class ReactiveConnections implements AutoCloseable {
     private Executor callbackExecutor; // null: directly on the event loop
     private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
     private int eventBuffer = RegistryContext.DEFAULT_EVENT_BUFFER;
+    private Function<ConnectionConfig, ManagedChannel> transport; // null: Netty channels
 
     private Builder() {}
 
@@ -477,6 +482,12 @@ public final class ReactiveConnections implements AutoCloseable {
       return this;
     }
 
+
+    /** Tests only: every channel is built by {@code channels} (an in-process one) instead of Netty. */
+    Builder transport(Function<ConnectionConfig, ManagedChannel> channels) {
+      this.transport = Objects.requireNonNull(channels, "channels");
+      return this;
+    }
 
     /**
      * Builds the registry, with the {@code default} alias registered.

@@ -8,10 +8,23 @@ import io.github.reactivemilvus.proto.GetVersionResponse;
 import io.github.reactivemilvus.proto.ReactorMilvusServiceGrpc;
 import io.github.reactivemilvus.testing.FaultServer;
 import io.github.reactivemilvus.testing.FaultServer.Method;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ForwardingClientCallListener;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -62,17 +75,57 @@ class GeneratedReactorStubCompatibilityTest {
   /**
    * reactor-grpc 1.2.4's unary bridge registers no cancel hook, so disposing the Mono leaves the
    * RPC running until the server answers or the deadline passes. This is why the library's own
-   * stubs bridge over ClientCall instead (next test).
+   * stubs bridge over ClientCall instead (next test). Shown positively: after the dispose the server
+   * answers the parked call, and the call closes OK with the answer delivered to its listener (a
+   * cancelled call would have closed CANCELLED, whenever its cancellation reached the server).
    */
   @Test
   void cancellingAGeneratedUnaryStubLeavesTheRpcRunning() throws InterruptedException {
     server.hang(Method.GET_VERSION);
-    Disposable call = stub.getVersion(GetVersionRequest.getDefaultInstance()).subscribe((GetVersionResponse r) -> { });
+    CountDownLatch closed = new CountDownLatch(1);
+    AtomicReference<Status> closedWith = new AtomicReference<>();
+    AtomicInteger messages = new AtomicInteger();
+    ReactorMilvusServiceGrpc.ReactorMilvusServiceStub watched = ReactorMilvusServiceGrpc.newReactorStub(
+        ClientInterceptors.intercept(registry.channel("a").block(WAIT), new CloseWatcher(messages, closedWith, closed)));
+    AtomicInteger delivered = new AtomicInteger();
+    Disposable call = watched.getVersion(GetVersionRequest.getDefaultInstance())
+        .subscribe((GetVersionResponse r) -> delivered.incrementAndGet());
     await().atMost(WAIT).until(() -> server.hanging(Method.GET_VERSION) == 1);
     call.dispose();
-    Thread.sleep(500); // a negative check: give a cancellation time to arrive
+    server.release(Method.GET_VERSION);
+
+    assertThat(closed.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the call closed").isTrue();
+    assertThat(closedWith.get().getCode()).as("the disposed call ran to its end").isEqualTo(Status.Code.OK);
+    assertThat(messages).as("the answer reached the call's listener").hasValue(1);
+    assertThat(delivered).as("but not the disposed subscriber").hasValue(0);
     assertThat(server.cancellations(Method.GET_VERSION)).isZero();
-    assertThat(server.hanging(Method.GET_VERSION)).isEqualTo(1);
+  }
+
+  /** Records how a call closed and how many messages its listener got. */
+  private record CloseWatcher(AtomicInteger messages, AtomicReference<Status> closedWith, CountDownLatch closed)
+      implements ClientInterceptor {
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+          super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+            @Override
+            public void onMessage(R message) {
+              messages.incrementAndGet();
+              super.onMessage(message);
+            }
+
+            @Override
+            public void onClose(Status status, Metadata trailers) {
+              closedWith.set(status);
+              super.onClose(status, trailers);
+              closed.countDown(); // after the stub has seen the close: what it delivers is delivered by now
+            }
+          }, headers);
+        }
+      };
+    }
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import javax.net.ssl.SSLException;
 import reactor.core.publisher.Mono;
 
@@ -25,6 +26,8 @@ public final class ChannelFactory {
   private final EventLoops loops;
   private final Executor callbackExecutor;
   private final String userAgent;
+  /** Builds every channel instead of Netty when set: tests run the registry over grpc-java's in-process transport. */
+  private final Function<ConnectionConfig, ManagedChannel> transport;
 
   /**
    * @param callbackExecutor where call callbacks run; null runs them directly on the event loop
@@ -32,9 +35,19 @@ public final class ChannelFactory {
    *     serializing queue per call)
    */
   public ChannelFactory(EventLoops loops, Executor callbackExecutor, String userAgent) {
+    this(loops, callbackExecutor, userAgent, null);
+  }
+
+  /**
+   * As {@link #ChannelFactory(EventLoops, Executor, String)}, with every channel built by {@code transport}
+   * when it is not null (for tests: an in-process channel); null builds Netty channels.
+   */
+  public ChannelFactory(EventLoops loops, Executor callbackExecutor, String userAgent,
+      Function<ConnectionConfig, ManagedChannel> transport) {
     this.loops = loops;
     this.callbackExecutor = callbackExecutor;
     this.userAgent = userAgent;
+    this.transport = transport;
   }
 
   /**
@@ -74,6 +87,9 @@ public final class ChannelFactory {
   }
 
   private ManagedChannel build(ConnectionConfig c, SslContext ssl) {
+    if (transport != null) {
+      return transport.apply(c);
+    }
     NettyChannelBuilder builder;
     if (c.unixSocketPath() != null) {
       if (loops.domainSocketChannelType == null) {
