@@ -117,25 +117,29 @@ class SeveralProxiesTest {
         .then();
     var done = Flux.range(0, CALLERS).flatMap(i -> caller).then().toFuture();
 
-    await().atMost(WAIT).until(() -> answersFrom.values().stream().allMatch(n -> n.get() > 0));
-    MilvusLiteServer victim = servers.get(1);
-    victim.kill9();
-    long atKill = succeeded.get();
-    long firstAtKill = answersFrom.get(marker(0)).get();
-    long thirdAtKill = answersFrom.get(marker(2)).get();
-    await().atMost(WAIT).until(() -> succeeded.get() >= atKill + READS_AFTER_KILL || !failures.isEmpty());
-    assertThat(failures).as("reads while a proxy is down").isEmpty();
-    assertThat(answersFrom.get(marker(0)).get()).as("the first survivor answers").isGreaterThan(firstAtKill);
-    assertThat(answersFrom.get(marker(2)).get()).as("the second survivor answers").isGreaterThan(thirdAtKill);
+    try {
+      await().atMost(WAIT).until(() -> answersFrom.values().stream().allMatch(n -> n.get() > 0));
+      MilvusLiteServer victim = servers.get(1);
+      victim.kill9();
+      long atKill = succeeded.get();
+      long firstAtKill = answersFrom.get(marker(0)).get();
+      long thirdAtKill = answersFrom.get(marker(2)).get();
+      await().atMost(WAIT).until(() -> succeeded.get() >= atKill + READS_AFTER_KILL || !failures.isEmpty());
+      assertThat(failures).as("reads while a proxy is down").isEmpty();
+      assertThat(answersFrom.get(marker(0)).get()).as("the first survivor answers").isGreaterThan(firstAtKill);
+      assertThat(answersFrom.get(marker(2)).get()).as("the second survivor answers").isGreaterThan(thirdAtKill);
 
-    victim.restartOnSamePort();
-    long victimBeforeRestart = answersFrom.get(marker(1)).get();
-    await().atMost(WAIT).until(() -> answersFrom.get(marker(1)).get() > victimBeforeRestart || !failures.isEmpty());
-    stop.set(true);
+      victim.restartOnSamePort();
+      long victimBeforeRestart = answersFrom.get(marker(1)).get();
+      await().atMost(WAIT).until(() -> answersFrom.get(marker(1)).get() > victimBeforeRestart || !failures.isEmpty());
+      assertThat(failures).as("reads while the proxy restarts").isEmpty();
+      assertThat(answersFrom.get(marker(1)).get()).as("the restarted proxy answers again").isGreaterThan(victimBeforeRestart);
+    } finally {
+      stop.set(true); // the callers stop however the test ends
+    }
     done.get();
 
     assertThat(failures).as("reads are retried on another proxy").isEmpty();
-    assertThat(answersFrom.get(marker(1)).get()).as("the restarted proxy answers again").isGreaterThan(victimBeforeRestart);
     registry.close();
     assertThat(registry.openChannels()).isZero();
     before.assertNoNewThreads(Duration.ofSeconds(10), LeakCheck.DEFAULT_PREFIXES);
