@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Set;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -224,9 +225,14 @@ final class Failures {
         || text.contains("invalid token format");
   }
 
-  /** A TLS handshake failure of any kind ({@link SSLException} and its subclasses), or a peer that did not answer in TLS. */
+  /**
+   * A TLS handshake failure of any kind ({@link SSLException} and its subclasses), or a peer that did
+   * not answer in TLS; but not a handshake that only took too long ({@link SslHandshakeTimeoutException}:
+   * a slow or overloaded peer, unreachable for now, not a TLS mismatch).
+   */
   private static boolean isTls(io.grpc.Status grpc) {
-    return has(grpc, SSLException.class) || has(grpc, NotSslRecordException.class);
+    return (has(grpc, SSLException.class) && !has(grpc, SslHandshakeTimeoutException.class))
+        || has(grpc, NotSslRecordException.class);
   }
 
   /**

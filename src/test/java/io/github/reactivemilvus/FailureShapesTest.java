@@ -105,6 +105,8 @@ class FailureShapesTest {
             .uri("https://localhost:" + tls.port()).serverPemPath(certs.wrongCaCert()).build()), FailureKind.TLS, false, false, false),
         new Shape("TLS, no client certificate for a mutual-TLS server", () -> fail(ConnectionConfig.builder()
             .uri("https://localhost:" + mutual.port()).serverPemPath(certs.caCert()).build()), FailureKind.TLS, false, false, false),
+        new Shape("TLS handshake that times out (a server that accepts and says nothing)",
+            () -> failOnTls(rawServer(ctx -> { })), FailureKind.UNREACHABLE, true, true, null),
         new Shape("TLS client to a plaintext server", () -> fail(ConnectionConfig.builder()
             .uri("https://localhost:" + plainServer.port()).serverPemPath(certs.caCert()).build()), FailureKind.TLS, false, false, false),
         // the kind is decided by the TLS probe during a connect (see TlsConnectTest); alone it is a closed connection
@@ -188,7 +190,8 @@ class FailureShapesTest {
 
   private static reactor.core.publisher.Mono<?> getVersion(io.grpc.Channel channel) {
     return UnaryCalls.call(channel, MilvusServiceGrpc.getGetVersionMethod(), GetVersionRequest.getDefaultInstance(),
-        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS));
+        // longer than Netty's 10 s TLS handshake timeout
+        CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS));
   }
 
   private static Throwable fail(ConnectionConfig c) {
@@ -198,6 +201,15 @@ class FailureShapesTest {
           .onErrorResume(reactor.core.publisher.Mono::just).block(WAIT);
     } finally {
       ch.shutdownNow();
+    }
+  }
+
+  private static Throwable failOnTls(Channel server) {
+    try {
+      return fail(ConnectionConfig.builder().uri("https://127.0.0.1:" + ((InetSocketAddress) server.localAddress()).getPort())
+          .serverPemPath(certs.caCert()).build());
+    } finally {
+      server.close().syncUninterruptibly();
     }
   }
 
