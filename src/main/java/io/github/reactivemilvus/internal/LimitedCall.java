@@ -141,7 +141,8 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
     synchronized (lock) {
       cancelled = true;
     }
-    closeOnce(owner.shutdownStatus().withCause(cause));
+    // the shutdown status keeps its Disconnected cause: the call is classified CLOSED, as any call after shutdown
+    closeOnce(owner.shutdownStatus());
   }
 
   /**
