@@ -67,11 +67,15 @@ final class RegistryShutdown {
               return Mono.empty();
             }))
         .then();
-    timer = Mono.delay(timeout, ctx.scheduler).subscribe(t -> timedOut());
+    timer = Mono.delay(timeout, ctx.scheduler).subscribe(t -> timedOut(),
+        e -> LOG.warn("the close timeout could not be scheduled (scheduler shut down?); the close waits for every step", e));
     step(ALIASES, retireAll)
         .then(step(CHANNELS, Mono.defer(channels::closeAll)))
         .then(closeLoops())
-        .subscribe(null, e -> record("closing the registry", e), this::stepsDone);
+        .subscribe(null, e -> {
+          record("closing the registry", e); // not expected: every step records its own failure
+          stepsDone();
+        }, this::stepsDone);
   }
 
   /** Completes when the close is done or timed out; fails with every step failure when a step failed. */
@@ -122,15 +126,17 @@ final class RegistryShutdown {
   }
 
   private void timedOut() {
-    // loops still running would leak their threads: shut them down even while earlier steps hang
-    closeLoops().subscribe(null, e -> LOG.warn("shutting down the event loops failed", e));
-    List<String> left = unreleased();
+    // claimed first: forcing the loops down ends the hanging steps, and their completion must not
+    // report the close as clean before what hung was logged
     if (!finish()) {
       return;
     }
+    List<String> left = unreleased();
     leftAtTimeout = left;
+    // loops still running would leak their threads: shut them down even while earlier steps hang
+    closeLoops().subscribe(null, e -> LOG.warn("shutting down the event loops failed", e));
     LOG.warn("closing the registry did not finish within its close timeout of {}; giving up waiting for: {}", timeout,
-        left.isEmpty() ? "nothing (the last steps were about to finish)" : String.join("; ", left));
+        left.isEmpty() ? "a step that holds nothing tracked here" : String.join("; ", left));
     report();
   }
 
