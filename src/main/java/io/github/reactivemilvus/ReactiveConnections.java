@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +32,6 @@ import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.resources.LoopResources;
@@ -69,6 +69,8 @@ public final class ReactiveConnections implements AutoCloseable {
   public static final String DEFAULT_ALIAS = "default";
   /** How long disconnect and close let calls in flight finish before cancelling them. */
   public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofSeconds(5);
+  /** How long {@link #close()} waits for everything to be released before it logs what is left and returns. */
+  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final int BATCH_PREFETCH = 256;
   private static final Logger LOG = LoggerFactory.getLogger(ReactiveConnections.class);
 
@@ -77,7 +79,7 @@ public final class ReactiveConnections implements AutoCloseable {
   private final RegistryContext ctx;
   private final EventLoops loops;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Sinks.Empty<Void> terminated = Sinks.empty();
+  private final RegistryShutdown shutdown;
 
   private ReactiveConnections(Builder b) {
     MilvusEnvironment.Defaults env = MilvusEnvironment.read(b.environment);
@@ -98,6 +100,7 @@ public final class ReactiveConnections implements AutoCloseable {
     SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent, b.transport));
     this.ctx = new RegistryContext(shared, new DeadlineSweeper(b.scheduler), b.scheduler, env.connectTimeout(), b.gracePeriod,
         b.eventBuffer);
+    this.shutdown = new RegistryShutdown(ctx, shared, loops, b.closeTimeout);
     aliases.put(DEFAULT_ALIAS, newEntry(DEFAULT_ALIAS, env.defaultConfig()));
   }
 
@@ -366,41 +369,50 @@ public final class ReactiveConnections implements AutoCloseable {
   }
 
   /**
-   * Closes the registry without blocking: every alias is disconnected gracefully, then the event
-   * loops and threads the registry created are shut down (loops handed in are left alone).
-   * Completes when all of that is done. Later calls return the same completion.
+   * Closes the registry without blocking: every alias is disconnected gracefully, then the channels
+   * left and the event loops and threads the registry created are shut down (loops handed in are
+   * left alone). Every step runs even when an earlier one fails; completes when all of that is done,
+   * or fails with a {@link MilvusConnectionException} ({@link FailureKind#CLIENT}) naming every step
+   * that failed (the first failure is its cause, the others are suppressed). The close is bounded by
+   * the {@link Builder#closeTimeout(Duration) close timeout}: when it runs out the event loops are
+   * shut down without waiting any longer for the earlier steps, what is not released is logged at
+   * WARN, and the returned {@code Mono} completes. Later calls return the same completion.
    */
   public Mono<Void> closeGracefully() {
     return Mono.defer(() -> {
-      List<AliasEntry> all = null;
+      Map<String, AliasEntry> all = null;
       // closed and emptied in one step: whoever sees the registry closed sees no alias left
       synchronized (mutations) {
         if (closed.compareAndSet(false, true)) {
-          all = new ArrayList<>(aliases.values());
+          all = new LinkedHashMap<>(aliases);
           aliases.clear();
         }
       }
       if (all != null) {
-        Flux.fromIterable(all).flatMap(AliasEntry::retire)
-            .then(Mono.defer(ctx.shared::closeAll))
-            .then(Mono.defer(loops::close))
-            .doFinally(s -> {
-              ctx.completeEvents();
-              terminated.tryEmitEmpty();
-            })
-            .subscribe(null, e -> LOG.warn("closing the registry failed", e));
+        shutdown.start(all);
       }
-      return terminated.asMono();
+      return shutdown.result();
     });
   }
 
   /**
-   * Blocking form of {@link #closeGracefully()}. Do not call it on an event loop or a Reactor
-   * non-blocking thread.
+   * Blocking form of {@link #closeGracefully()}: returns when the registry is closed or its close
+   * timeout ran out, and throws the failure of {@link #closeGracefully()}. Do not call it on an event
+   * loop or a Reactor non-blocking thread (Reactor refuses the wait there).
    */
   @Override
   public void close() {
     closeGracefully().block();
+  }
+
+  /** Wraps each step of the close (by name, see {@link RegistryShutdown}); tests inject faults with it. */
+  void closeStepHook(BiFunction<String, Mono<Void>, Mono<Void>> hook) {
+    shutdown.stepHook = hook;
+  }
+
+  /** What was not released when the close timed out (logged at WARN then); null when it did not time out. */
+  List<String> leftAtCloseTimeout() {
+    return shutdown.leftAtTimeout();
   }
 
   /** Options of a registry. Not thread-safe; {@link #build()} may be called more than once. */
@@ -415,6 +427,7 @@ public final class ReactiveConnections implements AutoCloseable {
     private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
     private int eventBuffer = RegistryContext.DEFAULT_EVENT_BUFFER;
     private Function<ConnectionConfig, ManagedChannel> transport; // null: Netty channels
+    private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
 
     private Builder() {}
 
@@ -479,6 +492,21 @@ public final class ReactiveConnections implements AutoCloseable {
         throw new IllegalArgumentException("shutdownGracePeriod must not be negative, was " + grace);
       }
       this.gracePeriod = grace;
+      return this;
+    }
+
+    /**
+     * How long {@link ReactiveConnections#close()} and {@link ReactiveConnections#closeGracefully()}
+     * wait for the aliases to disconnect and the channels and event loops to terminate (default
+     * 30 s, counted on the {@link #scheduler(Scheduler) scheduler}). When it runs out, the event loops
+     * are shut down without waiting for the rest, what is not released is logged at WARN and the
+     * close completes. Keep it longer than the grace period, which it would cut short.
+     */
+    public Builder closeTimeout(Duration timeout) {
+      if (Objects.requireNonNull(timeout, "timeout").isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("closeTimeout must be positive, was " + timeout);
+      }
+      this.closeTimeout = timeout;
       return this;
     }
 

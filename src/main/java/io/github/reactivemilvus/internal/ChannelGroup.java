@@ -126,6 +126,16 @@ public final class ChannelGroup extends Channel {
         .then();
   }
 
+  /** Whether every channel of the group has terminated (after {@link #shutdown()}). */
+  public boolean isTerminated() {
+    for (ManagedChannel c : channels) {
+      if (!c.isTerminated()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private final class CountedCall<Q, R> extends ForwardingClientCall.SimpleForwardingClientCall<Q, R> {
     private final int index;
 

@@ -31,11 +31,13 @@ final class EndpointListResolver extends NameResolver {
   private final String serviceAuthority;
   private final Executor offload;
   private final io.grpc.SynchronizationContext sync;
+  private final HostLookup lookup;
   private Listener2 listener;
   private boolean resolving;
   private boolean shutdown;
 
-  private EndpointListResolver(List<InetSocketAddress> endpoints, String authorityOverride, Args args) {
+  private EndpointListResolver(List<InetSocketAddress> endpoints, String authorityOverride, Args args, HostLookup lookup) {
+    this.lookup = lookup;
     this.endpoints = List.copyOf(endpoints);
     this.authorityOverride = authorityOverride;
     this.serviceAuthority = authorityOverride != null ? authorityOverride : authority(endpoints.get(0));
@@ -45,10 +47,15 @@ final class EndpointListResolver extends NameResolver {
 
   /** A factory for a channel built with {@code forTarget(SCHEME + ":///" + name)}. */
   static NameResolver.Factory factory(List<InetSocketAddress> endpoints, String authorityOverride) {
+    return factory(endpoints, authorityOverride, InetAddress::getByName);
+  }
+
+  /** As {@link #factory(List, String)}, looking host names up with {@code lookup}. */
+  static NameResolver.Factory factory(List<InetSocketAddress> endpoints, String authorityOverride, HostLookup lookup) {
     return new NameResolver.Factory() {
       @Override
       public NameResolver newNameResolver(URI targetUri, Args args) {
-        return SCHEME.equals(targetUri.getScheme()) ? new EndpointListResolver(endpoints, authorityOverride, args) : null;
+        return SCHEME.equals(targetUri.getScheme()) ? new EndpointListResolver(endpoints, authorityOverride, args, lookup) : null;
       }
 
       @Override
@@ -79,40 +86,75 @@ final class EndpointListResolver extends NameResolver {
     shutdown = true;
   }
 
-  /** Called in gRPC's synchronization context; the lookups run on the offload executor. */
+  /**
+   * Called in gRPC's synchronization context; the lookups run on the offload executor. Whatever a
+   * lookup throws (not only {@link UnknownHostException}: a {@link SecurityException}, a custom
+   * resolver's exception, an {@link Error}) ends this resolution with UNAVAILABLE carrying the
+   * cause, so the channel backs off and the next {@link #refresh()} looks the hosts up again.
+   */
   private void resolve() {
     if (resolving || shutdown) {
       return;
     }
     resolving = true;
-    offload.execute(() -> {
-      List<EquivalentAddressGroup> groups = new ArrayList<>();
-      List<String> unknown = new ArrayList<>();
-      for (InetSocketAddress e : endpoints) {
-        try {
-          InetSocketAddress resolved = new InetSocketAddress(InetAddress.getByName(e.getHostString()), e.getPort());
-          Attributes attrs = Attributes.newBuilder()
-              .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE,
-                  authorityOverride != null ? authorityOverride : authority(e))
-              .build();
-          groups.add(new EquivalentAddressGroup(resolved, attrs));
-        } catch (UnknownHostException ex) {
-          unknown.add(e.getHostString());
-        }
+    try {
+      offload.execute(this::lookUpAll);
+    } catch (Throwable e) {
+      // a rejected hand-off (the registry is closing): report it rather than stay "resolving"
+      resolving = false;
+      listener.onError(Status.UNAVAILABLE.withDescription("the host names could not be looked up").withCause(e));
+    }
+  }
+
+  /** Runs on the offload executor: looks every endpoint up, then reports in the synchronization context. */
+  private void lookUpAll() {
+    List<EquivalentAddressGroup> groups = new ArrayList<>();
+    List<String> unknown = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    Throwable firstFailure = null;
+    for (InetSocketAddress e : endpoints) {
+      try {
+        InetSocketAddress resolved = new InetSocketAddress(lookup.lookUp(e.getHostString()), e.getPort());
+        Attributes attrs = Attributes.newBuilder()
+            .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE,
+                authorityOverride != null ? authorityOverride : authority(e))
+            .build();
+        groups.add(new EquivalentAddressGroup(resolved, attrs));
+      } catch (UnknownHostException ex) {
+        unknown.add(e.getHostString());
+        firstFailure = firstFailure != null ? firstFailure : ex;
+      } catch (Throwable ex) {
+        failed.add(e.getHostString() + " (" + ex.getClass().getName() + ")");
+        firstFailure = firstFailure != null ? firstFailure : ex;
       }
-      sync.execute(() -> {
-        resolving = false;
-        if (shutdown) {
-          return;
+    }
+    Throwable cause = firstFailure;
+    sync.execute(() -> {
+      resolving = false;
+      if (shutdown) {
+        return;
+      }
+      if (groups.isEmpty()) {
+        StringBuilder why = new StringBuilder("no endpoint could be resolved:");
+        if (!unknown.isEmpty()) {
+          why.append(" unknown hosts ").append(unknown);
         }
-        if (groups.isEmpty()) {
-          listener.onError(Status.UNAVAILABLE.withDescription("no endpoint could be resolved: unknown hosts " + unknown));
-        } else {
-          // the endpoints that resolve are used; the others are looked up again on the next refresh
-          listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).build());
+        if (!failed.isEmpty()) {
+          why.append(" lookup failed for ").append(failed);
         }
-      });
+        listener.onError(Status.UNAVAILABLE.withDescription(why.toString()).withCause(cause));
+      } else {
+        // the endpoints that resolve are used; the others are looked up again on the next refresh
+        listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).build());
+      }
     });
+  }
+
+  /** How a host name becomes an address; {@link InetAddress#getByName} except in tests. */
+  @FunctionalInterface
+  interface HostLookup {
+    /** The address of {@code host}; may block. */
+    InetAddress lookUp(String host) throws UnknownHostException;
   }
 
   private static String authority(InetSocketAddress e) {

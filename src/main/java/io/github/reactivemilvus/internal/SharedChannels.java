@@ -3,9 +3,13 @@ package io.github.reactivemilvus.internal;
 import io.github.reactivemilvus.config.ConnectionConfig;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -22,6 +26,7 @@ public final class SharedChannels {
   private final ChannelFactory factory;
   private final Map<Key, Shared> groups = new HashMap<>();
   private boolean closed; // guarded by groups
+  private final Set<ChannelGroup> shuttingDown = ConcurrentHashMap.newKeySet();
 
   /** Shared groups whose channels {@code factory} builds. */
   public SharedChannels(ChannelFactory factory) {
@@ -119,7 +124,31 @@ public final class SharedChannels {
       }
       groups.remove(group.key());
     }
-    return group.shutdown();
+    return shutdown(group);
+  }
+
+  /** Shuts a group down, remembered until its channels terminated (see {@link #unreleased()}). */
+  private Mono<Void> shutdown(ChannelGroup group) {
+    shuttingDown.add(group);
+    return Mono.defer(group::shutdown).doFinally(s -> {
+      if (group.isTerminated()) {
+        shuttingDown.remove(group);
+      }
+    });
+  }
+
+  /**
+   * Channels shut down but not terminated yet, and groups still held, by endpoint address; empty when
+   * every channel this registry built has terminated.
+   */
+  public List<String> unreleased() {
+    List<String> left = new ArrayList<>();
+    synchronized (groups) {
+      groups.values().forEach(s -> left.add(s.group.size() + " channels to " + s.group.key().address() + " still open"));
+    }
+    shuttingDown.removeIf(ChannelGroup::isTerminated);
+    shuttingDown.forEach(g -> left.add(g.size() + " channels to " + g.key().address() + " shut down, not terminated"));
+    return left;
   }
 
   /** The channels of every group currently held by some alias, summed. */
@@ -129,7 +158,10 @@ public final class SharedChannels {
     }
   }
 
-  /** Shuts down whatever is left (normally nothing: every alias released its reference). */
+  /**
+   * Shuts down whatever is left (normally nothing: every alias released its reference); every group
+   * is shut down even when another's shutdown fails (the failures are reported together).
+   */
   public Mono<Void> closeAll() {
     ChannelGroup[] left;
     synchronized (groups) {
@@ -137,7 +169,7 @@ public final class SharedChannels {
       left = groups.values().stream().map(s -> s.group).toArray(ChannelGroup[]::new);
       groups.clear();
     }
-    return Flux.fromArray(left).flatMap(ChannelGroup::shutdown).then();
+    return Flux.fromArray(left).flatMapDelayError(this::shutdown, Math.max(1, left.length), 1).then();
   }
 
   /** A group and how many aliases hold it. */
@@ -180,6 +212,11 @@ public final class SharedChannels {
     @Override
     public int hashCode() {
       return java.util.Arrays.hashCode(parts);
+    }
+
+    /** The endpoint address the channels go to (no credentials). */
+    public String address() {
+      return Objects.toString(parts[0]);
     }
 
     @Override

@@ -1,8 +1,12 @@
 package io.github.reactivemilvus.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.reactivemilvus.internal.EventLoops;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import reactor.blockhound.BlockingOperationError;
 import reactor.core.publisher.Mono;
@@ -24,5 +28,24 @@ class BlockHoundCanaryTest {
     assertThatThrownBy(() -> blocking.block(Duration.ofSeconds(10)))
         .hasRootCauseInstanceOf(BlockingOperationError.class)
         .rootCause().hasMessageContaining("java.lang.Thread.sleep");
+  }
+
+  @Test
+  void sleepingOnARegistryEventLoopThreadIsReported() {
+    EventLoops loops = EventLoops.create(1);
+    try {
+      Future<Object> slept = loops.group.submit(() -> {
+        Thread.sleep(1);
+        return null;
+      });
+
+      assertThat(slept).failsWithin(Duration.ofSeconds(10))
+          .withThrowableOfType(ExecutionException.class)
+          .havingCause()
+          .isInstanceOf(BlockingOperationError.class)
+          .withMessageContaining("java.lang.Thread.sleep");
+    } finally {
+      loops.close().block(Duration.ofSeconds(30));
+    }
   }
 }
