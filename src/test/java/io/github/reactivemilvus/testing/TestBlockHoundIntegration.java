@@ -17,5 +17,11 @@ public final class TestBlockHoundIntegration implements BlockHoundIntegration {
     // initialiser loads sun.net.NetProperties, reading <java.home>/conf/net.properties once.
     // Netty creates server sockets on its event loop, so this one-time file read lands there.
     builder.allowBlockingCallsInside("java.net.SocketImpl", "usePlainSocketImpl");
+    // The JDK's SSLEngineImpl guards its state with a ReentrantLock that a delegated TLS task may hold
+    // for a moment; Netty's own BlockHound integration allows wrap and unwrap for that reason but not
+    // closeOutbound/closeInbound, which SslHandler calls on the event loop when a handshake fails or a
+    // channel closes. A lock held for a few instructions by another thread is not blocking I/O.
+    builder.allowBlockingCallsInside("sun.security.ssl.SSLEngineImpl", "closeOutbound");
+    builder.allowBlockingCallsInside("sun.security.ssl.SSLEngineImpl", "closeInbound");
   }
 }
