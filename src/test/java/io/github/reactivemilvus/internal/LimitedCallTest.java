@@ -285,7 +285,10 @@ class LimitedCallTest {
 
     Status expired = Status.DEADLINE_EXCEEDED.withDescription("default deadline");
     waiting.expire(expired);
-    assertThat(listener.onlyClose()).isSameAs(expired);
+    Status closed = listener.onlyClose();
+    assertThat(closed.getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertThat(closed.getDescription()).isEqualTo("default deadline");
+    assertThat(closed.getCause()).as("it never reached the server").isInstanceOf(LocalCauses.PermitWaitExpired.class);
     assertThat(limiter.inFlight()).isEqualTo(1);
 
     grants.runAll();
