@@ -45,9 +45,9 @@ final class AliasEntry {
   private final ConnectionConfig config;
   private final ConnectionInfo info;
   /** Retry of the stubs' calls on this alias; built on the first retry, it holds no per-call state. */
-  private volatile Retry callRetry;
+  private volatile @Nullable Retry callRetry;
   /** As {@link #callRetry}, for reads under the alias's {@code call_timeout}: also retries a timed-out attempt. */
-  private volatile Retry readRetry;
+  private volatile @Nullable Retry readRetry;
   private final boolean retriesReads;
   private final boolean retriesWrites;
   private final Mono<ManagedChannel> byName;
@@ -56,8 +56,8 @@ final class AliasEntry {
   private final AtomicInteger generation = new AtomicInteger();
   private volatile Runnable unregisterGauges = () -> { };
   private volatile ConnectionState state = ConnectionState.CONFIGURED;
-  private volatile AliasChannel current;
-  private SharedAttempt attempt; // the connect under way, shared by its subscribers; guarded by this
+  private volatile @Nullable AliasChannel current;
+  private @Nullable SharedAttempt attempt; // the connect under way, shared by its subscribers; guarded by this
   // set once the entry left the registry (removed, replaced or closed); written under this, like
   // the publication of a new channel and its withdrawal by disconnect; volatile for isRetired()
   private volatile boolean retired;
@@ -238,7 +238,7 @@ final class AliasEntry {
     return state == ConnectionState.CONNECTING || isConnected();
   }
 
-  AliasChannel current() {
+  @Nullable AliasChannel current() {
     return current;
   }
 
@@ -394,7 +394,7 @@ final class AliasEntry {
             state = ConnectionState.FAILED;
           }
           ctx.metrics.connectFinished(alias, System.nanoTime() - started, false);
-          ctx.emit(ConnectionEvent.Type.FAILED, alias, info.address(), error.getMessage());
+          ctx.emit(ConnectionEvent.Type.FAILED, alias, info.address(), String.valueOf(error.getMessage()));
         })
         .doOnCancel(() -> {
           if (generation.get() == gen && state == ConnectionState.CONNECTING) {
@@ -415,7 +415,7 @@ final class AliasEntry {
 
   /** The channel one connect attempt built, until it is published or the attempt is abandoned. */
   private static final class Attempt {
-    private AliasChannel channel;
+    private @Nullable AliasChannel channel;
     private boolean abandoned;
     private boolean published;
 
@@ -432,7 +432,7 @@ final class AliasEntry {
     }
 
     /** Marks the attempt cancelled; returns its unpublished channel, if any, to shut down. */
-    synchronized AliasChannel abandon() {
+    synchronized @Nullable AliasChannel abandon() {
       abandoned = true;
       return published ? null : channel;
     }
@@ -536,7 +536,7 @@ final class AliasEntry {
     });
   }
 
-  private MilvusConnectionException classifyConnectFailure(Throwable error, Throwable last) {
+  private MilvusConnectionException classifyConnectFailure(Throwable error, @Nullable Throwable last) {
     if (error instanceof TimeoutException && last != null && Failures.clientFault(last) != null) {
       // never reported as a timeout: the client's own failure is the cause
       return Failures.classify(last, alias, info.address(), true);

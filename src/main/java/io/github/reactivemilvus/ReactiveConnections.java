@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.CoreSubscriber;
@@ -81,7 +82,7 @@ public final class ReactiveConnections implements AutoCloseable {
   private ReactiveConnections(Builder b) {
     MilvusEnvironment.Defaults env = MilvusEnvironment.read(b.environment);
     if (b.eventLoopGroup != null) {
-      this.loops = EventLoops.borrow(b.eventLoopGroup, b.channelType);
+      this.loops = EventLoops.borrow(b.eventLoopGroup, Objects.requireNonNull(b.channelType)); // set with the group
     } else if (b.loopResources != null) {
       this.loops = EventLoops.borrow(b.loopResources);
     } else {
@@ -332,7 +333,7 @@ public final class ReactiveConnections implements AutoCloseable {
         "no such alias; known aliases: " + known, null, 0, null);
   }
 
-  private MilvusConnectionException closedError(String alias) {
+  private MilvusConnectionException closedError(@Nullable String alias) {
     return new MilvusConnectionException(FailureKind.CLOSED, alias, null, "the registry is closed", null, 0, null);
   }
 
@@ -374,12 +375,12 @@ public final class ReactiveConnections implements AutoCloseable {
   /** Options of a registry. Not thread-safe; {@link #build()} may be called more than once. */
   public static final class Builder {
     private Map<String, String> environment = System.getenv();
-    private EventLoopGroup eventLoopGroup;
-    private Class<? extends Channel> channelType;
-    private LoopResources loopResources;
+    private @Nullable EventLoopGroup eventLoopGroup;
+    private @Nullable Class<? extends Channel> channelType;
+    private @Nullable LoopResources loopResources;
     private int eventLoopThreads;
     private Scheduler scheduler = Schedulers.parallel();
-    private Executor callbackExecutor; // null: directly on the event loop
+    private @Nullable Executor callbackExecutor; // null: directly on the event loop
     private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
 
     private Builder() {}

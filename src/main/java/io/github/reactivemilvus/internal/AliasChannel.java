@@ -11,12 +11,14 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -49,7 +51,7 @@ public final class AliasChannel extends ManagedChannel {
   private final Channel next;
   private final long callTimeoutNanos;
   private final Duration callTimeout;
-  private final DeadlineSweeper sweeper;
+  private final @Nullable DeadlineSweeper sweeper;
   private final long sweptTicks;
   private final Duration gracePeriod;
   private final Scheduler scheduler;
@@ -170,8 +172,9 @@ public final class AliasChannel extends ManagedChannel {
   /** What the calls of this channel report back; kept apart so none of it is public. */
   private final class Owner implements CallOwner {
     @Override
-    public OpenCalls.Entry opened(LimitedCall<?, ?> call, boolean sweptDeadline) {
-      OpenCalls.Entry entry = calls.add(call, sweptDeadline ? sweeper.now() + sweptTicks : Long.MAX_VALUE);
+    public OpenCalls.@Nullable Entry opened(LimitedCall<?, ?> call, boolean sweptDeadline) {
+      // a swept deadline is asked for only when this channel has a sweeper
+      OpenCalls.Entry entry = calls.add(call, sweptDeadline ? Objects.requireNonNull(sweeper).now() + sweptTicks : Long.MAX_VALUE);
       if (shutdown.get()) {
         calls.remove(entry);
         if (calls.isEmpty()) {

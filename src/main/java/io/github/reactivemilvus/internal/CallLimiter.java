@@ -1,6 +1,7 @@
 package io.github.reactivemilvus.internal;
 
 import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-alias admission: at most {@code maxInFlight} calls run, at most {@code maxPending} wait;
@@ -16,7 +17,7 @@ public final class CallLimiter {
 
   private final int maxInFlight;
   private final int maxPending;
-  private ArrayDeque<Runnable> waiters; // made when the first call has to wait
+  private @Nullable ArrayDeque<Runnable> waiters; // made when the first call has to wait
   private int inFlight;
 
   /** A limiter letting {@code maxInFlight} calls run and {@code maxPending} wait. */

@@ -12,9 +12,11 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -23,7 +25,7 @@ import reactor.core.publisher.Mono;
  */
 public final class ChannelFactory {
   private final EventLoops loops;
-  private final Executor callbackExecutor;
+  private final @Nullable Executor callbackExecutor;
   private final String userAgent;
 
   /**
@@ -31,7 +33,7 @@ public final class ChannelFactory {
    *     (grpc-java's {@code directExecutor()}, which grpc-java recognizes and serves without a
    *     serializing queue per call)
    */
-  public ChannelFactory(EventLoops loops, Executor callbackExecutor, String userAgent) {
+  public ChannelFactory(EventLoops loops, @Nullable Executor callbackExecutor, String userAgent) {
     this.loops = loops;
     this.callbackExecutor = callbackExecutor;
     this.userAgent = userAgent;
@@ -73,7 +75,7 @@ public final class ChannelFactory {
     }
   }
 
-  private ManagedChannel build(ConnectionConfig c, SslContext ssl) {
+  private ManagedChannel build(ConnectionConfig c, @Nullable SslContext ssl) {
     NettyChannelBuilder builder;
     if (c.unixSocketPath() != null) {
       if (loops.domainSocketChannelType == null) {
@@ -131,7 +133,7 @@ public final class ChannelFactory {
     if (c.unixSocketPath() != null) {
       return Mono.just(false);
     }
-    return TlsProbe.speaksTls(loops, c.host(), c.port(), limit);
+    return TlsProbe.speaksTls(loops, Objects.requireNonNull(c.host(), "host"), c.port(), limit);
   }
 
   /**
@@ -142,15 +144,18 @@ public final class ChannelFactory {
   private static SslContext sslContext(ConnectionConfig c) {
     SslContextBuilder ssl = GrpcSslContexts.forClient();
     switch (c.tls()) {
-      case CUSTOM_ROOT -> trust(ssl, c, "server_pem_path", c.serverPemPath());
+      // the config's TLS rules made sure the mode's files are set
+      case CUSTOM_ROOT -> trust(ssl, c, "server_pem_path", Objects.requireNonNull(c.serverPemPath(), "server_pem_path"));
       case MUTUAL -> {
-        trust(ssl, c, "ca_pem_path", c.caPemPath());
+        trust(ssl, c, "ca_pem_path", Objects.requireNonNull(c.caPemPath(), "ca_pem_path"));
+        Path pem = Objects.requireNonNull(c.clientPemPath(), "client_pem_path");
+        Path privateKey = Objects.requireNonNull(c.clientKeyPath(), "client_key_path");
         try {
-          ssl.keyManager(c.clientPemPath().toFile(), c.clientKeyPath().toFile());
+          ssl.keyManager(pem.toFile(), privateKey.toFile());
         } catch (RuntimeException e) {
           boolean key = String.valueOf(e.getMessage()).contains("private key");
           throw unusable(c, key ? "client_key_path" : "client_pem_path",
-              key ? c.clientKeyPath() : c.clientPemPath(), key ? "no usable PKCS#8 PEM private key" : "no usable PEM certificate", e);
+              key ? privateKey : pem, key ? "no usable PKCS#8 PEM private key" : "no usable PEM certificate", e);
         }
       }
       default -> { }

@@ -1,9 +1,11 @@
 package io.github.reactivemilvus.internal;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -31,7 +33,7 @@ public final class DeadlineSweeper {
   private final Scheduler scheduler;
   private final Set<AliasChannel> channels = ConcurrentHashMap.newKeySet();
   private volatile long tick;
-  private Disposable task; // guarded by this
+  private @Nullable Disposable task; // guarded by this
   private int registered; // guarded by this
 
   /** A sweeper whose periodic task, while channels are registered, runs on {@code scheduler}. */
@@ -67,7 +69,7 @@ public final class DeadlineSweeper {
 
   synchronized void unregister(AliasChannel channel) {
     if (channels.remove(channel) && --registered == 0) {
-      task.dispose();
+      Objects.requireNonNull(task).dispose(); // started with the first registration
       task = null;
     }
   }

@@ -10,7 +10,9 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * grpc-java name resolution for an alias that names several endpoints (the proxies of one
@@ -27,15 +29,15 @@ final class EndpointListResolver extends NameResolver {
   static final String SCHEME = "milvus-endpoints";
 
   private final List<InetSocketAddress> endpoints;
-  private final String authorityOverride;
+  private final @Nullable String authorityOverride;
   private final String serviceAuthority;
   private final Executor offload;
   private final io.grpc.SynchronizationContext sync;
-  private Listener2 listener;
+  private @Nullable Listener2 listener;
   private boolean resolving;
   private boolean shutdown;
 
-  private EndpointListResolver(List<InetSocketAddress> endpoints, String authorityOverride, Args args) {
+  private EndpointListResolver(List<InetSocketAddress> endpoints, @Nullable String authorityOverride, Args args) {
     this.endpoints = List.copyOf(endpoints);
     this.authorityOverride = authorityOverride;
     this.serviceAuthority = authorityOverride != null ? authorityOverride : authority(endpoints.get(0));
@@ -44,10 +46,10 @@ final class EndpointListResolver extends NameResolver {
   }
 
   /** A factory for a channel built with {@code forTarget(SCHEME + ":///" + name)}. */
-  static NameResolver.Factory factory(List<InetSocketAddress> endpoints, String authorityOverride) {
+  static NameResolver.Factory factory(List<InetSocketAddress> endpoints, @Nullable String authorityOverride) {
     return new NameResolver.Factory() {
       @Override
-      public NameResolver newNameResolver(URI targetUri, Args args) {
+      public @Nullable NameResolver newNameResolver(URI targetUri, Args args) {
         return SCHEME.equals(targetUri.getScheme()) ? new EndpointListResolver(endpoints, authorityOverride, args) : null;
       }
 
@@ -106,10 +108,11 @@ final class EndpointListResolver extends NameResolver {
           return;
         }
         if (groups.isEmpty()) {
-          listener.onError(Status.UNAVAILABLE.withDescription("no endpoint could be resolved: unknown hosts " + unknown));
+          Objects.requireNonNull(listener)
+              .onError(Status.UNAVAILABLE.withDescription("no endpoint could be resolved: unknown hosts " + unknown));
         } else {
           // the endpoints that resolve are used; the others are looked up again on the next refresh
-          listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).build());
+          Objects.requireNonNull(listener).onResult(ResolutionResult.newBuilder().setAddresses(groups).build());
         }
       });
     });

@@ -16,6 +16,7 @@ import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.resources.LoopResources;
 
@@ -29,12 +30,12 @@ public final class EventLoops {
 
   public final EventLoopGroup group;
   public final Class<? extends Channel> socketChannelType;
-  public final Class<? extends Channel> domainSocketChannelType;
+  public final @Nullable Class<? extends Channel> domainSocketChannelType;
   public final ExecutorService offload;
   private final boolean owned;
 
   private EventLoops(EventLoopGroup group, Class<? extends Channel> socketChannelType,
-      Class<? extends Channel> domainSocketChannelType, boolean owned) {
+      @Nullable Class<? extends Channel> domainSocketChannelType, boolean owned) {
     this.group = group;
     this.socketChannelType = socketChannelType;
     this.domainSocketChannelType = domainSocketChannelType;

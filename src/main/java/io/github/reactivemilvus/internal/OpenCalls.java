@@ -2,6 +2,7 @@ package io.github.reactivemilvus.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The calls open on one alias, in the order they started, for the shutdown that ends them and for
@@ -14,8 +15,8 @@ final class OpenCalls {
   static final class Entry {
     private final LimitedCall<?, ?> call;
     private final long expiresAtTick;
-    private Entry previous;
-    private Entry next;
+    private @Nullable Entry previous;
+    private @Nullable Entry next;
     private boolean linked;
 
     private Entry(LimitedCall<?, ?> call, long expiresAtTick) {
@@ -24,8 +25,8 @@ final class OpenCalls {
     }
   }
 
-  private Entry head;
-  private Entry tail;
+  private @Nullable Entry head;
+  private @Nullable Entry tail;
   private int size;
   private volatile int sizeHint;
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -89,7 +90,7 @@ public final class SharedChannels {
   }
 
   /** A new reference to the endpoint's group, or null when there is none yet; called under the lock. */
-  private ChannelGroup reference(Key key, ConnectionConfig config) {
+  private @Nullable ChannelGroup reference(Key key, ConnectionConfig config) {
     if (closed) {
       // a connect that was still queued when the registry closed must not open channels
       throw new TransportException(TransportException.Reason.CLOSED, config.address(), "the registry is closed", null);
@@ -154,7 +155,7 @@ public final class SharedChannels {
   public static final class Key {
     private final Object[] parts;
 
-    private Key(Object... parts) {
+    private Key(@Nullable Object... parts) {
       this.parts = parts;
     }
 

@@ -6,6 +6,7 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -262,7 +263,7 @@ public final class UnaryCalls {
         int s = state;
         if ((s & FALLBACK) != 0) {
           if ((s & REQUESTED) == 0 && STATE.compareAndSet(this, s, s | REQUESTED)) {
-            fallback.request(Long.MAX_VALUE);
+            Objects.requireNonNull(fallback).request(Long.MAX_VALUE); // set before FALLBACK
             return;
           }
           if ((s & REQUESTED) != 0) {
@@ -275,7 +276,7 @@ public final class UnaryCalls {
         }
         if ((s & HAS_VALUE) != 0) {
           if (STATE.compareAndSet(this, s, s | REQUESTED | DONE)) {
-            emit(value);
+            emit(Objects.requireNonNull(value)); // set before HAS_VALUE
             return;
           }
         } else if (STATE.compareAndSet(this, s, s | REQUESTED)) {
@@ -293,7 +294,7 @@ public final class UnaryCalls {
         }
         if ((s & FALLBACK) != 0) {
           if (STATE.compareAndSet(this, s, s | CANCELLED)) {
-            fallback.cancel();
+            Objects.requireNonNull(fallback).cancel(); // set before FALLBACK
             return;
           }
           continue;
