@@ -37,6 +37,7 @@ import reactor.core.scheduler.Scheduler;
  * reference on the physical channels. {@link #awaitTermination} blocks: never call it on an event
  * loop or a Reactor non-blocking thread. Thread-safe.
  */
+@Internal
 public final class AliasChannel extends ManagedChannel {
   public static final Metadata.Key<String> AUTHORIZATION = AliasHeaders.AUTHORIZATION;
   public static final Metadata.Key<String> DBNAME = AliasHeaders.DBNAME;

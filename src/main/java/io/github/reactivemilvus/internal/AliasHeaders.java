@@ -14,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  * and the {@code identifier} the server returned from the handshake once it is known. A header the
  * caller set itself is left as it is. Thread-safe.
  */
+@Internal
 final class AliasHeaders implements ClientInterceptor {
   static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> DBNAME = Metadata.Key.of("dbname", Metadata.ASCII_STRING_MARSHALLER);

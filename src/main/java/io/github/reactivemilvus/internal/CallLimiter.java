@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
  * beyond that a call is refused at once. A finished call hands its permit straight to the oldest
  * waiter. Thread-safe; the critical sections are a few field updates.
  */
+@Internal
 public final class CallLimiter {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CallLimiter.class);
   /** Appears in the RESOURCE_EXHAUSTED description of a refused call. */

@@ -4,6 +4,7 @@ import io.grpc.Status;
 import org.jspecify.annotations.Nullable;
 
 /** What a {@link LimitedCall} reports to the alias channel it was made on. */
+@Internal
 interface CallOwner {
   /** Registers a starting call; null when the alias is shut down and the call must not run. */
   OpenCalls.@Nullable Entry opened(LimitedCall<?, ?> call, boolean sweptDeadline);

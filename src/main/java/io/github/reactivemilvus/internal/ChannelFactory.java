@@ -23,6 +23,7 @@ import reactor.core.publisher.Mono;
  * Builds one physical grpc-java channel for a config, on the registry's event loops. May read
  * certificate files: call it off non-blocking threads.
  */
+@Internal
 public final class ChannelFactory {
   private final EventLoops loops;
   private final @Nullable Executor callbackExecutor;

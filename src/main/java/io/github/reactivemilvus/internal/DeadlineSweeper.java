@@ -23,6 +23,7 @@ import reactor.core.scheduler.Scheduler;
  * for shorter ones); calls with a shorter default deadline, and calls whose caller set a deadline,
  * keep grpc-java's exact per-call deadline. Thread-safe.
  */
+@Internal
 public final class DeadlineSweeper {
   /** How often the open calls are checked. */
   public static final Duration PERIOD = Duration.ofMillis(100);

@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Each group carries its own authority ({@code host:port}, or the configured
  * {@code server_name}), so TLS checks every proxy against its own name.
  */
+@Internal
 final class EndpointListResolver extends NameResolver {
   static final String SCHEME = "milvus-endpoints";
 

@@ -25,6 +25,7 @@ import reactor.netty.resources.LoopResources;
  * (DNS resolution and other blocking work gRPC hands off). Loops the user hands in are borrowed
  * and never shut down here; loops created here are shut down by {@link #close()}.
  */
+@Internal
 public final class EventLoops {
   public static final String THREAD_PREFIX = "milvus-conn";
 

@@ -27,6 +27,7 @@ import reactor.core.scheduler.Scheduler;
  * when {@link #expire} ends it. Everything it needs is handed to it; it reports to its
  * {@link CallOwner}.
  */
+@Internal
 final class LimitedCall<Q, R> extends ClientCall<Q, R> {
   private final Channel next;
   private final CallLimiter limiter;

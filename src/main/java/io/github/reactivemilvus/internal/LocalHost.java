@@ -6,6 +6,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /** The local host name reported in ClientInfo; looked up once, off non-blocking threads (DNS). */
+@Internal
 public final class LocalHost {
   private static volatile @Nullable String name;
 

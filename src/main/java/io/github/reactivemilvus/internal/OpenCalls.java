@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
  * {@link Entry} it was given and hands it back when it closes; the entries are this class's own.
  * Thread-safe; every operation is a few field updates under one lock.
  */
+@Internal
 final class OpenCalls {
   /** A call's place in the list; opaque to the call. */
   static final class Entry {

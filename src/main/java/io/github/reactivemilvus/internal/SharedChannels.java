@@ -18,6 +18,7 @@ import reactor.core.scheduler.Schedulers;
  * TLS settings, credentials and transport settings. Aliases that differ only in database (a
  * per-call header) share a group. Thread-safe.
  */
+@Internal
 public final class SharedChannels {
   private static final Logger LOG = LoggerFactory.getLogger(SharedChannels.class);
   private final ChannelFactory factory;

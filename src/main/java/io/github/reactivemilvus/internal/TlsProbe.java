@@ -35,6 +35,7 @@ import reactor.core.scheduler.Schedulers;
  * <p>The ClientHello is made and the host resolved on the bounded-elastic scheduler; the
  * connection runs on the registry's event loops. Any failure (refused, closed, timeout) means "no".
  */
+@Internal
 public final class TlsProbe {
   private static final int TLS_ALERT = 0x15;
   private static final int TLS_HANDSHAKE = 0x16;

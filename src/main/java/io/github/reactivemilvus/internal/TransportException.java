@@ -6,6 +6,7 @@ import org.jspecify.annotations.Nullable;
  * A channel could not be built or handed out, for a reason the registry reports under its own
  * failure kinds. Thrown only by this package; never carries a secret.
  */
+@Internal
 public final class TransportException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -24,6 +24,7 @@ import reactor.util.context.Context;
  * step further for callers that would put operators behind the call: it maps the response and
  * continues after a failure inside that same object.
  */
+@Internal
 public final class UnaryCalls {
   private UnaryCalls() {}
 
