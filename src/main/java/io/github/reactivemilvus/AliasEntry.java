@@ -40,8 +40,8 @@ final class AliasEntry {
   private final AtomicInteger generation = new AtomicInteger();
   private volatile Runnable unregisterGauges = () -> { };
   private volatile ConnectionState state = ConnectionState.CONFIGURED;
-  private volatile AliasChannel current;
-  private SharedAttempt attempt; // the connect under way, shared by its subscribers; guarded by this
+  private volatile @Nullable AliasChannel current;
+  private @Nullable SharedAttempt attempt; // the connect under way, shared by its subscribers; guarded by this
   // set once the entry left the registry (removed, replaced or closed); written under this, like
   // the publication of a new channel and its withdrawal by disconnect; volatile for isRetired()
   private volatile boolean retired;
@@ -185,7 +185,7 @@ final class AliasEntry {
     return state == ConnectionState.CONNECTING || isConnected();
   }
 
-  AliasChannel current() {
+  @Nullable AliasChannel current() {
     return current;
   }
 
@@ -344,7 +344,7 @@ final class AliasEntry {
             state = ConnectionState.FAILED;
           }
           ctx.metrics.connectFinished(alias, System.nanoTime() - started, false);
-          ctx.emit(ConnectionEvent.Type.FAILED, alias, info.address(), error.getMessage());
+          ctx.emit(ConnectionEvent.Type.FAILED, alias, info.address(), String.valueOf(error.getMessage()));
         })
         .doOnCancel(() -> {
           if (generation.get() == gen && state == ConnectionState.CONNECTING) {
@@ -365,7 +365,7 @@ final class AliasEntry {
 
   /** The channel one connect attempt built, until it is published or the attempt is abandoned. */
   private static final class Attempt {
-    private AliasChannel channel;
+    private @Nullable AliasChannel channel;
     private boolean abandoned;
     private boolean published;
 
@@ -382,7 +382,7 @@ final class AliasEntry {
     }
 
     /** Marks the attempt cancelled; returns its unpublished channel, if any, to shut down. */
-    synchronized AliasChannel abandon() {
+    synchronized @Nullable AliasChannel abandon() {
       abandoned = true;
       return published ? null : channel;
     }

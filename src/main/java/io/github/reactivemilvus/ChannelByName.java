@@ -1,6 +1,7 @@
 package io.github.reactivemilvus;
 
 import io.grpc.ManagedChannel;
+import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Mono;
 
@@ -14,7 +15,7 @@ import reactor.core.publisher.Mono;
 final class ChannelByName extends Mono<ManagedChannel> {
   private final ReactiveConnections registry;
   private final String alias;
-  private volatile AliasEntry entry;
+  private volatile @Nullable AliasEntry entry;
 
   ChannelByName(ReactiveConnections registry, String alias) {
     this.registry = registry;

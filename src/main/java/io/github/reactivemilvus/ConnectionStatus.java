@@ -1,6 +1,7 @@
 package io.github.reactivemilvus;
 
 import io.github.reactivemilvus.config.ConnectionInfo;
+import java.util.Objects;
 
 /**
  * One alias in a {@link ReactiveConnections#listConnections()} snapshot.
@@ -11,6 +12,6 @@ import io.github.reactivemilvus.config.ConnectionInfo;
 public record ConnectionStatus(ConnectionInfo info, ConnectionState state) {
   /** The alias, as in {@link ConnectionInfo#alias()}. */
   public String alias() {
-    return info.alias();
+    return Objects.requireNonNull(info.alias(), "a registered config has an alias");
   }
 }

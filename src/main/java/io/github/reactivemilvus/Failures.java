@@ -22,6 +22,7 @@ import java.security.cert.CertPathValidatorException;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tells failure causes apart and decides which are worth retrying. Stateless.
@@ -93,7 +94,7 @@ final class Failures {
    * programming error. gRPC reports such a throwable of a callback or marshaller as UNKNOWN,
    * CANCELLED or INTERNAL with it as the cause; the server never sends one.
    */
-  static Throwable clientFault(Throwable error) {
+  static @Nullable Throwable clientFault(Throwable error) {
     int depth = 0;
     for (Throwable t = error; t != null && depth < 32; t = t.getCause(), depth++) {
       if (t instanceof MilvusConnectionException m) {
@@ -277,7 +278,7 @@ final class Failures {
     return find(grpc, type) != null;
   }
 
-  private static <T extends Throwable> T find(io.grpc.Status grpc, Class<T> type) {
+  private static <T extends Throwable> @Nullable T find(io.grpc.Status grpc, Class<T> type) {
     return grpc.getCause() == null ? null : LocalCauses.find(grpc.getCause(), type);
   }
 
@@ -320,7 +321,7 @@ final class Failures {
    * The status description on one line, without grpc-java's internal "Channel Pipeline: [...]"
    * line (handler names, of no use to a reader).
    */
-  static String description(io.grpc.Status grpc) {
+  static @Nullable String description(io.grpc.Status grpc) {
     String d = grpc.getDescription();
     if (d == null) {
       return null;

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.net.URL;
 import java.util.Properties;
 import java.util.jar.JarFile;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Checks that the protobuf-java runtime on the classpath can run the library's generated code
@@ -47,7 +48,7 @@ final class ProtobufRuntime {
    * {@code required} one, as a message naming both and the fix; {@code null} when they fit: same
    * major version, and not older.
    */
-  static String problem(String found, String required) {
+  static @Nullable String problem(@Nullable String found, String required) {
     int[] need = numbers(required);
     int[] have = found == null ? null : numbers(found);
     // protobuf supports generated code on a runtime of the same major version, not older, and on
@@ -63,7 +64,7 @@ final class ProtobufRuntime {
   }
 
   /** The runtime's version: RuntimeVersion's fields (4.26 and later) or the jar's manifest. */
-  static String foundVersion() {
+  static @Nullable String foundVersion() {
     try {
       Class<?> v = Class.forName(RUNTIME_VERSION, true, ProtobufRuntime.class.getClassLoader());
       String suffix = String.valueOf(v.getField("SUFFIX").get(null));
@@ -75,7 +76,7 @@ final class ProtobufRuntime {
     }
   }
 
-  private static String manifestVersion() {
+  private static @Nullable String manifestVersion() {
     try {
       URL location = com.google.protobuf.Message.class.getProtectionDomain().getCodeSource().getLocation();
       try (JarFile jar = new JarFile(new java.io.File(location.toURI()))) {

@@ -26,6 +26,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.CoreSubscriber;
@@ -84,7 +85,7 @@ public final class ReactiveConnections implements AutoCloseable {
   private ReactiveConnections(Builder b) {
     MilvusEnvironment.Defaults env = MilvusEnvironment.read(b.environment);
     if (b.eventLoopGroup != null) {
-      this.loops = EventLoops.borrow(b.eventLoopGroup, b.channelType);
+      this.loops = EventLoops.borrow(b.eventLoopGroup, Objects.requireNonNull(b.channelType)); // set with the group
     } else if (b.loopResources != null) {
       this.loops = EventLoops.borrow(b.loopResources);
     } else {
@@ -364,7 +365,7 @@ public final class ReactiveConnections implements AutoCloseable {
         "no such alias; known aliases: " + known, null, 0, null);
   }
 
-  private MilvusConnectionException closedError(String alias) {
+  private MilvusConnectionException closedError(@Nullable String alias) {
     return new MilvusConnectionException(FailureKind.CLOSED, alias, null, "the registry is closed", null, 0, null);
   }
 
@@ -411,22 +412,22 @@ public final class ReactiveConnections implements AutoCloseable {
   }
 
   /** What was not released when the close timed out (logged at WARN then); null when it did not time out. */
-  List<String> leftAtCloseTimeout() {
+  @Nullable List<String> leftAtCloseTimeout() {
     return shutdown.leftAtTimeout();
   }
 
   /** Options of a registry. Not thread-safe; {@link #build()} may be called more than once. */
   public static final class Builder {
     private Map<String, String> environment = System.getenv();
-    private EventLoopGroup eventLoopGroup;
-    private Class<? extends Channel> channelType;
-    private LoopResources loopResources;
+    private @Nullable EventLoopGroup eventLoopGroup;
+    private @Nullable Class<? extends Channel> channelType;
+    private @Nullable LoopResources loopResources;
     private int eventLoopThreads;
     private Scheduler scheduler = Schedulers.parallel();
-    private Executor callbackExecutor; // null: directly on the event loop
+    private @Nullable Executor callbackExecutor; // null: directly on the event loop
     private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
     private int eventBuffer = RegistryContext.DEFAULT_EVENT_BUFFER;
-    private Function<ConnectionConfig, ManagedChannel> transport; // null: Netty channels
+    private @Nullable Function<ConnectionConfig, ManagedChannel> transport; // null: Netty channels
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
 
     private Builder() {}

@@ -7,6 +7,7 @@ import com.google.protobuf.Message;
 import io.github.reactivemilvus.proto.Status;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where a response keeps its Milvus {@code common.Status}: the response is one, or it has a
@@ -58,7 +59,7 @@ final class ResponseStatus {
   }
 
   /** The request's {@code collection_name}, or null when it has none (or it is empty). */
-  static String collectionName(Object request) {
+  static @Nullable String collectionName(Object request) {
     if (!(request instanceof Message m)) {
       return null;
     }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import reactor.core.publisher.Flux;
@@ -34,7 +35,7 @@ import reactor.core.publisher.Mono;
 final class CheckCommand implements Callable<Integer> {
   @Option(names = "--config", paramLabel = "FILE",
       description = "JSON file: an object {alias: {config keys}} or JSON lines {\"alias\": ..., \"config\": {...}}.")
-  Path config;
+  @Nullable Path config;
 
   @Option(names = "--uri", paramLabel = "URI", description = "A Milvus URI to check (repeatable); aliases uri-1, uri-2, ...")
   List<String> uris = new ArrayList<>();
@@ -79,7 +80,7 @@ final class CheckCommand implements Callable<Integer> {
               .doOnNext(r -> err.printf("  [%d/%d] %s: %s%n", done.incrementAndGet(), aliases.size(), r.alias, r.state)),
               Math.max(1, concurrency))
           .collectList()
-          .block();
+          .blockOptional().orElseThrow();
       printTable(rows);
       boolean ok = rows.stream().allMatch(r -> r.error.isEmpty());
       if (data) {
@@ -102,7 +103,7 @@ final class CheckCommand implements Callable<Integer> {
   private boolean printDataRoundTrips(ReactiveConnections registry, List<Row> rows) {
     List<DataRoundTrip.Result> results = Flux.fromIterable(rows).filter(r -> r.error.isEmpty())
         .flatMapSequential(r -> DataRoundTrip.run(registry, r.alias), Math.max(1, concurrency))
-        .collectList().block();
+        .collectList().blockOptional().orElseThrow();
     out.println();
     String[] header = {"ALIAS", "STEP", "LATENCY", "ERROR"};
     List<String[]> lines = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** JSON to plain Java values, keeping numbers exact (BigDecimal for decimals) for the config rules. */
 final class JsonValues {
@@ -18,7 +19,7 @@ final class JsonValues {
     return map;
   }
 
-  static Object toValue(JsonNode node) {
+  static @Nullable Object toValue(@Nullable JsonNode node) {
     if (node == null || node.isNull() || node.isMissingNode()) {
       return null;
     }

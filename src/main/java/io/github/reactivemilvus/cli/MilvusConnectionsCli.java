@@ -1,5 +1,6 @@
 package io.github.reactivemilvus.cli;
 
+import io.github.reactivemilvus.internal.Internal;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,6 +11,7 @@ import picocli.CommandLine.Command;
     versionProvider = VersionProvider.class,
     description = "Check and resolve Milvus connection configs.",
     subcommands = {CheckCommand.class, ResolveCommand.class})
+@Internal
 public final class MilvusConnectionsCli {
   /**
    * Runs the command line and exits the JVM with the command's exit status (0 all good, 1 an alias or line

@@ -29,7 +29,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -155,9 +157,10 @@ final class ResolveCommand implements Callable<Integer> {
     if (!errors.isEmpty()) {
       return failure(alias, errors);
     }
-    Map<String, Object> result = success(info);
+    // no error: both were made
+    Map<String, Object> result = success(Objects.requireNonNull(info));
     if (withSettings) {
-      result.put("settings", settings(config));
+      result.put("settings", settings(Objects.requireNonNull(config)));
     }
     return result;
   }
@@ -189,7 +192,7 @@ final class ResolveCommand implements Callable<Integer> {
     return m;
   }
 
-  private static Map<String, Object> failure(String alias, List<Map<String, Object>> errors) {
+  private static Map<String, Object> failure(@Nullable String alias, List<Map<String, Object>> errors) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("alias", alias);
     m.put("ok", false);

@@ -7,6 +7,7 @@ import io.github.reactivemilvus.proto.ValueField;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One field of a collection schema. Immutable; made with {@link #builder(String, DataType)} or
@@ -122,7 +123,7 @@ public final class Field {
   public static final class Builder {
     private final FieldSchema.Builder b = FieldSchema.newBuilder();
     private final Map<String, String> typeParams = new LinkedHashMap<>();
-    private Object defaultValue;
+    private @Nullable Object defaultValue;
 
     private Builder(String name, DataType type) {
       Objects.requireNonNull(name, "name");

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * JSON for Milvus JSON fields and the dynamic field, without a JSON library: writes maps, lists,
@@ -16,13 +17,13 @@ import java.util.Map;
 final class Json {
   private Json() {}
 
-  static String write(Object value) {
+  static String write(@Nullable Object value) {
     StringBuilder b = new StringBuilder();
     write(value, b);
     return b.toString();
   }
 
-  private static void write(Object value, StringBuilder b) {
+  private static void write(@Nullable Object value, StringBuilder b) {
     if (value == null) {
       b.append("null");
     } else if (value instanceof String s) {
@@ -106,7 +107,7 @@ final class Json {
     b.append('"');
   }
 
-  static Object read(String text) {
+  static @Nullable Object read(String text) {
     Reader r = new Reader(text);
     r.space();
     Object value = r.value();
@@ -135,7 +136,7 @@ final class Json {
       }
     }
 
-    Object value() {
+    @Nullable Object value() {
       if (pos >= s.length()) {
         throw error("unexpected end");
       }
@@ -205,7 +206,7 @@ final class Json {
       }
     }
 
-    private Object literal(String word, Object value) {
+    private @Nullable Object literal(String word, @Nullable Object value) {
       if (!s.startsWith(word, pos)) {
         throw error("unexpected character");
       }

@@ -62,6 +62,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.function.Tuple2;
@@ -480,7 +481,7 @@ public final class MilvusClient {
       for (Search s : searches) {
         b.addRequests(searchRequest(codec, s));
       }
-      b.addRankParams(kv("strategy", (String) ranker.get("strategy")))
+      b.addRankParams(kv("strategy", String.valueOf(ranker.get("strategy"))))
           .addRankParams(kv("params", Json.write(ranker.get("params"))))
           .addRankParams(kv("limit", Integer.toString(limit)))
           .addRankParams(kv("round_decimal", "-1"));
@@ -517,7 +518,7 @@ public final class MilvusClient {
       return Flux.error(new IllegalArgumentException("queryIterator does not support an offset"));
     }
     Flux<Map<String, Object>> rows = codec(query.collection).flatMapMany(codec -> {
-      FieldSchema pk = codec.primary();
+      FieldSchema pk = codec.requirePrimary();
       return Paging.<Object, Map<String, Object>>flux(NO_CURSOR, last -> {
         String filter = and(query.filter, last == NO_CURSOR ? "" : pk.getName() + " > " + literal(pk, last));
         return stub.call(MilvusServiceGrpc.getQueryMethod(), queryRequest(query, filter, pageSize, 0, true)).map(r -> {
@@ -554,7 +555,7 @@ public final class MilvusClient {
     boolean smallerIsBetter = search.metricType.equalsIgnoreCase("L2") || search.metricType.equalsIgnoreCase("HAMMING")
         || search.metricType.equalsIgnoreCase("JACCARD");
     return codec(search.collection).flatMapMany(codec -> {
-      FieldSchema pk = codec.primary();
+      FieldSchema pk = codec.requirePrimary();
       Flux<Hit> hits = Paging.<SearchCursor, Hit>flux(null, cursor -> {
         Search.Builder page = search.toBuilder().limit(pageSize).offset(0);
         if (cursor != null) {
@@ -655,8 +656,9 @@ public final class MilvusClient {
     try {
       data = codec.encode(rows, 0, true).get(0);
     } catch (RowConversionException e) {
+      String message = String.valueOf(e.getMessage()); // "row N, field 'f': ...", never null
       throw new IllegalArgumentException("query vector " + e.rowIndex() + " for field '" + field.getName() + "': "
-          + e.getMessage().substring(e.getMessage().indexOf(": ") + 2), e);
+          + message.substring(message.indexOf(": ") + 2), e);
     }
     PlaceholderValue.Builder value = PlaceholderValue.newBuilder().setTag("$0");
     int dim = RowCodec.intParam(field, "dim", 0);
@@ -747,9 +749,10 @@ public final class MilvusClient {
     for (int q = 0; q < d.getNumQueries(); q++) {
       int n = q < d.getTopksCount() ? (int) d.getTopks(q) : 0;
       List<Hit> list = new ArrayList<>(n);
+      FieldSchema pk = codec.primary();
       for (int i = 0; i < n; i++, at++) {
         Map<String, Object> row = fields.get(at);
-        row.remove(codec.primary() == null ? "" : codec.primary().getName());
+        row.remove(pk == null ? "" : pk.getName());
         list.add(new Hit(ids.get(at), d.getScores(at), row));
       }
       out.add(List.copyOf(list));
@@ -768,7 +771,7 @@ public final class MilvusClient {
   }
 
   private static String idFilter(RowCodec codec, List<Object> ids) {
-    FieldSchema pk = codec.primary();
+    FieldSchema pk = codec.requirePrimary();
     if (ids.isEmpty()) {
       throw new IllegalArgumentException("no ids given");
     }
@@ -797,7 +800,7 @@ public final class MilvusClient {
     return Json.write(s);
   }
 
-  private static Object comparable(Object v) {
+  private static Object comparable(@Nullable Object v) {
     return v instanceof Comparable<?> ? v : String.valueOf(v);
   }
 

@@ -5,6 +5,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.Disposables;
 import reactor.core.publisher.Flux;
@@ -20,9 +21,9 @@ final class Paging {
   private Paging() {}
 
   /** A page: its items and the cursor of the next page, or null when this is the last. */
-  record Page<C, T>(List<T> items, C next) {}
+  record Page<C, T>(List<T> items, @Nullable C next) {}
 
-  static <C, T> Flux<T> flux(C first, Function<C, Mono<Page<C, T>>> fetch) {
+  static <C, T> Flux<T> flux(@Nullable C first, Function<C, Mono<Page<C, T>>> fetch) {
     return Flux.create(sink -> new Drain<>(sink, first, fetch).start());
   }
 
@@ -31,13 +32,13 @@ final class Paging {
     private final Function<C, Mono<Page<C, T>>> fetch;
     private final Queue<T> buffer = new ConcurrentLinkedQueue<>();
     private final AtomicInteger wip = new AtomicInteger();
-    private volatile C cursor;
+    private volatile @Nullable C cursor;
     private volatile boolean fetching;
     private volatile boolean last;
     /** The page fetch under way; disposed with the sink, and a fetch started after that is disposed at once. */
     private final Disposable.Swap inFlight = Disposables.swap();
 
-    Drain(FluxSink<T> sink, C first, Function<C, Mono<Page<C, T>>> fetch) {
+    Drain(FluxSink<T> sink, @Nullable C first, Function<C, Mono<Page<C, T>>> fetch) {
       this.sink = sink;
       this.cursor = first;
       this.fetch = fetch;

@@ -3,6 +3,7 @@ package io.github.reactivemilvus.client;
 import io.github.reactivemilvus.proto.ConsistencyLevel;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A scalar query: a boolean filter over the collection ({@code "age > 20 and tag == 'a'"}), the
@@ -16,7 +17,7 @@ public final class Query {
   final long limit;
   final long offset;
   final List<String> partitions;
-  final ConsistencyLevel consistency;
+  final @Nullable ConsistencyLevel consistency;
 
   private Query(Builder b) {
     this.collection = b.collection;
@@ -51,7 +52,7 @@ public final class Query {
     private long limit;
     private long offset;
     private List<String> partitions = List.of();
-    private ConsistencyLevel consistency;
+    private @Nullable ConsistencyLevel consistency;
 
     private Builder(String collection) {
       this.collection = Objects.requireNonNull(collection, "collection");

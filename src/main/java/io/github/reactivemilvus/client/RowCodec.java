@@ -25,9 +25,11 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Rows ({@code Map<String, Object>}) to columnar {@link FieldData} for one collection schema, and
@@ -38,7 +40,7 @@ final class RowCodec {
 
   private final CollectionSchema schema;
   private final Map<String, FieldSchema> byName = new LinkedHashMap<>();
-  private final FieldSchema primary;
+  private final @Nullable FieldSchema primary;
 
   RowCodec(CollectionSchema schema) {
     this.schema = schema;
@@ -52,7 +54,15 @@ final class RowCodec {
     this.primary = pk;
   }
 
-  FieldSchema primary() {
+  @Nullable FieldSchema primary() {
+    return primary;
+  }
+
+  /** The primary key field; a collection without one cannot be paged or addressed by id. */
+  FieldSchema requirePrimary() {
+    if (primary == null) {
+      throw new IllegalArgumentException("collection '" + schema.getName() + "' has no primary key field");
+    }
     return primary;
   }
 
@@ -134,7 +144,7 @@ final class RowCodec {
           throw new RowConversionException(firstIndex + i, f.getName(), expected,
               rows.get(i).containsKey(f.getName()) ? "null for a field that is not nullable" : "missing");
         }
-        valid.add(false);
+        Objects.requireNonNull(valid).add(false); // made whenever the column is nullable
         continue;
       }
       if (valid != null) {
@@ -527,7 +537,7 @@ final class RowCodec {
     };
   }
 
-  private static Object value(FieldData fd, int i) {
+  private static @Nullable Object value(FieldData fd, int i) {
     if (fd.hasVectors()) {
       VectorField v = fd.getVectors();
       int dim = (int) v.getDim();
@@ -568,7 +578,7 @@ final class RowCodec {
     return scalar(fd.getType(), fd.getScalars(), i);
   }
 
-  private static Object scalar(DataType type, ScalarField s, int i) {
+  private static @Nullable Object scalar(DataType type, ScalarField s, int i) {
     switch (s.getDataCase()) {
       case BOOL_DATA:
         return s.getBoolData().getData(i);

@@ -1,5 +1,7 @@
 package io.github.reactivemilvus.client;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A row does not fit the collection's schema. Thrown (as the error of the write's {@code Flux})
  * before anything of the row's batch is sent. Names the row's index in the written stream
@@ -11,7 +13,7 @@ public final class RowConversionException extends IllegalArgumentException {
   private final String field;
   private final String expected;
 
-  RowConversionException(long rowIndex, String field, String expected, String problem) {
+  RowConversionException(long rowIndex, String field, String expected, @Nullable String problem) {
     super("row " + rowIndex + ", field '" + field + "': " + problem + "; expected " + expected);
     this.rowIndex = rowIndex;
     this.field = field;

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A collection schema: fields, whether undeclared keys go to the dynamic field, and functions
@@ -46,12 +47,12 @@ public final class Schema {
   }
 
   /** The field, or null. */
-  public Field field(String name) {
+  public @Nullable Field field(String name) {
     return fields().stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
   }
 
   /** The primary key field, or null when there is none. */
-  public Field primaryKey() {
+  public @Nullable Field primaryKey() {
     return fields().stream().filter(Field::isPrimaryKey).findFirst().orElse(null);
   }
 

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A vector search: one or more query vectors (the Java types of the vector field's write column),
@@ -24,7 +25,7 @@ public final class Search {
   final String metricType;
   final Map<String, Object> params;
   final List<String> partitions;
-  final ConsistencyLevel consistency;
+  final @Nullable ConsistencyLevel consistency;
 
   private Search(Builder b) {
     this.collection = b.collection;
@@ -83,7 +84,7 @@ public final class Search {
     private String metricType = "";
     private final Map<String, Object> params = new LinkedHashMap<>();
     private List<String> partitions = List.of();
-    private ConsistencyLevel consistency;
+    private @Nullable ConsistencyLevel consistency;
 
     private Builder(String collection) {
       this.collection = Objects.requireNonNull(collection, "collection");

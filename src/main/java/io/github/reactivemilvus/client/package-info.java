@@ -4,4 +4,7 @@
  * operation is a cold {@code Mono} or {@code Flux} over the alias's call path
  * ({@link io.github.reactivemilvus.MilvusStub#call}). Streaming RPCs are not covered.
  */
+@NullMarked
 package io.github.reactivemilvus.client;
+
+import org.jspecify.annotations.NullMarked;

@@ -2,6 +2,7 @@ package io.github.reactivemilvus.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keys of one config that were given a value, and the problems found so far. Reading a
@@ -23,10 +24,10 @@ final class ConfigInput {
   }
 
   private final GivenKeys given;
-  private final String alias;
+  private final @Nullable String alias;
   private final List<ConfigProblem> problems = new ArrayList<>();
 
-  ConfigInput(GivenKeys given, String alias) {
+  ConfigInput(GivenKeys given, @Nullable String alias) {
     this.given = given;
     this.alias = alias;
   }
@@ -37,14 +38,14 @@ final class ConfigInput {
   }
 
   /** The checked value of a setting; null when not given or invalid (then a problem is recorded). */
-  <T> T get(Setting<T> setting) {
+  <T> @Nullable T get(Setting<T> setting) {
     return get(setting, v -> v);
   }
 
   /** The checked value of a setting, refined further; null when not given or invalid. */
-  <T, R> R get(Setting<T> setting, Refinement<T, R> refinement) {
+  <T, R> @Nullable R get(Setting<T> setting, Refinement<T, R> refinement) {
     Object raw = given.raw(setting);
-    if (Values.isAbsent(raw)) {
+    if (raw == null || Values.isAbsent(raw)) {
       return null;
     }
     try {

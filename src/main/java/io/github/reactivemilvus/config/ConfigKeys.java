@@ -2,6 +2,7 @@ package io.github.reactivemilvus.config;
 
 import java.util.List;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /** The accepted map key names (from the {@link Setting} catalogue) and typo suggestions. */
 final class ConfigKeys {
@@ -17,7 +18,7 @@ final class ConfigKeys {
         + "; accepted keys: " + String.join(", ", ALL);
   }
 
-  private static String suggestion(String key) {
+  private static @Nullable String suggestion(String key) {
     if (key.length() > 64) {
       return null;
     }

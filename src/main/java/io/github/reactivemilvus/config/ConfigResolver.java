@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Resolves raw config keys into a {@link ConnectionConfig} (SPEC §2-3), collecting every problem
@@ -36,7 +37,7 @@ final class ConfigResolver {
 
   private ConfigResolver() {}
 
-  static ConnectionConfig resolveNamed(String alias, ConnectionConfig config, GivenKeys raw) {
+  static ConnectionConfig resolveNamed(@Nullable String alias, @Nullable ConnectionConfig config, @Nullable GivenKeys raw) {
     List<ConfigProblem> problems = new ArrayList<>();
     if (alias == null || alias.isBlank()) {
       problems.add(new ConfigProblem(alias, "alias", alias == null ? "is missing; an alias must be a non-blank string"
@@ -45,7 +46,7 @@ final class ConfigResolver {
     ConnectionConfig resolved = config;
     if (resolved == null) {
       try {
-        resolved = resolve(raw, alias);
+        resolved = resolve(Objects.requireNonNull(raw, "a NamedConfig holds a config or raw keys"), alias);
       } catch (ConnectionConfigException e) {
         e.problems().forEach(p -> problems.add(p.withAlias(alias)));
       }
@@ -53,7 +54,7 @@ final class ConfigResolver {
     if (!problems.isEmpty()) {
       throw new ConnectionConfigException(problems);
     }
-    return resolved;
+    return Objects.requireNonNull(resolved); // no problem: resolved
   }
 
   /**
@@ -63,7 +64,7 @@ final class ConfigResolver {
    * @param alias the alias named in problems, or null
    * @throws ConnectionConfigException listing every problem
    */
-  static ConnectionConfig resolve(GivenKeys given, String alias) {
+  static ConnectionConfig resolve(GivenKeys given, @Nullable String alias) {
     List<ConfigProblem> keyProblems = new ArrayList<>();
     for (Object key : given.unknown().keySet()) {
       if (!(key instanceof String name)) {
@@ -108,7 +109,7 @@ final class ConfigResolver {
    * applied on top, so that a map can tune one setting without building a policy.
    */
   private static RetryPolicy retryPolicy(ConfigInput in) {
-    RetryPolicy base = orElse(in.get(RETRY_POLICY), RETRY_POLICY.defaultValue());
+    RetryPolicy base = orElse(in.get(RETRY_POLICY), Objects.requireNonNull(RETRY_POLICY.defaultValue()));
     if (RETRY_KEYS.stream().noneMatch(in::given)) {
       return base;
     }
@@ -149,13 +150,13 @@ final class ConfigResolver {
     }
   }
 
-  private static <T> void applyIfSet(T value, Function<T, RetryPolicy.Builder> setter) {
+  private static <T> void applyIfSet(@Nullable T value, Function<T, RetryPolicy.Builder> setter) {
     if (value != null) {
       setter.apply(value);
     }
   }
 
-  private static <T> T orElse(T value, T fallback) {
+  private static <T> T orElse(@Nullable T value, T fallback) {
     return value != null ? value : fallback;
   }
 
@@ -183,7 +184,7 @@ final class ConfigResolver {
     return out;
   }
 
-  private static void diff(List<String> out, String key, Object x, Object y) {
+  private static void diff(List<String> out, String key, @Nullable Object x, @Nullable Object y) {
     if (!Objects.equals(x, y)) {
       out.add(key);
     }
@@ -213,7 +214,7 @@ final class ConfigResolver {
     if (!problems.isEmpty()) {
       throw new ConnectionConfigException(problems);
     }
-    return new EnvironmentDefaults(config, timeout);
+    return new EnvironmentDefaults(Objects.requireNonNull(config), timeout);
   }
 
   /** {@code MILVUS_CONN_TIMEOUT} (positive seconds), or 10 s when unset or blank. */

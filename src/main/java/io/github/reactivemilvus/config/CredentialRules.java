@@ -6,6 +6,8 @@ import static io.github.reactivemilvus.config.Setting.TOKEN;
 import static io.github.reactivemilvus.config.Setting.URI;
 import static io.github.reactivemilvus.config.Setting.USER;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * SPEC §3.4-3.5: credentials and database. Explicit {@code user}, {@code password},
  * {@code token} and {@code db_name} win, key by key, over the URI's user info and path. Messages
@@ -16,7 +18,7 @@ final class CredentialRules {
 
   private CredentialRules() {}
 
-  static void apply(ConfigInput in, ConnectionConfig.Resolved r, UriParser.ParsedUri uri) {
+  static void apply(ConfigInput in, ConnectionConfig.Resolved r, UriParser.@Nullable ParsedUri uri) {
     String user = in.get(USER, CredentialRules::nonBlank);
     String password = in.get(PASSWORD);
     String token = in.get(TOKEN, CredentialRules::nonBlank);

@@ -1,5 +1,8 @@
 package io.github.reactivemilvus.config;
 
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Where a connection goes: a TCP host and port, or a Unix domain socket path.
  *
@@ -7,7 +10,7 @@ package io.github.reactivemilvus.config;
  * @param port 1-65535; 0 for a socket
  * @param unixPath absolute socket path, or null for TCP
  */
-record Endpoint(String host, int port, String unixPath) {
+record Endpoint(@Nullable String host, int port, @Nullable String unixPath) {
   static Endpoint tcp(String host, int port) {
     return new Endpoint(host, port, null);
   }
@@ -21,7 +24,8 @@ record Endpoint(String host, int port, String unixPath) {
     if (unixPath != null) {
       return "unix:" + unixPath;
     }
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    String h = Objects.requireNonNull(host, "host of a TCP endpoint");
+    return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + port;
   }
 
   /** Same place, whatever the spelling ({@code ::1} and {@code 0:0:0:0:0:0:0:1} agree). */
@@ -29,6 +33,7 @@ record Endpoint(String host, int port, String unixPath) {
     if (unixPath != null || o.unixPath != null) {
       return unixPath != null && unixPath.equals(o.unixPath);
     }
-    return port == o.port && HostSyntax.comparisonKey(host).equals(HostSyntax.comparisonKey(o.host));
+    return port == o.port && HostSyntax.comparisonKey(Objects.requireNonNull(host))
+        .equals(HostSyntax.comparisonKey(Objects.requireNonNull(o.host)));
   }
 }

@@ -7,6 +7,8 @@ import static io.github.reactivemilvus.config.Setting.URI;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * SPEC §3.1-3.3: the endpoint from {@code address}, {@code uri} or {@code host}/{@code port}. More
@@ -21,7 +23,7 @@ final class EndpointRules {
    * {@code address} and {@code uri} may list several endpoints (the proxies of one cluster), comma
    * separated: {@code host1:19530,host2:19530}, {@code http://host1:19530,host2:19530/db}.
    */
-  static UriParser.ParsedUri apply(ConfigInput in, ConnectionConfig.Resolved r) {
+  static UriParser.@Nullable ParsedUri apply(ConfigInput in, ConnectionConfig.Resolved r) {
     List<Endpoint> address = in.get(ADDRESS, EndpointRules::parseAddresses);
     UriParser.ParsedUri uri = in.get(URI, UriParser::parse);
     String host = in.get(HOST, EndpointRules::parseHostKey);
@@ -45,7 +47,8 @@ final class EndpointRules {
       }
     }
     if (chosen == null) {
-      chosen = List.of(Endpoint.tcp(host != null ? host : HOST.defaultValue(), port != null ? port : PORT.defaultValue()));
+      chosen = List.of(Endpoint.tcp(host != null ? host : Objects.requireNonNull(HOST.defaultValue()),
+          port != null ? port : Objects.requireNonNull(PORT.defaultValue())));
     } else if (chosen.size() > 1) {
       String several = "cannot be combined with the " + chosen.size() + " endpoints of '" + chosenKey
           + "'; give one endpoint form";
@@ -78,7 +81,7 @@ final class EndpointRules {
     return true;
   }
 
-  private static String firstRepeated(List<Endpoint> endpoints) {
+  private static @Nullable String firstRepeated(List<Endpoint> endpoints) {
     for (int i = 0; i < endpoints.size(); i++) {
       for (int j = 0; j < i; j++) {
         if (endpoints.get(i).sameAs(endpoints.get(j))) {
@@ -112,10 +115,11 @@ final class EndpointRules {
     return out;
   }
 
-  private static void checkAgrees(ConfigInput in, Endpoint chosen, Setting<String> chosenKey, String host, Integer port) {
+  private static void checkAgrees(ConfigInput in, Endpoint chosen, Setting<String> chosenKey, @Nullable String host,
+      @Nullable Integer port) {
     String against = "'" + chosenKey + "' names " + chosen.address() + "; give one endpoint form, or make them agree";
     if (host != null && (chosen.unixPath() != null
-        || !HostSyntax.comparisonKey(host).equals(HostSyntax.comparisonKey(chosen.host())))) {
+        || !HostSyntax.comparisonKey(host).equals(HostSyntax.comparisonKey(Objects.requireNonNull(chosen.host()))))) {
       in.problem(HOST, "is " + Display.quote(host) + " but " + against);
     }
     if (port != null && port != chosen.port()) {

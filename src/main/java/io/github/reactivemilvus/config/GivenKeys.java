@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The keys a config was given, before resolution: values of accepted keys in a slot per
@@ -16,7 +17,7 @@ final class GivenKeys {
   private final Map<Object, Object> unknown = new LinkedHashMap<>();
 
   /** Stores a value under a map key of any kind; the last value of a key wins. */
-  void put(Object key, Object value) {
+  void put(@Nullable Object key, @Nullable Object value) {
     Optional<Setting<?>> s = key instanceof String k ? Setting.forKey(k) : Optional.empty();
     if (s.isPresent()) {
       known[s.get().index()] = value;
@@ -25,12 +26,12 @@ final class GivenKeys {
     }
   }
 
-  <T> void set(Setting<T> setting, T value) {
+  <T> void set(Setting<T> setting, @Nullable T value) {
     known[setting.index()] = value;
   }
 
   /** The raw value of a setting, or null when it was not given. */
-  Object raw(Setting<?> setting) {
+  @Nullable Object raw(Setting<?> setting) {
     return known[setting.index()];
   }
 

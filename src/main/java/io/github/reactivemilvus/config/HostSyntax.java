@@ -1,6 +1,7 @@
 package io.github.reactivemilvus.config;
 
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Syntax of host names and IP literals, written out by hand rather than through
@@ -163,7 +164,7 @@ final class HostSyntax {
   }
 
   /** The 16 bytes of an IPv6 literal (RFC 4291 text form, optional dotted IPv4 tail), or null. */
-  static byte[] ipv6(String s) {
+  static byte @Nullable [] ipv6(String s) {
     if (s.length() < 2 || s.length() > 45) {
       return null;
     }
@@ -199,7 +200,7 @@ final class HostSyntax {
   }
 
   /** 16-bit groups of one side of "::"; a dotted IPv4 tail counts as two groups. */
-  private static int[] groups(String part, boolean mayEndWithIpv4) {
+  private static int @Nullable [] groups(String part, boolean mayEndWithIpv4) {
     if (part.isEmpty()) {
       return new int[0];
     }

@@ -8,7 +8,16 @@ package io.github.reactivemilvus.config;
 final class InvalidValue extends Exception {
   private static final long serialVersionUID = 1L;
 
+  private final String message;
+
   InvalidValue(String message) {
     super(message, null, false, false);
+    this.message = message;
+  }
+
+  /** Never null: every invalid value is reported with what is wrong with it. */
+  @Override
+  public String getMessage() {
+    return message;
   }
 }

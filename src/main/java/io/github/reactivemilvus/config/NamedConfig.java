@@ -61,6 +61,6 @@ public final class NamedConfig {
   /** The alias and the config ({@code <n keys>} for raw keys, whose values are not shown). */
   @Override
   public String toString() {
-    return "NamedConfig{alias=" + alias + ", config=" + (config != null ? config : "<" + raw.size() + " keys>") + '}';
+    return "NamedConfig{alias=" + alias + ", config=" + (config != null ? config : "<" + (raw != null ? raw.size() : 0) + " keys>") + '}';
   }
 }

@@ -10,6 +10,7 @@ import static io.github.reactivemilvus.config.Setting.SERVER_PEM_PATH;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * SPEC §3.6: whether TLS is on and how it is trusted. Certificate files are checked for existence
@@ -73,7 +74,7 @@ final class TlsRules {
   }
 
   /** The path of a key if it names an existing, readable regular file; otherwise a problem and null. */
-  private static Path readableFile(ConfigInput in, Setting<Path> key) {
+  private static @Nullable Path readableFile(ConfigInput in, Setting<Path> key) {
     return in.get(key, p -> {
       String shown = Display.quote(p.toString());
       try {

@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Parses the {@code uri} key (SPEC §3.2). Hand-written because {@code java.net.URI} accepts too
@@ -26,7 +27,8 @@ final class UriParser {
    * @param password percent-decoded password of the user info, or null
    * @param dbName percent-decoded first non-empty path segment, or null
    */
-  record ParsedUri(java.util.List<Endpoint> endpoints, boolean https, String user, String password, String dbName) {
+  record ParsedUri(java.util.List<Endpoint> endpoints, boolean https, @Nullable String user, @Nullable String password,
+      @Nullable String dbName) {
     @Override
     public String toString() {
       return "ParsedUri[" + EndpointRules.addresses(endpoints) + ", https=" + https + ", user=" + user
@@ -242,7 +244,7 @@ final class UriParser {
     return -1;
   }
 
-  private static String emptyToNull(String s) {
+  private static @Nullable String emptyToNull(String s) {
     return s.isEmpty() ? null : s;
   }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Converts raw config values (whatever their Java type) into the types the resolver needs. Every
@@ -27,7 +28,7 @@ final class Values {
   private Values() {}
 
   /** Null, an empty string and an empty char sequence mean "not given". */
-  static boolean isAbsent(Object v) {
+  static boolean isAbsent(@Nullable Object v) {
     try {
       return v == null || (v instanceof CharSequence cs && cs.length() == 0);
     } catch (RuntimeException e) {
@@ -205,7 +206,7 @@ final class Values {
     throw new InvalidValue("must be " + expected + ", got " + article(v));
   }
 
-  private static BigDecimal toDecimal(Number n) {
+  private static @Nullable BigDecimal toDecimal(Number n) {
     try {
       if (n instanceof BigDecimal d) {
         return d;

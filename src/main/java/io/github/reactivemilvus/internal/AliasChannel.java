@@ -11,12 +11,14 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -35,6 +37,7 @@ import reactor.core.scheduler.Scheduler;
  * reference on the physical channels. {@link #awaitTermination} blocks: never call it on an event
  * loop or a Reactor non-blocking thread. Thread-safe.
  */
+@Internal
 public final class AliasChannel extends ManagedChannel {
   public static final Metadata.Key<String> AUTHORIZATION = AliasHeaders.AUTHORIZATION;
   public static final Metadata.Key<String> DBNAME = AliasHeaders.DBNAME;
@@ -49,7 +52,7 @@ public final class AliasChannel extends ManagedChannel {
   private final Channel next;
   private final long callTimeoutNanos;
   private final Duration callTimeout;
-  private final DeadlineSweeper sweeper;
+  private final @Nullable DeadlineSweeper sweeper;
   private final long sweptTicks;
   private final Duration gracePeriod;
   private final Scheduler scheduler;
@@ -171,8 +174,9 @@ public final class AliasChannel extends ManagedChannel {
   /** What the calls of this channel report back; kept apart so none of it is public. */
   private final class Owner implements CallOwner {
     @Override
-    public OpenCalls.Entry opened(LimitedCall<?, ?> call, boolean sweptDeadline) {
-      OpenCalls.Entry entry = calls.add(call, sweptDeadline ? sweeper.now() + sweptTicks : Long.MAX_VALUE);
+    public OpenCalls.@Nullable Entry opened(LimitedCall<?, ?> call, boolean sweptDeadline) {
+      // a swept deadline is asked for only when this channel has a sweeper
+      OpenCalls.Entry entry = calls.add(call, sweptDeadline ? Objects.requireNonNull(sweeper).now() + sweptTicks : Long.MAX_VALUE);
       if (shutdown.get()) {
         calls.remove(entry);
         if (calls.isEmpty()) {

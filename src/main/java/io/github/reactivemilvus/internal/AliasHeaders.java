@@ -7,22 +7,24 @@ import io.grpc.ClientInterceptor;
 import io.grpc.ForwardingClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Puts an alias's headers on every call: {@code authorization} and {@code dbname} from its config,
  * and the {@code identifier} the server returned from the handshake once it is known. A header the
  * caller set itself is left as it is. Thread-safe.
  */
+@Internal
 final class AliasHeaders implements ClientInterceptor {
   static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> DBNAME = Metadata.Key.of("dbname", Metadata.ASCII_STRING_MARSHALLER);
   static final Metadata.Key<String> IDENTIFIER = Metadata.Key.of("identifier", Metadata.ASCII_STRING_MARSHALLER);
 
-  private final String authorization;
-  private final String dbName;
-  private volatile String identifier;
+  private final @Nullable String authorization;
+  private final @Nullable String dbName;
+  private volatile @Nullable String identifier;
 
-  AliasHeaders(String authorization, String dbName) {
+  AliasHeaders(@Nullable String authorization, @Nullable String dbName) {
     this.authorization = authorization;
     this.dbName = dbName;
   }
@@ -48,7 +50,7 @@ final class AliasHeaders implements ClientInterceptor {
     return headers;
   }
 
-  private static void putIfAbsent(Metadata headers, Metadata.Key<String> key, String value) {
+  private static void putIfAbsent(Metadata headers, Metadata.Key<String> key, @Nullable String value) {
     if (value != null && !headers.containsKey(key)) {
       headers.put(key, value);
     }

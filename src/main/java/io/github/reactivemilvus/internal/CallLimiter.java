@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-alias admission: at most {@code maxInFlight} calls run, at most {@code maxPending} wait;
@@ -26,6 +27,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * {@link Waiter#refused}, on the releasing thread since no other is left: the call fails, it is never
  * lost.
  */
+@Internal
 public final class CallLimiter {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CallLimiter.class);
 
@@ -53,8 +55,8 @@ public final class CallLimiter {
   private final int maxInFlight;
   private final int maxPending;
   private final Executor grants;
-  private ArrayDeque<Waiter> waiters; // guarded by this; made when the first call has to wait
-  private ArrayDeque<Waiter> handOffs; // guarded by this; granted, not yet given to the executor
+  private @Nullable ArrayDeque<Waiter> waiters; // guarded by this; made when the first call has to wait
+  private @Nullable ArrayDeque<Waiter> handOffs; // guarded by this; granted, not yet given to the executor
   private int inFlight; // guarded by this; includes the permits of waiters being handed over
   private volatile int wip;
 
@@ -127,7 +129,7 @@ public final class CallLimiter {
       for (;;) {
         Waiter next;
         synchronized (this) {
-          next = handOffs.pollFirst();
+          next = handOffs == null ? null : handOffs.pollFirst();
         }
         if (next == null) {
           break;

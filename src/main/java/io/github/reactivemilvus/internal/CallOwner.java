@@ -1,11 +1,13 @@
 package io.github.reactivemilvus.internal;
 
 import io.grpc.Status;
+import org.jspecify.annotations.Nullable;
 
 /** What a {@link LimitedCall} reports to the alias channel it was made on. */
+@Internal
 interface CallOwner {
   /** Registers a starting call; null when the alias is shut down and the call must not run. */
-  OpenCalls.Entry opened(LimitedCall<?, ?> call, boolean sweptDeadline);
+  OpenCalls.@Nullable Entry opened(LimitedCall<?, ?> call, boolean sweptDeadline);
 
   /** The call ended (closed, cancelled or refused); called once per opened call. */
   void closed(OpenCalls.Entry entry);

@@ -12,29 +12,32 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
  * Builds one physical grpc-java channel for a config, on the registry's event loops. May read
  * certificate files: call it off non-blocking threads.
  */
+@Internal
 public final class ChannelFactory {
   private final EventLoops loops;
-  private final Executor callbackExecutor;
+  private final @Nullable Executor callbackExecutor;
   private final String userAgent;
   /** Builds every channel instead of Netty when set: tests run the registry over grpc-java's in-process transport. */
-  private final Function<ConnectionConfig, ManagedChannel> transport;
+  private final @Nullable Function<ConnectionConfig, ManagedChannel> transport;
 
   /**
    * @param callbackExecutor where call callbacks run; null runs them directly on the event loop
    *     (grpc-java's {@code directExecutor()}, which grpc-java recognizes and serves without a
    *     serializing queue per call)
    */
-  public ChannelFactory(EventLoops loops, Executor callbackExecutor, String userAgent) {
+  public ChannelFactory(EventLoops loops, @Nullable Executor callbackExecutor, String userAgent) {
     this(loops, callbackExecutor, userAgent, null);
   }
 
@@ -42,8 +45,8 @@ public final class ChannelFactory {
    * As {@link #ChannelFactory(EventLoops, Executor, String)}, with every channel built by {@code transport}
    * when it is not null (for tests: an in-process channel); null builds Netty channels.
    */
-  public ChannelFactory(EventLoops loops, Executor callbackExecutor, String userAgent,
-      Function<ConnectionConfig, ManagedChannel> transport) {
+  public ChannelFactory(EventLoops loops, @Nullable Executor callbackExecutor, String userAgent,
+      @Nullable Function<ConnectionConfig, ManagedChannel> transport) {
     this.loops = loops;
     this.callbackExecutor = callbackExecutor;
     this.userAgent = userAgent;
@@ -64,7 +67,7 @@ public final class ChannelFactory {
    * context (the PEM files are read once); none is left open when one cannot be built.
    */
   public ManagedChannel[] build(ConnectionConfig c, int count) {
-    SslContext ssl = c.secure() ? sslContext(c) : null;
+    @Nullable SslContext ssl = c.secure() ? sslContext(c) : null;
     ManagedChannel[] channels = new ManagedChannel[count];
     try {
       for (int i = 0; i < count; i++) {
@@ -86,7 +89,7 @@ public final class ChannelFactory {
     }
   }
 
-  private ManagedChannel build(ConnectionConfig c, SslContext ssl) {
+  private ManagedChannel build(ConnectionConfig c, @Nullable SslContext ssl) {
     if (transport != null) {
       return transport.apply(c);
     }
@@ -157,7 +160,7 @@ public final class ChannelFactory {
     if (c.unixSocketPath() != null) {
       return Mono.just(false);
     }
-    return TlsProbe.speaksTls(loops, c.host(), c.port(), limit);
+    return TlsProbe.speaksTls(loops, Objects.requireNonNull(c.host(), "host"), c.port(), limit);
   }
 
   /**
@@ -168,15 +171,18 @@ public final class ChannelFactory {
   private static SslContext sslContext(ConnectionConfig c) {
     SslContextBuilder ssl = GrpcSslContexts.forClient();
     switch (c.tls()) {
-      case CUSTOM_ROOT -> trust(ssl, c, "server_pem_path", c.serverPemPath());
+      // the config's TLS rules made sure the mode's files are set
+      case CUSTOM_ROOT -> trust(ssl, c, "server_pem_path", Objects.requireNonNull(c.serverPemPath(), "server_pem_path"));
       case MUTUAL -> {
-        trust(ssl, c, "ca_pem_path", c.caPemPath());
+        trust(ssl, c, "ca_pem_path", Objects.requireNonNull(c.caPemPath(), "ca_pem_path"));
+        Path pem = Objects.requireNonNull(c.clientPemPath(), "client_pem_path");
+        Path privateKey = Objects.requireNonNull(c.clientKeyPath(), "client_key_path");
         try {
-          ssl.keyManager(c.clientPemPath().toFile(), c.clientKeyPath().toFile());
+          ssl.keyManager(pem.toFile(), privateKey.toFile());
         } catch (RuntimeException e) {
           boolean key = String.valueOf(e.getMessage()).contains("private key");
           throw unusable(c, key ? "client_key_path" : "client_pem_path",
-              key ? c.clientKeyPath() : c.clientPemPath(), key ? "no usable PKCS#8 PEM private key" : "no usable PEM certificate", e);
+              key ? privateKey : pem, key ? "no usable PKCS#8 PEM private key" : "no usable PEM certificate", e);
         }
       }
       default -> { }

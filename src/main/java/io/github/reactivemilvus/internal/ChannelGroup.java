@@ -21,6 +21,7 @@ import reactor.core.scheduler.Schedulers;
  * endpoint, credentials and TLS settings. Each call goes to the channel with the fewest
  * outstanding calls. Shared and reference counted by {@link SharedChannels}; thread-safe.
  */
+@Internal
 public final class ChannelGroup extends Channel {
   private final SharedChannels.Key key;
   private final ManagedChannel[] channels;

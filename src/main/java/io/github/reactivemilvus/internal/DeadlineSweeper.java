@@ -1,9 +1,11 @@
 package io.github.reactivemilvus.internal;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
@@ -21,6 +23,7 @@ import reactor.core.scheduler.Scheduler;
  * for shorter ones); calls with a shorter default deadline, and calls whose caller set a deadline,
  * keep grpc-java's exact per-call deadline. Thread-safe.
  */
+@Internal
 public final class DeadlineSweeper {
   /** How often the open calls are checked. */
   public static final Duration PERIOD = Duration.ofMillis(100);
@@ -31,7 +34,7 @@ public final class DeadlineSweeper {
   private final Scheduler scheduler;
   private final Set<AliasChannel> channels = ConcurrentHashMap.newKeySet();
   private volatile long tick;
-  private Disposable task; // guarded by this
+  private @Nullable Disposable task; // guarded by this
   private int registered; // guarded by this
 
   /** A sweeper whose periodic task, while channels are registered, runs on {@code scheduler}. */
@@ -67,7 +70,7 @@ public final class DeadlineSweeper {
 
   synchronized void unregister(AliasChannel channel) {
     if (channels.remove(channel) && --registered == 0) {
-      task.dispose();
+      Objects.requireNonNull(task).dispose(); // started with the first registration
       task = null;
     }
   }

@@ -10,7 +10,9 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
 
 /**
  * grpc-java name resolution for an alias that names several endpoints (the proxies of one
@@ -23,20 +25,22 @@ import java.util.concurrent.Executor;
  * <p>Each group carries its own authority ({@code host:port}, or the configured
  * {@code server_name}), so TLS checks every proxy against its own name.
  */
+@Internal
 final class EndpointListResolver extends NameResolver {
   static final String SCHEME = "milvus-endpoints";
 
   private final List<InetSocketAddress> endpoints;
-  private final String authorityOverride;
+  private final @Nullable String authorityOverride;
   private final String serviceAuthority;
   private final Executor offload;
   private final io.grpc.SynchronizationContext sync;
   private final HostLookup lookup;
-  private Listener2 listener;
+  private @Nullable Listener2 listener;
   private boolean resolving;
   private boolean shutdown;
 
-  private EndpointListResolver(List<InetSocketAddress> endpoints, String authorityOverride, Args args, HostLookup lookup) {
+  private EndpointListResolver(List<InetSocketAddress> endpoints, @Nullable String authorityOverride, Args args,
+      HostLookup lookup) {
     this.lookup = lookup;
     this.endpoints = List.copyOf(endpoints);
     this.authorityOverride = authorityOverride;
@@ -46,15 +50,16 @@ final class EndpointListResolver extends NameResolver {
   }
 
   /** A factory for a channel built with {@code forTarget(SCHEME + ":///" + name)}. */
-  static NameResolver.Factory factory(List<InetSocketAddress> endpoints, String authorityOverride) {
+  static NameResolver.Factory factory(List<InetSocketAddress> endpoints, @Nullable String authorityOverride) {
     return factory(endpoints, authorityOverride, InetAddress::getByName);
   }
 
   /** As {@link #factory(List, String)}, looking host names up with {@code lookup}. */
-  static NameResolver.Factory factory(List<InetSocketAddress> endpoints, String authorityOverride, HostLookup lookup) {
+  static NameResolver.Factory factory(List<InetSocketAddress> endpoints, @Nullable String authorityOverride,
+      HostLookup lookup) {
     return new NameResolver.Factory() {
       @Override
-      public NameResolver newNameResolver(URI targetUri, Args args) {
+      public @Nullable NameResolver newNameResolver(URI targetUri, Args args) {
         return SCHEME.equals(targetUri.getScheme()) ? new EndpointListResolver(endpoints, authorityOverride, args, lookup) : null;
       }
 
@@ -102,8 +107,13 @@ final class EndpointListResolver extends NameResolver {
     } catch (Throwable e) {
       // a rejected hand-off (the registry is closing): report it rather than stay "resolving"
       resolving = false;
-      listener.onError(Status.UNAVAILABLE.withDescription("the host names could not be looked up").withCause(e));
+      started().onError(Status.UNAVAILABLE.withDescription("the host names could not be looked up").withCause(e));
     }
+  }
+
+  /** The listener of {@code start}: lookups begin only after it. */
+  private Listener2 started() {
+    return Objects.requireNonNull(listener, "resolution before start");
   }
 
   /** Runs on the offload executor: looks every endpoint up, then reports in the synchronization context. */
@@ -111,7 +121,7 @@ final class EndpointListResolver extends NameResolver {
     List<EquivalentAddressGroup> groups = new ArrayList<>();
     List<String> unknown = new ArrayList<>();
     List<String> failed = new ArrayList<>();
-    Throwable firstFailure = null;
+    @Nullable Throwable firstFailure = null;
     for (InetSocketAddress e : endpoints) {
       try {
         InetSocketAddress resolved = new InetSocketAddress(lookup.lookUp(e.getHostString()), e.getPort());
@@ -142,10 +152,10 @@ final class EndpointListResolver extends NameResolver {
         if (!failed.isEmpty()) {
           why.append(" lookup failed for ").append(failed);
         }
-        listener.onError(Status.UNAVAILABLE.withDescription(why.toString()).withCause(cause));
+        started().onError(Status.UNAVAILABLE.withDescription(why.toString()).withCause(cause));
       } else {
         // the endpoints that resolve are used; the others are looked up again on the next refresh
-        listener.onResult(ResolutionResult.newBuilder().setAddresses(groups).build());
+        started().onResult(ResolutionResult.newBuilder().setAddresses(groups).build());
       }
     });
   }

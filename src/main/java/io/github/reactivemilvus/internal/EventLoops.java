@@ -21,6 +21,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.NonBlocking;
@@ -38,18 +39,19 @@ import reactor.netty.resources.LoopResources;
  * as non-blocking. The offload threads are where blocking work is meant to go (host name lookups), so
  * they stay plain threads that may block: no user code runs on them.
  */
+@Internal
 public final class EventLoops {
   public static final String THREAD_PREFIX = "milvus-conn";
 
   public final EventLoopGroup group;
   public final Class<? extends Channel> socketChannelType;
-  public final Class<? extends Channel> domainSocketChannelType;
+  public final @Nullable Class<? extends Channel> domainSocketChannelType;
   public final ExecutorService offload;
   private final OffloadExecutor offloadExecutor;
   private final boolean owned;
 
   private EventLoops(EventLoopGroup group, Class<? extends Channel> socketChannelType,
-      Class<? extends Channel> domainSocketChannelType, boolean owned) {
+      @Nullable Class<? extends Channel> domainSocketChannelType, boolean owned) {
     this.group = group;
     this.socketChannelType = socketChannelType;
     this.domainSocketChannelType = domainSocketChannelType;

@@ -12,9 +12,11 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
 
@@ -36,6 +38,7 @@ import reactor.core.scheduler.Scheduler;
  * there would nest one call per queued call (see {@link CallLimiter}). Listeners are never called
  * under this call's lock or the limiter's.
  */
+@Internal
 final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Waiter {
   private final Channel next;
   private final CallLimiter limiter;
@@ -49,24 +52,24 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private final Object lock = new Object();
-  private Listener<R> listener;
-  private Metadata headers;
-  private OpenCalls.Entry entry;
-  private ClientCall<Q, R> real;
-  private List<Runnable> buffered; // created on the first operation that has to wait
+  private @Nullable Listener<R> listener;
+  private @Nullable Metadata headers;
+  private OpenCalls.@Nullable Entry entry;
+  private @Nullable ClientCall<Q, R> real;
+  private @Nullable List<Runnable> buffered; // created on the first operation that has to wait
   private volatile boolean passThrough;
-  private volatile Status expiredStatus;
+  private volatile @Nullable Status expiredStatus;
   /** The caller's context, captured before the call queues; the grant hand-over publishes it. */
-  private Context waitingContext;
+  private @Nullable Context waitingContext;
   private boolean cancelled;
   /** Ends a waiting call at its own deadline (grpc-java's timer starts only with the real call). */
-  private Disposable waitTimer;
+  private @Nullable Disposable waitTimer;
   // grpc-java calls are not thread-safe: a cancel that arrives while another thread starts the
   // real call and replays buffered operations is handed to that thread instead of racing it
   private boolean starting;
   private boolean cancelRequested;
-  private String cancelMessage;
-  private Throwable cancelCause;
+  private @Nullable String cancelMessage;
+  private @Nullable Throwable cancelCause;
 
   LimitedCall(Channel next, CallLimiter limiter, CallOwner owner, String alias, MethodDescriptor<Q, R> method,
       CallOptions options, boolean sweptDeadline, Scheduler timer) {
@@ -126,11 +129,12 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
   /** The queued call's permit came: starts it in its caller's context (on the grant executor). */
   @Override
   public void granted() {
-    Context previous = waitingContext.attach();
+    Context context = Objects.requireNonNull(waitingContext, "set before the call queued");
+    Context previous = context.attach();
     try {
       startReal();
     } finally {
-      waitingContext.detach(previous);
+      context.detach(previous);
     }
   }
 
@@ -206,7 +210,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
         public void onClose(Status status, Metadata trailers) {
           returnPermit();
           if (closed.compareAndSet(false, true)) {
-            owner.closed(entry);
+            owner.closed(Objects.requireNonNull(entry)); // opened before the real call starts
             Status expired = expiredStatus;
             // the sweeper cancelled it: the caller sees the deadline, not a cancellation
             super.onClose(expired != null && status.getCode() == Status.Code.CANCELLED ? expired : status, trailers);
@@ -307,45 +311,50 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
 
   @Override
   public void request(int numMessages) {
-    if (passThrough || !buffer(() -> real.request(numMessages))) {
-      real.request(numMessages);
+    if (passThrough || !buffer(() -> started().request(numMessages))) {
+      started().request(numMessages);
     }
   }
 
   @Override
   public void sendMessage(Q message) {
-    if (passThrough || !buffer(() -> real.sendMessage(message))) {
-      real.sendMessage(message);
+    if (passThrough || !buffer(() -> started().sendMessage(message))) {
+      started().sendMessage(message);
     }
   }
 
   @Override
   public void halfClose() {
-    if (passThrough || !buffer(() -> real.halfClose())) {
-      real.halfClose();
+    if (passThrough || !buffer(() -> started().halfClose())) {
+      started().halfClose();
     }
   }
 
   @Override
   public void setMessageCompression(boolean enabled) {
-    if (passThrough || !buffer(() -> real.setMessageCompression(enabled))) {
-      real.setMessageCompression(enabled);
+    if (passThrough || !buffer(() -> started().setMessageCompression(enabled))) {
+      started().setMessageCompression(enabled);
     }
   }
 
   @Override
   public boolean isReady() {
-    return passThrough && real.isReady();
+    return passThrough && started().isReady();
   }
 
   /** The real call's attributes (remote address, TLS session) once it started; empty while waiting. */
   @Override
   public Attributes getAttributes() {
-    return passThrough ? real.getAttributes() : Attributes.EMPTY;
+    return passThrough ? started().getAttributes() : Attributes.EMPTY;
+  }
+
+  /** The real call: set before {@code passThrough}, and before any buffered operation runs. */
+  private ClientCall<Q, R> started() {
+    return Objects.requireNonNull(real, "the real call");
   }
 
   @Override
-  public void cancel(String message, Throwable cause) {
+  public void cancel(@Nullable String message, @Nullable Throwable cause) {
     ClientCall<Q, R> call;
     boolean started;
     synchronized (lock) {

@@ -1,10 +1,13 @@
 package io.github.reactivemilvus.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The causes this library sets on the gRPC statuses it makes itself, so that a failure is told
  * apart by its type ({@code instanceof} on the cause chain), never by the words of the status
  * description. None carries a stack trace: each marks an outcome, not a fault.
  */
+@Internal
 public final class LocalCauses {
   private LocalCauses() {}
 
@@ -12,7 +15,7 @@ public final class LocalCauses {
   public abstract static class LocalCause extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    LocalCause(String message, Throwable cause) {
+    LocalCause(String message, @Nullable Throwable cause) {
       super(message, cause, false, false);
     }
   }
@@ -51,15 +54,15 @@ public final class LocalCauses {
   public static final class PermitWaitExpired extends LocalCause {
     private static final long serialVersionUID = 1L;
 
-    PermitWaitExpired(String message, Throwable cause) {
+    PermitWaitExpired(String message, @Nullable Throwable cause) {
       super(message, cause);
     }
   }
 
   /** The first cause of {@code type} in the chain of {@code error}, or null. */
-  public static <T extends Throwable> T find(Throwable error, Class<T> type) {
+  public static <T extends Throwable> @Nullable T find(Throwable error, Class<T> type) {
     int depth = 0;
-    for (Throwable t = error; t != null && depth < 32; t = t.getCause(), depth++) {
+    for (@Nullable Throwable t = error; t != null && depth < 32; t = t.getCause(), depth++) {
       if (type.isInstance(t)) {
         return type.cast(t);
       }

@@ -1,12 +1,14 @@
 package io.github.reactivemilvus.internal;
 
 import java.net.InetAddress;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /** The local host name reported in ClientInfo; looked up once, off non-blocking threads (DNS). */
+@Internal
 public final class LocalHost {
-  private static volatile String name;
+  private static volatile @Nullable String name;
 
   private LocalHost() {}
 

@@ -2,6 +2,7 @@ package io.github.reactivemilvus.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The calls open on one alias, in the order they started, for the shutdown that ends them and for
@@ -9,13 +10,14 @@ import java.util.List;
  * {@link Entry} it was given and hands it back when it closes; the entries are this class's own.
  * Thread-safe; every operation is a few field updates under one lock.
  */
+@Internal
 final class OpenCalls {
   /** A call's place in the list; opaque to the call. */
   static final class Entry {
     private final LimitedCall<?, ?> call;
     private final long expiresAtTick;
-    private Entry previous;
-    private Entry next;
+    private @Nullable Entry previous;
+    private @Nullable Entry next;
     private boolean linked;
 
     private Entry(LimitedCall<?, ?> call, long expiresAtTick) {
@@ -24,8 +26,8 @@ final class OpenCalls {
     }
   }
 
-  private Entry head;
-  private Entry tail;
+  private @Nullable Entry head;
+  private @Nullable Entry tail;
   private int size;
   private volatile int sizeHint;
 

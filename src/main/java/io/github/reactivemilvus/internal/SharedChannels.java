@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -21,6 +22,7 @@ import reactor.core.scheduler.Schedulers;
  * TLS settings, credentials and transport settings. Aliases that differ only in database (a
  * per-call header) share a group. Thread-safe.
  */
+@Internal
 public final class SharedChannels {
   private static final Logger LOG = LoggerFactory.getLogger(SharedChannels.class);
   private final ChannelFactory factory;
@@ -94,7 +96,7 @@ public final class SharedChannels {
   }
 
   /** A new reference to the endpoint's group, or null when there is none yet; called under the lock. */
-  private ChannelGroup reference(Key key, ConnectionConfig config) {
+  private @Nullable ChannelGroup reference(Key key, ConnectionConfig config) {
     if (closed) {
       // a connect that was still queued when the registry closed must not open channels
       throw new TransportException(TransportException.Reason.CLOSED, config.address(), "the registry is closed", null);
@@ -184,9 +186,9 @@ public final class SharedChannels {
 
   /** What makes two configs need distinct connections. Never printed: it holds credentials. */
   public static final class Key {
-    private final Object[] parts;
+    private final @Nullable Object[] parts;
 
-    private Key(Object... parts) {
+    private Key(@Nullable Object... parts) {
       this.parts = parts;
     }
 

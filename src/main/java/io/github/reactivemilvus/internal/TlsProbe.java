@@ -19,6 +19,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 import reactor.core.scheduler.Schedulers;
@@ -34,11 +35,12 @@ import reactor.core.scheduler.Schedulers;
  * <p>The ClientHello is made and the host resolved on the bounded-elastic scheduler; the
  * connection runs on the registry's event loops. Any failure (refused, closed, timeout) means "no".
  */
+@Internal
 public final class TlsProbe {
   private static final int TLS_ALERT = 0x15;
   private static final int TLS_HANDSHAKE = 0x16;
   private static final int TLS_MAJOR_VERSION = 0x03;
-  private static volatile SSLContext context;
+  private static volatile @Nullable SSLContext context;
 
   private TlsProbe() {}
 
@@ -123,7 +125,7 @@ public final class TlsProbe {
     private final byte[] head = new byte[2];
     private int received;
     private boolean done;
-    private io.netty.util.concurrent.Future<?> timer;
+    private io.netty.util.concurrent.@Nullable Future<?> timer;
 
     Sniffer(MonoSink<Boolean> sink, byte[] hello, int millis) {
       this.sink = sink;

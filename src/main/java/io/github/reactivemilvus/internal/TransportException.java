@@ -1,9 +1,12 @@
 package io.github.reactivemilvus.internal;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A channel could not be built or handed out, for a reason the registry reports under its own
  * failure kinds. Thrown only by this package; never carries a secret.
  */
+@Internal
 public final class TransportException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
@@ -20,7 +23,7 @@ public final class TransportException extends RuntimeException {
   private final Reason reason;
   private final String address;
 
-  TransportException(Reason reason, String address, String message, Throwable cause) {
+  TransportException(Reason reason, String address, String message, @Nullable Throwable cause) {
     super(message, cause);
     this.reason = reason;
     this.address = address;

@@ -6,6 +6,7 @@ import io.grpc.ClientCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -23,6 +24,7 @@ import reactor.util.context.Context;
  * step further for callers that would put operators behind the call: it maps the response and
  * continues after a failure inside that same object.
  */
+@Internal
 public final class UnaryCalls {
   private UnaryCalls() {}
 
@@ -270,7 +272,7 @@ public final class UnaryCalls {
         int s = state;
         if ((s & FALLBACK) != 0) {
           if ((s & REQUESTED) == 0 && STATE.compareAndSet(this, s, s | REQUESTED)) {
-            fallback.request(Long.MAX_VALUE);
+            Objects.requireNonNull(fallback).request(Long.MAX_VALUE); // set before FALLBACK
             return;
           }
           if ((s & REQUESTED) != 0) {
@@ -283,7 +285,7 @@ public final class UnaryCalls {
         }
         if ((s & HAS_VALUE) != 0) {
           if (STATE.compareAndSet(this, s, s | REQUESTED | DONE)) {
-            emit(value);
+            emit(Objects.requireNonNull(value)); // set before HAS_VALUE
             return;
           }
         } else if (STATE.compareAndSet(this, s, s | REQUESTED)) {
@@ -301,7 +303,7 @@ public final class UnaryCalls {
         }
         if ((s & FALLBACK) != 0) {
           if (STATE.compareAndSet(this, s, s | CANCELLED)) {
-            fallback.cancel();
+            Objects.requireNonNull(fallback).cancel(); // set before FALLBACK
             return;
           }
           continue;

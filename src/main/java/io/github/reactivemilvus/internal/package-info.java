@@ -6,4 +6,7 @@
  * <p><b>Not API.</b> These types are public only so that the registry's package can use them; they
  * may change or disappear in any release. Use {@link io.github.reactivemilvus.ReactiveConnections}.
  */
+@NullMarked
 package io.github.reactivemilvus.internal;
+
+import org.jspecify.annotations.NullMarked;

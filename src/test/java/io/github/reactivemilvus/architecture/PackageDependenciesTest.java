@@ -1,5 +1,6 @@
 package io.github.reactivemilvus.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -9,6 +10,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import io.github.reactivemilvus.internal.Internal;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -65,6 +67,22 @@ class PackageDependenciesTest {
   void channelPlumbingDoesNotReachUpIntoTheApi() {
     noClasses().that().resideInAPackage(ROOT + ".internal..")
         .should().dependOnClassesThat().resideInAnyPackage(ROOT, ROOT + ".cli..")
+        .check(classes);
+  }
+
+  /** What is public in {@code internal} says so (and is left out of the javadoc jar). */
+  @Test
+  void everyPublicTypeOfTheInternalPackageIsMarkedInternal() {
+    classes().that().resideInAPackage(ROOT + ".internal..").and().arePublic().and().areTopLevelClasses()
+        .should().beAnnotatedWith(Internal.class)
+        .check(classes);
+  }
+
+  /** Public for its package's sake only: the command line's entry point is not API either. */
+  @Test
+  void theCommandLineEntryPointIsMarkedInternal() {
+    classes().that().resideInAPackage(ROOT + ".cli..").and().arePublic().and().areTopLevelClasses()
+        .should().beAnnotatedWith(Internal.class)
         .check(classes);
   }
 
