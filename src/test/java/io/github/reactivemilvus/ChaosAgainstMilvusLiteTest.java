@@ -60,9 +60,20 @@ class ChaosAgainstMilvusLiteTest {
     server = MilvusLiteServer.start();
   }
 
+  /** Set by the test so that a failed run still stops its callers and closes its registry. */
+  private final AtomicBoolean stopCallers = new AtomicBoolean();
+  private ReactiveConnections registryToClose;
+
   @AfterEach
   void stopServer() {
-    server.close();
+    stopCallers.set(true);
+    try {
+      if (registryToClose != null) {
+        registryToClose.close();
+      }
+    } finally {
+      server.close();
+    }
   }
 
   @Test
@@ -70,6 +81,7 @@ class ChaosAgainstMilvusLiteTest {
     LeakCheck before = LeakCheck.snapshot();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     ReactiveConnections registry = ReactiveConnections.builder().environment(Map.of()).build();
+    registryToClose = registry;
     new ReactiveConnectionsMetrics(registry).bindTo(meters);
     AtomicLong retryingEvents = new AtomicLong();
     List<ConnectionEvent> reconnects = new CopyOnWriteArrayList<>();
@@ -96,7 +108,7 @@ class ChaosAgainstMilvusLiteTest {
     }
 
     Counts counts = new Counts();
-    AtomicBoolean stop = new AtomicBoolean();
+    AtomicBoolean stop = stopCallers;
     List<Mono<Void>> callers = new ArrayList<>();
     for (String alias : ALIASES) {
       for (int i = 0; i < CALLERS_PER_ALIAS; i++) {
@@ -114,8 +126,14 @@ class ChaosAgainstMilvusLiteTest {
     restarter.start();
     long backAt = awaitRawProbe();
     counts.backAt = backAt;
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-        .until(() -> ALIASES.stream().allMatch(counts.firstSuccessAfterBack::containsKey));
+    try {
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+          .until(() -> ALIASES.stream().allMatch(counts.firstSuccessAfterBack::containsKey));
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError("aliases serving again 30 s after the server answered: " + counts.firstSuccessAfterBack.keySet()
+          + "; succeeded " + counts.succeeded + ", failed " + counts.failed + " " + counts.failureKinds
+          + "; connections " + registry.listConnections() + "\nthreads:\n" + threadDump(), e);
+    }
     long recoveredAt = counts.firstSuccessAfterBack.values().stream().mapToLong(AtomicLong::get).max().orElseThrow();
     restarter.join(WAIT.toMillis());
     assertThat(restarter.isAlive()).isFalse();
@@ -167,7 +185,9 @@ class ChaosAgainstMilvusLiteTest {
           .then()
           .onErrorResume(e -> {
             counts.failure(stub.alias(), e);
-            return Mono.empty();
+            // a caller pauses after a failure instead of spinning, as a service's request loop would:
+            // once an alias's retry budget is spent its calls fail at once
+            return Mono.delay(Duration.ofMillis(10)).then();
           });
     }).repeat(() -> !stop.get()).then();
   }
