@@ -183,9 +183,18 @@ final class AliasEntry {
     return state == ConnectionState.CONNECTED && ch != null && !ch.isShutdown();
   }
 
-  /** Connected or connecting: its config may not be swapped underneath. */
-  boolean isLive() {
-    return state == ConnectionState.CONNECTING || isConnected();
+  /**
+   * {@link ConnectionState#CONNECTED CONNECTED} or {@link ConnectionState#CONNECTING CONNECTING} while
+   * its config may not be swapped underneath (read once, so that a refusal names what it saw), null
+   * otherwise.
+   */
+  @Nullable ConnectionState liveState() {
+    ConnectionState s = state;
+    if (s == ConnectionState.CONNECTING) {
+      return s;
+    }
+    AliasChannel ch = current;
+    return s == ConnectionState.CONNECTED && ch != null && !ch.isShutdown() ? s : null;
   }
 
   AliasChannel current() {
