@@ -3,7 +3,6 @@ package io.github.reactivemilvus;
 import io.github.reactivemilvus.config.ConnectionConfig;
 import io.github.reactivemilvus.config.ConnectionInfo;
 import io.github.reactivemilvus.internal.AliasChannel;
-import io.github.reactivemilvus.internal.ChannelGroup;
 import io.github.reactivemilvus.internal.UnaryCalls;
 import io.grpc.CallOptions;
 import io.grpc.ConnectivityState;
@@ -11,7 +10,6 @@ import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import reactor.core.CoreSubscriber;
 import reactor.core.Disposable;
@@ -20,10 +18,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
- * One registered alias: its resolved config and its connection. The connect pipeline is shared by
- * concurrent subscribers: the first subscriber starts it, the others join it, and cancelling the
- * last one cancels it; later subscribers get the published channel until it is shut down;
- * failures are not kept.
+ * One registered alias: its resolved config, its state and its published channel, and the
+ * coordinator of its connects. A connect ({@link ConnectAttempt}) is shared by concurrent
+ * subscribers: the first subscriber starts it, the others join it, and cancelling the last one
+ * cancels it; later subscribers get the published channel until it is shut down; failures are not
+ * kept. A disconnect withdraws the channel and cuts short a connect under way.
  */
 final class AliasEntry {
   private final String alias;
@@ -34,6 +33,9 @@ final class AliasEntry {
   private final CallRetry callRetry;
   /** The Connect RPC, database check, TLS probe and connect retry on this alias's channels. */
   private final Handshake handshake;
+  /** This alias's connect attempts: channel, handshake, timeout, failure classification. */
+  private final ConnectAttempt connects;
+  private final AttemptSide attemptSide = new AttemptSide();
   private final Mono<ManagedChannel> byName;
   private final RegistryContext ctx;
   private final Duration timeout;
@@ -55,6 +57,7 @@ final class AliasEntry {
     this.info = config.info(alias, ctx.defaultTimeout);
     this.callRetry = new CallRetry(alias, info.address(), config, ctx, () -> current);
     this.handshake = new Handshake(alias, config, info, ctx, timeout);
+    this.connects = new ConnectAttempt(alias, config, info, ctx, timeout, handshake);
     bindGauges(ctx.metrics);
   }
 
@@ -180,16 +183,23 @@ final class AliasEntry {
     return state == ConnectionState.CONNECTED && ch != null && !ch.isShutdown();
   }
 
-  /** Connected or connecting: its config may not be swapped underneath. */
-  boolean isLive() {
-    return state == ConnectionState.CONNECTING || isConnected();
+  /**
+   * {@link ConnectionState#CONNECTED CONNECTED} or {@link ConnectionState#CONNECTING CONNECTING} while
+   * its config may not be swapped underneath (read once, so that a refusal names what it saw), null
+   * otherwise.
+   */
+  @Nullable ConnectionState liveState() {
+    ConnectionState s = state;
+    if (s == ConnectionState.CONNECTING) {
+      return s;
+    }
+    AliasChannel ch = current;
+    return s == ConnectionState.CONNECTED && ch != null && !ch.isShutdown() ? s : null;
   }
 
   @Nullable AliasChannel current() {
     return current;
   }
-
-
 
   /** Registers this alias's gauges with {@code metrics}, replacing earlier ones. */
   void bindGauges(Metrics metrics) {
@@ -247,7 +257,7 @@ final class AliasEntry {
     }
     SharedAttempt joined = shared;
     // a cancellation can reach this operator more than once: the subscriber leaves only once
-    java.util.concurrent.atomic.AtomicBoolean left = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean left = new AtomicBoolean();
     return joined.result.asMono().doOnCancel(() -> {
       if (!left.compareAndSet(false, true)) {
         return;
@@ -288,121 +298,53 @@ final class AliasEntry {
     int gen = generation.get();
     state = ConnectionState.CONNECTING;
     ctx.emit(ConnectionEvent.Type.CONNECTING, alias, info.address(), "");
-    long started = System.nanoTime();
-    AtomicReference<Throwable> lastFailure = new AtomicReference<>();
-    Attempt attempt = new Attempt();
-    AtomicBoolean probed = new AtomicBoolean();
-    return Mono.usingWhen(
-            ctx.shared.acquire(config).map(group -> {
-              AliasChannel ch = newAliasChannel(group);
-              if (!attempt.own(ch)) {
-                ch.shutdownNow();
-                throw new MilvusConnectionException(FailureKind.CLOSED, alias, info.address(), "connect cancelled", null, 0, null);
-              }
-              return ch;
-            }),
-            // the database is checked on the first connect only: a reconnect redoes just the handshake
-            ch -> handshake.connect(ch).flatMap(response -> handshake.checkDatabase(ch).thenReturn(response))
-                .onErrorResume(error -> handshake.plaintextToTls(error, probed))
-                .doOnError(lastFailure::set)
-                .retryWhen(handshake.retry(ch))
-                .thenReturn(ch),
-            ch -> Mono.empty(),
-            (ch, error) -> release(ch),
-            this::release)
-        .timeout(timeout, ctx.scheduler)
-        .onErrorMap(error -> handshake.classifyFailure(error, lastFailure.get()))
-        .<ManagedChannel>map(ch -> {
-          // published under the lock that disconnect and retire take, so that a channel is either
-          // seen (and shut down) by them or refused here, never left behind
-          boolean wasRetired;
-          boolean stale;
-          synchronized (this) {
-            wasRetired = retired;
-            stale = wasRetired || generation.get() != gen;
-            if (!stale) {
-              current = ch;
-              state = ConnectionState.CONNECTED;
-              attempt.published();
-              // connected: a disconnect from now on disconnects the channel, it no longer cuts this
-              // connect short (its subscribers get the channel, not a CLOSED error)
-              this.attempt = null;
-            }
-          }
-          if (stale) {
-            ch.shutdownNow();
-            throw wasRetired ? retiredError() : new MilvusConnectionException(FailureKind.CLOSED, alias,
-                info.address(), "disconnected while connecting", null, 0, null);
-          }
-          ctx.metrics.connectFinished(alias, System.nanoTime() - started, true);
-          ctx.emit(ConnectionEvent.Type.CONNECTED, alias, info.address(), "");
-          watchTransport(ch, ConnectivityState.READY, false);
-          return ch;
-        })
-        .doOnError(error -> {
-          if (generation.get() == gen) {
-            state = ConnectionState.FAILED;
-          }
-          ctx.metrics.connectFinished(alias, System.nanoTime() - started, false);
-          ctx.emit(ConnectionEvent.Type.FAILED, alias, info.address(), String.valueOf(error.getMessage()));
-        })
-        .doOnCancel(() -> {
-          if (generation.get() == gen && state == ConnectionState.CONNECTING) {
-            state = ConnectionState.CONFIGURED;
-          }
-        })
-        .doFinally(signal -> {
-          // Reactor may deliver the channel of an attempt cut short into the void: a resource that
-          // arrives as usingWhen is cancelled, or a channel whose handshake completes just as the
-          // timeout above fires (the timeout drops it, errors downstream and sends no cancel here).
-          // Whatever the attempt built and did not publish goes, however the attempt ended.
-          AliasChannel orphan = attempt.abandon();
-          if (orphan != null) {
-            orphan.shutdownNow();
-          }
-        });
+    return connects.run(gen, attemptSide);
   }
 
-  /** The channel one connect attempt built, until it is published or the attempt is abandoned. */
-  private static final class Attempt {
-    private @Nullable AliasChannel channel;
-    private boolean abandoned;
-    private boolean published;
-
-    synchronized boolean own(AliasChannel ch) {
-      if (abandoned) {
-        return false;
+  /** The alias's side of its connect attempts: publication under this entry's lock, and its state. */
+  private final class AttemptSide implements ConnectAttempt.Alias {
+    @Override
+    public @Nullable MilvusConnectionException publish(AliasChannel ch, int gen, Runnable published) {
+      boolean wasRetired;
+      synchronized (AliasEntry.this) {
+        wasRetired = retired;
+        if (!wasRetired && generation.get() == gen) {
+          current = ch;
+          state = ConnectionState.CONNECTED;
+          published.run();
+          // connected: a disconnect from now on disconnects the channel, it no longer cuts this
+          // connect short (its subscribers get the channel, not a CLOSED error)
+          attempt = null;
+          return null;
+        }
       }
-      channel = ch;
-      return true;
+      return wasRetired ? retiredError() : new MilvusConnectionException(FailureKind.CLOSED, alias,
+          info.address(), "disconnected while connecting", null, 0, null);
     }
 
-    synchronized void published() {
-      published = true;
+    @Override
+    public void connected(AliasChannel ch) {
+      watchTransport(ch, ConnectivityState.READY, false);
     }
 
-    /** Marks the attempt cancelled; returns its unpublished channel, if any, to shut down. */
-    synchronized @Nullable AliasChannel abandon() {
-      abandoned = true;
-      return published ? null : channel;
+    @Override
+    public void failed(int gen) {
+      if (generation.get() == gen) {
+        state = ConnectionState.FAILED;
+      }
+    }
+
+    @Override
+    public void cancelled(int gen) {
+      if (generation.get() == gen && state == ConnectionState.CONNECTING) {
+        state = ConnectionState.CONFIGURED;
+      }
     }
   }
 
   private MilvusConnectionException retiredError() {
     return new MilvusConnectionException(FailureKind.CLOSED, alias, info.address(),
         "the alias was removed, replaced or closed while connecting", null, 0, null);
-  }
-
-  private AliasChannel newAliasChannel(ChannelGroup group) {
-    return new AliasChannel(alias, config, group, ctx.deadlines, ctx.gracePeriod, ctx.scheduler, ctx.shared::release, () -> {
-      ctx.metrics.callRejected(alias);
-      ctx.emit(ConnectionEvent.Type.CALL_LIMIT_EXCEEDED, alias, info.address(), "call refused: both limits full");
-    });
-  }
-
-  private Mono<Void> release(AliasChannel ch) {
-    ch.shutdownNow();
-    return Mono.empty();
   }
 
   /**

@@ -15,17 +15,15 @@ import io.grpc.CallOptions;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.util.retry.Retry;
 
 /**
  * The handshake of one alias on a channel: the Connect RPC with ClientInfo, the database check of a
- * first connect, the plaintext-to-TLS probe, the connect retry, the classification of a failed
- * connect, and the handshake redone on a new transport. Holds no state of its own.
+ * first connect, the plaintext-to-TLS probe, the connect retry, and the handshake redone on a new
+ * transport. Holds no state of its own.
  */
 final class Handshake {
   /** Upper bound of the TLS probe after a plaintext connection closed without an answer. */
@@ -124,28 +122,6 @@ final class Handshake {
       ctx.emit(ConnectionEvent.Type.RETRYING, alias, info.address(), (int) signal.totalRetries() + 1,
           Backoff.nominal(p, signal.totalRetries()), String.valueOf(signal.failure().getMessage()));
     });
-  }
-
-  MilvusConnectionException classifyFailure(Throwable error, @Nullable Throwable last) {
-    if (error instanceof TimeoutException && last != null && Failures.clientFault(last) != null) {
-      // never reported as a timeout: the client's own failure is the cause
-      return Failures.classify(last, alias, info.address(), true);
-    }
-    if (error instanceof TimeoutException) {
-      String detail = "no successful handshake within " + timeout.toMillis() + " ms";
-      if (last == null) {
-        return new MilvusConnectionException(FailureKind.UNREACHABLE, alias, info.address(), detail, null, 0, error);
-      }
-      MilvusConnectionException cause = Failures.classify(last, alias, info.address(), true);
-      return new MilvusConnectionException(cause.kind(), alias, info.address(),
-          detail + "; last error: " + cause.detail(), cause.grpcStatus(), cause.serverCode(), last);
-    }
-    MilvusConnectionException classified = Failures.classify(error, alias, info.address(), true);
-    if (classified.alias() == null) {
-      return new MilvusConnectionException(classified.kind(), alias, info.address(),
-          classified.detail(), classified.grpcStatus(), classified.serverCode(), classified);
-    }
-    return classified;
   }
 
   /**

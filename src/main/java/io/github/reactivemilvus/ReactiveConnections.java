@@ -145,10 +145,10 @@ public final class ReactiveConnections implements AutoCloseable {
   /**
    * Registers a batch of configs, all or nothing. The source is pulled with bounded demand (in
    * chunks of 256) and resolved off the caller's thread (resolution checks certificate files).
-   * If any config is invalid, or would change an alias that is connected, nothing is registered
-   * and the {@link ConnectionConfigException} lists every problem with its alias. Otherwise each
-   * alias is added; an alias that is not connected gets the new config; a connected alias with an
-   * equal config is left alone. When an alias appears twice in a batch, the last one counts.
+   * If any config is invalid, or would change an alias that is connected or connecting, nothing is
+   * registered and the {@link ConnectionConfigException} lists every problem with its alias. Otherwise
+   * each alias is added; an alias that is neither connected nor connecting gets the new config; an
+   * alias with an equal config is left alone. When an alias appears twice in a batch, the last one counts.
    * Nothing connects here. Each subscription reads {@code configs} afresh into a batch of its own
    * (so a retry or repeat re-reads the source); {@link ConnectionEvent.Type#ADDED} is emitted per
    * alias registered, after the registration.
@@ -174,9 +174,12 @@ public final class ReactiveConnections implements AutoCloseable {
       List<ConfigProblem> conflicts = new ArrayList<>();
       batch.resolved.forEach((alias, config) -> {
         AliasEntry existing = aliases.get(alias);
-        if (existing != null && existing.isLive() && !existing.config().equals(config)) {
+        ConnectionState live = existing == null ? null : existing.liveState();
+        if (existing != null && live != null && !existing.config().equals(config)) {
+          // a connect under way is refused too: its config must not change underneath it
+          String doing = live == ConnectionState.CONNECTING ? "is connecting" : "is connected";
           conflicts.add(new ConfigProblem(alias, String.join(",", existing.config().differingFields(config)),
-              "alias '" + alias + "' is connected with a different config (differs in "
+              "alias '" + alias + "' " + doing + " with a different config (differs in "
                   + existing.config().differingFields(config) + "); disconnect it first"));
         }
       });

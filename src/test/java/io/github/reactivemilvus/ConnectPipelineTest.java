@@ -230,13 +230,41 @@ class ConnectPipelineTest {
     StepVerifier.create(registry.addConnection("a", Map.of("uri", server.uri(), "db_name", "other")))
         .expectErrorSatisfies(e -> {
           assertThat(e).isInstanceOf(ConnectionConfigException.class);
-          assertThat(e.getMessage()).contains("db_name", "'a'");
+          assertThat(e.getMessage()).contains("db_name", "'a'", "is connected with a different config");
         })
         .verify(WAIT);
     assertThat(registry.hasConnection("a")).isTrue();
     // an equal config is a no-op
     registry.addConnection("a", Map.of("uri", server.uri())).block(WAIT);
     assertThat(registry.hasConnection("a")).isTrue();
+  }
+
+  @Test
+  void reAddingAConnectingAliasWithAnotherConfigIsRefusedAsConnectingAndTheConnectGoesOn() {
+    server.hang(Method.CONNECT);
+    add("a", Map.of());
+    Disposable connecting = registry.channel("a").subscribe();
+    try {
+      await().atMost(WAIT).until(() -> server.hanging(Method.CONNECT) == 1);
+      StepVerifier.create(registry.addConnection("a", Map.of("uri", server.uri(), "db_name", "other")))
+          .expectErrorSatisfies(e -> {
+            assertThat(e).isInstanceOf(ConnectionConfigException.class);
+            assertThat(e.getMessage()).contains("db_name", "'a'", "is connecting with a different config")
+                .doesNotContain("is connected");
+          })
+          .verify(WAIT);
+      assertThat(registry.hasConnection("a")).isFalse();
+      assertThat(registry.listConnections()).anySatisfy(s -> {
+        assertThat(s.alias()).isEqualTo("a");
+        assertThat(s.state()).isEqualTo(ConnectionState.CONNECTING);
+      });
+      // the connect under way was neither replaced nor cut short
+      assertThat(server.cancellations(Method.CONNECT)).isZero();
+      assertThat(registry.openChannels()).isEqualTo(1);
+    } finally {
+      connecting.dispose();
+      server.releaseAll();
+    }
   }
 
   @Test

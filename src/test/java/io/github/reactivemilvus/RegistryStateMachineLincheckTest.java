@@ -64,9 +64,9 @@ import org.junit.jupiter.api.Test;
  * reported as a result the model never gives.
  *
  * <p>add and connect never overlap (one non-parallel group): a different config added while a connect
- * of the alias is under way is refused as if the alias were connected (a connecting alias is live),
- * while {@code hasConnection} stays false until the handshake ends, which no one-at-a-time order
- * shows. Each runs in parallel with every other operation.
+ * of the alias is under way is refused (as connecting) as it would be for a connected alias, while
+ * {@code hasConnection} stays false until the handshake ends, which no one-at-a-time order shows.
+ * Each runs in parallel with every other operation.
  */
 public class RegistryStateMachineLincheckTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
