@@ -8,8 +8,10 @@ import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import io.github.reactivemilvus.client.IndexParam;
+import io.github.reactivemilvus.client.MetricType;
 import io.github.reactivemilvus.client.MilvusClient;
 import io.github.reactivemilvus.client.Query;
+import io.github.reactivemilvus.client.Rows;
 import io.github.reactivemilvus.client.Schema;
 import io.github.reactivemilvus.client.Search;
 import io.github.reactivemilvus.client.WriteOptions;
@@ -100,7 +102,7 @@ class PublishersAreColdTest {
   static void tearDown() {
     if (registry != null) {
       client.dropCollection(C).onErrorResume(e -> Mono.empty()).block(WAIT);
-      for (String name : List.of("cold_tmp_" + C, "cold_tmp2_" + C)) {
+      for (String name : List.of("cold_tmp_" + C, "cold_tmp2_" + C, "cold_tmp3_" + C)) {
         client.dropCollection(name).onErrorResume(e -> Mono.empty()).block(WAIT);
       }
       client.dropDatabase("cold_db").onErrorResume(e -> Mono.empty()).block(WAIT);
@@ -153,6 +155,7 @@ class PublishersAreColdTest {
             v -> stub.call(MilvusServiceGrpc.getHasCollectionMethod(), HasCollectionRequest.newBuilder().setCollectionName(C).build(),
                 RpcKind.READ)),
 
+        read("MilvusClient#checkHealth()", MilvusServiceGrpc.getCheckHealthMethod(), v -> client.checkHealth()),
         write("MilvusClient#createDatabase(String)", MilvusServiceGrpc.getCreateDatabaseMethod(), v -> client.createDatabase("cold_db")),
         read("MilvusClient#listDatabases()", MilvusServiceGrpc.getListDatabasesMethod(), v -> client.listDatabases()),
         read("MilvusClient#describeDatabase(String)", MilvusServiceGrpc.getDescribeDatabaseMethod(),
@@ -160,6 +163,8 @@ class PublishersAreColdTest {
         write("MilvusClient#dropDatabase(String)", MilvusServiceGrpc.getDropDatabaseMethod(), v -> client.dropDatabase("cold_db")),
         write("MilvusClient#createCollection(String,int,String)", MilvusServiceGrpc.getCreateCollectionMethod(),
             v -> client.createCollection(tmp, 4, "L2")),
+        write("MilvusClient#createCollection(String,int,MetricType)", MilvusServiceGrpc.getCreateCollectionMethod(),
+            v -> client.createCollection("cold_tmp3_" + C, 4, MetricType.L2)),
         write("MilvusClient#createCollection(String,Schema,List)", MilvusServiceGrpc.getCreateCollectionMethod(),
             v -> client.createCollection(tmp2, schema, List.of(index))),
         read("MilvusClient#hasCollection(String)", MilvusServiceGrpc.getHasCollectionMethod(), v -> client.hasCollection(C)),
@@ -202,7 +207,12 @@ class PublishersAreColdTest {
         read("MilvusClient#query(Query)", MilvusServiceGrpc.getQueryMethod(), v -> client.query(query)),
         read("MilvusClient#get(String,Collection,String[])", MilvusServiceGrpc.getQueryMethod(),
             v -> client.get(C, List.of(1L, 2L), "id")),
+        read("MilvusClient#query(Query,Function)", MilvusServiceGrpc.getQueryMethod(), v -> client.query(query, Rows.as(Object.class))),
+        read("MilvusClient#get(String,Collection,Function,String[])", MilvusServiceGrpc.getQueryMethod(),
+            v -> client.get(C, List.of(1L, 2L), row -> row.get("id"), "id")),
         read("MilvusClient#queryIterator(Query,int)", MilvusServiceGrpc.getQueryMethod(), v -> client.queryIterator(query, 4)),
+        read("MilvusClient#queryIterator(Query,int,Function)", MilvusServiceGrpc.getQueryMethod(),
+            v -> client.queryIterator(query, 4, row -> row.get("id"))),
         read("MilvusClient#searchIterator(Search,int)", MilvusServiceGrpc.getSearchMethod(), v -> client.searchIterator(search(), 2)));
   }
 

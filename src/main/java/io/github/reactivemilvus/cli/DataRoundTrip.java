@@ -2,14 +2,16 @@ package io.github.reactivemilvus.cli;
 
 import io.github.reactivemilvus.MilvusConnectionException;
 import io.github.reactivemilvus.ReactiveConnections;
+import io.github.reactivemilvus.client.ConsistencyLevel;
 import io.github.reactivemilvus.client.Field;
 import io.github.reactivemilvus.client.IndexParam;
+import io.github.reactivemilvus.client.IndexType;
+import io.github.reactivemilvus.client.MetricType;
 import io.github.reactivemilvus.client.MilvusClient;
 import io.github.reactivemilvus.client.Query;
 import io.github.reactivemilvus.client.Schema;
 import io.github.reactivemilvus.client.Search;
 import io.github.reactivemilvus.client.WriteOptions;
-import io.github.reactivemilvus.proto.ConsistencyLevel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -56,15 +58,15 @@ final class DataRoundTrip {
                 .map(i -> Map.<String, Object>of("id", (long) i, "v", vectors[i], "tag", "t" + (i % 10))),
             WriteOptions.DEFAULTS.withBatchRows(500)).then()))
         .then(step(steps, "index", () -> client.createIndex(collection,
-            IndexParam.builder("v").indexType("FLAT").metricType("L2").build())))
+            IndexParam.builder("v").indexType(IndexType.FLAT).metricType(MetricType.L2).build())))
         .then(step(steps, "load", () -> client.loadCollection(collection)))
         .then(step(steps, "search", () -> client.search(Search.builder(collection).vector(vectors[7]).limit(10)
-                .consistency(ConsistencyLevel.Strong).build())
+                .consistency(ConsistencyLevel.STRONG).build())
             .flatMap(hits -> hits.get(0).isEmpty() || !hits.get(0).get(0).id().equals(7L)
                 ? Mono.error(new IllegalStateException("row 7's own vector did not find row 7 first: " + hits.get(0)))
                 : Mono.empty()).then()))
         .then(step(steps, "query", () -> client.query(Query.builder(collection).filter("tag == \"t3\"")
-                .consistency(ConsistencyLevel.Strong).build())
+                .consistency(ConsistencyLevel.STRONG).build())
             .flatMap(rows -> rows.size() == ROWS / 10 ? Mono.<Void>empty()
                 : Mono.error(new IllegalStateException("expected " + ROWS / 10 + " rows, got " + rows.size())))));
     Mono<Void> drop = step(steps, "drop", () -> client.dropCollection(collection));

@@ -1,6 +1,5 @@
 package io.github.reactivemilvus.client;
 
-import io.github.reactivemilvus.proto.DataType;
 import io.github.reactivemilvus.proto.FieldSchema;
 import io.github.reactivemilvus.proto.KeyValuePair;
 import io.github.reactivemilvus.proto.ValueField;
@@ -12,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * One field of a collection schema. Immutable; made with {@link #builder(String, DataType)} or
  * the shortcuts ({@link #int64(String)}, {@link #varChar(String, int)},
- * {@link #floatVector(String, int)}, ...). Types are the generated protocol's {@link DataType}.
+ * {@link #floatVector(String, int)}, ...). Types are {@link DataType}.
  */
 public final class Field {
   private final FieldSchema proto;
@@ -59,7 +58,7 @@ public final class Field {
 
   /** The field's data type. */
   public DataType dataType() {
-    return proto.getDataType();
+    return DataType.fromCode(proto.getDataTypeValue());
   }
 
   /** Whether this is the primary key field. */
@@ -84,7 +83,7 @@ public final class Field {
 
   /** For arrays, the element type; {@code None} otherwise. */
   public DataType elementType() {
-    return proto.getElementType();
+    return DataType.fromCode(proto.getElementTypeValue());
   }
 
   /** Type parameters as the server keeps them, for example {@code dim}, {@code max_length}. */
@@ -101,7 +100,7 @@ public final class Field {
 
   /** The Java types a row may hold for this field (see the type table in docs/client.md). */
   public String acceptedJavaTypes() {
-    return RowCodec.expected(proto);
+    return RowEncoder.expected(proto);
   }
 
   @Override
@@ -131,7 +130,10 @@ public final class Field {
       if (name.isBlank()) {
         throw new IllegalArgumentException("a field name must not be blank");
       }
-      b.setName(name).setDataType(type);
+      if (type == DataType.Unknown || type == DataType.None) {
+        throw new IllegalArgumentException("field '" + name + "' needs a data type, was " + type);
+      }
+      b.setName(name).setDataTypeValue(type.code());
     }
 
     /** Makes this the primary key (Int64 or VarChar; {@link #build()} checks). */
@@ -191,7 +193,7 @@ public final class Field {
 
     /** For an Array field: the element type (a scalar) and the most elements per row. */
     public Builder elementType(DataType elementType, int maxCapacity) {
-      b.setElementType(Objects.requireNonNull(elementType, "elementType"));
+      b.setElementTypeValue(Objects.requireNonNull(elementType, "elementType").code());
       return positive("max_capacity", maxCapacity);
     }
 
@@ -215,18 +217,19 @@ public final class Field {
      * primary key is neither Int64 nor VarChar, or when the default value does not fit the type.
      */
     public Field build() {
-      DataType type = b.getDataType();
-      boolean vector = type.getNumber() >= 100 && type.getNumber() < 200;
+      DataType type = DataType.fromCode(b.getDataTypeValue());
+      DataType elementType = DataType.fromCode(b.getElementTypeValue());
+      boolean vector = type.isVector();
       if (vector && type != DataType.SparseFloatVector && !typeParams.containsKey("dim")) {
         throw new IllegalArgumentException("vector field '" + b.getName() + "' needs dim");
       }
       if (type == DataType.VarChar && !typeParams.containsKey("max_length")) {
         throw new IllegalArgumentException("VarChar field '" + b.getName() + "' needs maxLength");
       }
-      if (type == DataType.Array && (b.getElementType() == DataType.None || !typeParams.containsKey("max_capacity"))) {
+      if (type == DataType.Array && (elementType == DataType.None || !typeParams.containsKey("max_capacity"))) {
         throw new IllegalArgumentException("Array field '" + b.getName() + "' needs elementType and maxCapacity");
       }
-      if (type == DataType.Array && b.getElementType() == DataType.VarChar && !typeParams.containsKey("max_length")) {
+      if (type == DataType.Array && elementType == DataType.VarChar && !typeParams.containsKey("max_length")) {
         throw new IllegalArgumentException("Array of VarChar field '" + b.getName() + "' needs maxLength");
       }
       if (b.getIsPrimaryKey() && type != DataType.Int64 && type != DataType.VarChar) {
@@ -259,7 +262,7 @@ public final class Field {
 
     private static long whole(String name, Object v, long min, long max) {
       try {
-        return RowCodec.integral(v, min, max);
+        return RowEncoder.integral(v, min, max);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("default value of '" + name + "' must be a whole number in [" + min + ", " + max
             + "]", e);

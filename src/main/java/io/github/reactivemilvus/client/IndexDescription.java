@@ -4,10 +4,11 @@ import java.util.Map;
 
 /**
  * An index as the server describes it. {@code params} holds {@code index_type}, {@code metric_type}
- * and the build parameters as strings; {@code state} is e.g. {@code Finished}.
+ * and the build parameters as strings; {@code failReason} is empty unless the state is
+ * {@link IndexState#FAILED}.
  */
-public record IndexDescription(String indexName, String fieldName, Map<String, String> params, String state,
-    long indexedRows, long totalRows, long pendingRows) {
+public record IndexDescription(String indexName, String fieldName, Map<String, String> params, IndexState state,
+    String failReason, long indexedRows, long totalRows, long pendingRows) {
   /** Copies {@code params} into an immutable map; a null map throws {@link NullPointerException}. */
   public IndexDescription {
     params = Map.copyOf(params);

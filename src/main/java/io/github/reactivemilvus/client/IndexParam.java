@@ -80,13 +80,26 @@ public final class IndexParam {
       return this;
     }
 
-    /** The index type (not null), for example {@code HNSW} or {@code INVERTED}; {@code AUTOINDEX} by default. */
+    /**
+     * The index type by name (not null), for example {@code HNSW} or {@code INVERTED}, also one
+     * {@link IndexType} does not list; {@code AUTOINDEX} by default.
+     */
     public Builder indexType(String indexType) {
       this.indexType = Objects.requireNonNull(indexType, "indexType");
       return this;
     }
 
-    /** The metric (not null), for example {@code COSINE}; leave it empty for scalar indexes. */
+    /** The index type (not null); {@link IndexType#AUTOINDEX} by default. */
+    public Builder indexType(IndexType indexType) {
+      return indexType(Objects.requireNonNull(indexType, "indexType").wireName());
+    }
+
+    /** The metric (not null); leave it unset for scalar indexes. */
+    public Builder metricType(MetricType metricType) {
+      return metricType(Objects.requireNonNull(metricType, "metricType").name());
+    }
+
+    /** The metric by name (not null), for example {@code COSINE}; leave it empty for scalar indexes. */
     public Builder metricType(String metricType) {
       this.metricType = Objects.requireNonNull(metricType, "metricType");
       return this;

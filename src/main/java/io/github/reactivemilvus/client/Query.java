@@ -1,6 +1,5 @@
 package io.github.reactivemilvus.client;
 
-import io.github.reactivemilvus.proto.ConsistencyLevel;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;

@@ -1,6 +1,5 @@
 package io.github.reactivemilvus.client;
 
-import io.github.reactivemilvus.proto.ConsistencyLevel;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -144,10 +143,15 @@ public final class Search {
       return this;
     }
 
-    /** The metric; empty uses the index's. */
+    /** The metric by name (not null); empty (default) uses the index's. */
     public Builder metricType(String metric) {
       this.metricType = Objects.requireNonNull(metric, "metric");
       return this;
+    }
+
+    /** The metric (not null); unset uses the index's. */
+    public Builder metricType(MetricType metric) {
+      return metricType(Objects.requireNonNull(metric, "metric").name());
     }
 
     /** A search parameter such as {@code ef}, {@code nprobe}, {@code radius}, {@code range_filter}. */

@@ -87,9 +87,17 @@ class PackageDependenciesTest {
   }
 
   @Test
-  void onlyTheCommandLineUsesPicocliAndJackson() {
+  void onlyTheCommandLineUsesPicocli() {
     noClasses().that().resideOutsideOfPackage(ROOT + ".cli..")
-        .should().dependOnClassesThat().resideInAnyPackage("picocli..", "com.fasterxml.jackson..")
+        .should().dependOnClassesThat().resideInAnyPackage("picocli..")
+        .check(classes);
+  }
+
+  /** Jackson is the typed client's JSON codec and the command line's; the registry never needs it. */
+  @Test
+  void onlyTheCommandLineAndTheTypedClientUseJackson() {
+    noClasses().that().resideOutsideOfPackages(ROOT + ".cli..", ROOT + ".client..")
+        .should().dependOnClassesThat().resideInAnyPackage("com.fasterxml.jackson..")
         .check(classes);
   }
 

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivemilvus.MilvusConnectionException;
 import io.github.reactivemilvus.ReactiveConnections;
-import io.github.reactivemilvus.proto.ConsistencyLevel;
-import io.github.reactivemilvus.proto.DataType;
 import io.github.reactivemilvus.testing.MilvusLiteExtension;
 import io.github.reactivemilvus.testing.MilvusLiteServer;
 import java.time.Duration;
@@ -74,10 +72,10 @@ class AdministrationAgainstMilvusLiteTest {
           WriteOptions.DEFAULTS.withPartition("p1")).blockLast(WAIT);
       client.insert(name, Flux.range(5, 3).map(i -> Map.<String, Object>of("id", (long) i, "vector", new float[] {i, 0, 0, 1})))
           .blockLast(WAIT);
-      assertThat(client.query(Query.builder(name).filter("id >= 0").partitions("p1").consistency(ConsistencyLevel.Strong).build())
+      assertThat(client.query(Query.builder(name).filter("id >= 0").partitions("p1").consistency(ConsistencyLevel.STRONG).build())
           .block(WAIT)).hasSize(5);
       List<List<Hit>> hits = client.search(Search.builder(name).vector(new float[] {6, 0, 0, 1}).limit(3).partitions("p1")
-          .consistency(ConsistencyLevel.Strong).build()).block(WAIT);
+          .consistency(ConsistencyLevel.STRONG).build()).block(WAIT);
       assertThat(hits.get(0)).extracting(Hit::id).containsExactly(4L, 3L, 2L);
       client.releaseCollection(name).block(WAIT);
       client.dropPartition(name, "p1").block(WAIT);
@@ -127,7 +125,7 @@ class AdministrationAgainstMilvusLiteTest {
       client.loadCollection(name).block(WAIT);
       client.insert(name, Flux.range(0, 20).map(i -> Map.<String, Object>of("id", (long) i, "dense", new float[] {i, 1},
           "sparse", new TreeMap<>(Map.of((long) i, 1.0f)), "title", "t" + i))).blockLast(WAIT);
-      client.query(Query.builder(name).filter("id >= 0").limit(1).consistency(ConsistencyLevel.Strong).build()).block(WAIT);
+      client.query(Query.builder(name).filter("id >= 0").limit(1).consistency(ConsistencyLevel.STRONG).build()).block(WAIT);
       Search dense = Search.builder(name).annsField("dense").vector(new float[] {1, 0}).limit(5).build();
       Search sparse = Search.builder(name).annsField("sparse").vector(Map.of(3L, 1.0f)).limit(5).build();
       List<List<Hit>> hits = client.hybridSearchRrf(List.of(dense, sparse), 60, 5, "title").block(WAIT);

@@ -6,7 +6,6 @@ import static io.github.reactivemilvus.client.CollectionsAndSearchAgainstMilvusL
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivemilvus.ReactiveConnections;
-import io.github.reactivemilvus.proto.ConsistencyLevel;
 import io.github.reactivemilvus.testing.MilvusStandaloneExtension;
 import io.github.reactivemilvus.testing.MilvusStandaloneServer;
 import java.time.Duration;
@@ -51,16 +50,16 @@ class ClientAgainstMilvusStandaloneTest {
 
         float[] q = randomVector(random, dim);
         List<List<Hit>> hits = client.search(Search.builder(name).vector(q).limit(10).metricType("L2")
-            .consistency(ConsistencyLevel.Strong).build()).block(WAIT);
+            .consistency(ConsistencyLevel.STRONG).build()).block(WAIT);
         assertThat(hits.get(0)).extracting(Hit::id).containsExactlyElementsOf(bruteForce(vectors, q, 10, i -> true));
 
         List<Map<String, Object>> odd = client.query(Query.builder(name).filter("tag == \"odd\" and id < 20")
-            .outputFields("tag").consistency(ConsistencyLevel.Strong).build()).block(WAIT);
+            .outputFields("tag").consistency(ConsistencyLevel.STRONG).build()).block(WAIT);
         assertThat(odd).hasSize(10).allSatisfy(row -> assertThat(row).containsEntry("tag", "odd"));
 
         client.delete(name, List.of(1L, 3L)).block(WAIT);
         List<Map<String, Object>> left = client.query(Query.builder(name).filter("id in [1, 3, 5]")
-            .consistency(ConsistencyLevel.Strong).build()).block(WAIT);
+            .consistency(ConsistencyLevel.STRONG).build()).block(WAIT);
         assertThat(left).extracting(row -> row.get("id")).containsExactly(5L);
       } finally {
         client.dropCollection(name).onErrorComplete().block(WAIT);

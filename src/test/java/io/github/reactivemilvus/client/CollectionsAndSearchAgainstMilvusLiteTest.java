@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.reactivemilvus.FailureKind;
 import io.github.reactivemilvus.MilvusConnectionException;
 import io.github.reactivemilvus.ReactiveConnections;
-import io.github.reactivemilvus.proto.ConsistencyLevel;
-import io.github.reactivemilvus.proto.DataType;
 import io.github.reactivemilvus.testing.MilvusLiteExtension;
 import io.github.reactivemilvus.testing.MilvusLiteServer;
 import java.time.Duration;
@@ -79,10 +77,10 @@ class CollectionsAndSearchAgainstMilvusLiteTest {
     assertThat(d.schema().primaryKey().name()).isEqualTo("id");
     assertThat(d.schema().field("vector").typeParams()).containsEntry("dim", "8");
     assertThat(d.schema().dynamicFieldEnabled()).isTrue();
-    assertThat(client.getLoadState(name).block(WAIT)).isEqualTo("LoadStateLoaded");
+    assertThat(client.getLoadState(name).block(WAIT)).isEqualTo(LoadState.LOADED);
     assertThat(client.describeIndexes(name).block(WAIT)).extracting(IndexDescription::fieldName).containsExactly("vector");
     client.releaseCollection(name).block(WAIT);
-    assertThat(client.getLoadState(name).block(WAIT)).isEqualTo("LoadStateNotLoad");
+    assertThat(client.getLoadState(name).block(WAIT)).isEqualTo(LoadState.NOT_LOAD);
     client.dropCollection(name).block(WAIT);
     assertThat(client.hasCollection(name).block(WAIT)).isFalse();
   }
@@ -118,7 +116,7 @@ class CollectionsAndSearchAgainstMilvusLiteTest {
     float[] q1 = randomVector(random, dim);
     float[] q2 = randomVector(random, dim);
     List<List<Hit>> hits = client.search(Search.builder(name).vector(q1).vector(q2).limit(10).metricType("L2")
-        .outputFields("tag").consistency(ConsistencyLevel.Strong).build()).block(WAIT);
+        .outputFields("tag").consistency(ConsistencyLevel.STRONG).build()).block(WAIT);
     assertThat(hits).hasSize(2);
     assertThat(hits.get(0)).extracting(Hit::id).containsExactlyElementsOf(bruteForce(vectors, q1, 10, i -> true));
     assertThat(hits.get(1)).extracting(Hit::id).containsExactlyElementsOf(bruteForce(vectors, q2, 10, i -> true));
@@ -127,7 +125,7 @@ class CollectionsAndSearchAgainstMilvusLiteTest {
     assertThat(best.fields()).containsEntry("tag", ((Long) best.id()) % 2 == 0 ? "even" : "odd");
 
     List<List<Hit>> filtered = client.search(Search.builder(name).vector(q1).limit(5).filter("tag == \"odd\"")
-        .consistency(ConsistencyLevel.Strong).build()).block(WAIT);
+        .consistency(ConsistencyLevel.STRONG).build()).block(WAIT);
     assertThat(filtered.get(0)).extracting(Hit::id).containsExactlyElementsOf(bruteForce(vectors, q1, 5, i -> i % 2 == 1));
   }
 
@@ -152,7 +150,7 @@ class CollectionsAndSearchAgainstMilvusLiteTest {
     client.createCollection(name, 4, "COSINE").block(WAIT);
     client.insert(name, Flux.range(0, 50).map(i -> Map.<String, Object>of("id", (long) i, "vector", new float[] {1, i, 2, 3},
         "color", i < 10 ? "red" : "blue"))).blockLast(WAIT);
-    assertThat(client.query(Query.builder(name).filter("id < 5").outputFields("color").consistency(ConsistencyLevel.Strong).build())
+    assertThat(client.query(Query.builder(name).filter("id < 5").outputFields("color").consistency(ConsistencyLevel.STRONG).build())
         .block(WAIT)).extracting(r -> r.get("id")).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L);
     List<Map<String, Object>> got = client.get(name, List.of(7L, 12L, 999L), "*").block(WAIT);
     assertThat(got).hasSize(2);
@@ -161,7 +159,7 @@ class CollectionsAndSearchAgainstMilvusLiteTest {
     assertThat((float[]) seven.get("vector")).containsExactly(1, 7, 2, 3);
     assertThat(client.delete(name, List.of(7L, 8L)).block(WAIT)).isEqualTo(2);
     client.deleteWhere(name, "color == \"blue\"").block(WAIT);
-    assertThat(client.query(Query.builder(name).filter("id >= 0").consistency(ConsistencyLevel.Strong).build()).block(WAIT))
+    assertThat(client.query(Query.builder(name).filter("id >= 0").consistency(ConsistencyLevel.STRONG).build()).block(WAIT))
         .extracting(r -> r.get("id")).containsExactlyInAnyOrder(0L, 1L, 2L, 3L, 4L, 5L, 6L, 9L);
   }
 
@@ -209,7 +207,7 @@ class CollectionsAndSearchAgainstMilvusLiteTest {
     List<Map<String, Object>> rows = List.of(liteRow(1), liteRow(2), liteRow(3));
     client.insert(name, Flux.fromIterable(rows)).blockLast(WAIT);
     List<Map<String, Object>> back = client.query(Query.builder(name).filter("id > 0").outputFields("*")
-        .consistency(ConsistencyLevel.Strong).build()).block(WAIT);
+        .consistency(ConsistencyLevel.STRONG).build()).block(WAIT);
     back.sort(Comparator.comparing(r -> (Long) r.get("id")));
     assertThat(back).hasSize(3);
     for (int i = 0; i < 3; i++) {
@@ -254,10 +252,11 @@ class CollectionsAndSearchAgainstMilvusLiteTest {
         .verify(WAIT);
     // the server's own checks, bypassing the client's conversion: wrong dimension, missing field
     io.github.reactivemilvus.proto.FieldData ids = io.github.reactivemilvus.proto.FieldData.newBuilder().setFieldName("id")
-        .setType(DataType.Int64).setScalars(io.github.reactivemilvus.proto.ScalarField.newBuilder()
+        .setType(io.github.reactivemilvus.proto.DataType.Int64).setScalars(io.github.reactivemilvus.proto.ScalarField.newBuilder()
             .setLongData(io.github.reactivemilvus.proto.LongArray.newBuilder().addData(1))).build();
     io.github.reactivemilvus.proto.FieldData wrongDim = io.github.reactivemilvus.proto.FieldData.newBuilder().setFieldName("vector")
-        .setType(DataType.FloatVector).setVectors(io.github.reactivemilvus.proto.VectorField.newBuilder().setDim(3)
+        .setType(io.github.reactivemilvus.proto.DataType.FloatVector)
+        .setVectors(io.github.reactivemilvus.proto.VectorField.newBuilder().setDim(3)
             .setFloatVector(io.github.reactivemilvus.proto.FloatArray.newBuilder().addData(1).addData(2).addData(3))).build();
     for (List<io.github.reactivemilvus.proto.FieldData> columns : List.of(List.of(ids, wrongDim), List.of(ids))) {
       StepVerifier.create(registry.stub("lite").call(io.github.reactivemilvus.proto.MilvusServiceGrpc.getInsertMethod(),

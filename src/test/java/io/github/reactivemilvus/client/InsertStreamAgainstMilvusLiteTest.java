@@ -3,7 +3,6 @@ package io.github.reactivemilvus.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivemilvus.ReactiveConnections;
-import io.github.reactivemilvus.proto.ConsistencyLevel;
 import io.github.reactivemilvus.testing.MilvusLiteExtension;
 import io.github.reactivemilvus.testing.MilvusLiteServer;
 import java.time.Duration;
@@ -69,7 +68,7 @@ class InsertStreamAgainstMilvusLiteTest {
     assertThat(proxy.maxInFlight("Insert")).isBetween(1, maxInFlight);
     // at most the batches in flight, the one being filled and the one waiting its turn in order
     assertThat(mostAhead.get()).isLessThanOrEqualTo((long) (maxInFlight + 2) * batchRows);
-    assertThat(client.query(Query.builder(name).filter("id >= 99990").consistency(ConsistencyLevel.Strong).build()).block(WAIT))
+    assertThat(client.query(Query.builder(name).filter("id >= 99990").consistency(ConsistencyLevel.STRONG).build()).block(WAIT))
         .hasSize(10);
   }
 
@@ -110,7 +109,7 @@ class InsertStreamAgainstMilvusLiteTest {
         .map(i -> Map.<String, Object>of("id", (long) i, "vector", new float[8], "v", 2))).collectList().block(WAIT);
     assertThat(results.get(0).upsertCount()).isEqualTo(10);
     List<Map<String, Object>> all = client.query(Query.builder(name).filter("id >= 0").outputFields("v")
-        .consistency(ConsistencyLevel.Strong).build()).block(WAIT);
+        .consistency(ConsistencyLevel.STRONG).build()).block(WAIT);
     assertThat(all).hasSize(15);
     assertThat(all.stream().filter(r -> r.get("v").equals(2L)).count()).isEqualTo(10);
   }

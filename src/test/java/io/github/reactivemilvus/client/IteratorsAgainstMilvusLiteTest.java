@@ -55,7 +55,7 @@ class IteratorsAgainstMilvusLiteTest {
   @BeforeEach
   void waitForConsistency() {
     // Strong reads in the iterator are not set: make sure everything is visible first
-    client.query(Query.builder(name).filter("id >= 0").limit(1).consistency(io.github.reactivemilvus.proto.ConsistencyLevel.Strong)
+    client.query(Query.builder(name).filter("id >= 0").limit(1).consistency(ConsistencyLevel.STRONG)
         .build()).block(WAIT);
   }
 

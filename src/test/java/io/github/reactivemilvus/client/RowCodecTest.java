@@ -3,7 +3,6 @@ package io.github.reactivemilvus.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.reactivemilvus.proto.DataType;
 import io.github.reactivemilvus.proto.FieldData;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,10 +61,10 @@ class RowCodecTest {
 
   @Test
   void everyTypeSurvivesARoundTrip() {
-    RowCodec codec = new RowCodec(ALL_TYPES.toProto("c"));
+    RowEncoder codec = new RowEncoder(ALL_TYPES.toProto("c"));
     List<Map<String, Object>> rows = List.of(row(1), row(2), row(3));
     List<FieldData> columns = codec.encode(rows, 0, false);
-    List<Map<String, Object>> back = RowCodec.decode(columns, 3);
+    List<Map<String, Object>> back = RowDecoder.decode(columns, 3);
     for (int i = 0; i < 3; i++) {
       Map<String, Object> expected = new HashMap<>(rows.get(i));
       // JSON numbers come back as Long; Int8/16/32 as Integer
@@ -76,7 +75,7 @@ class RowCodecTest {
 
   @Test
   void theDynamicFieldIsOneJsonColumnMarkedDynamic() {
-    List<FieldData> columns = new RowCodec(ALL_TYPES.toProto("c")).encode(List.of(row(1)), 0, false);
+    List<FieldData> columns = new RowEncoder(ALL_TYPES.toProto("c")).encode(List.of(row(1)), 0, false);
     FieldData meta = columns.get(columns.size() - 1);
     assertThat(meta.getIsDynamic()).isTrue();
     assertThat(meta.getFieldName()).isEqualTo("$meta");
@@ -89,17 +88,17 @@ class RowCodecTest {
         .field(Field.builder("n", DataType.Int32).nullable(true)).build();
     Map<String, Object> withNull = new HashMap<>(Map.of("id", 2L, "v", new float[] {1, 2}));
     withNull.put("n", null);
-    List<FieldData> columns = new RowCodec(schema.toProto("c"))
+    List<FieldData> columns = new RowEncoder(schema.toProto("c"))
         .encode(List.of(Map.of("id", 1L, "v", new float[] {1, 2}, "n", 5), withNull, Map.of("id", 3L, "v", new float[] {0, 0})), 0, false);
     FieldData n = columns.get(2);
     assertThat(n.getValidDataList()).containsExactly(true, false, false);
     assertThat(n.getScalars().getIntData().getDataList()).containsExactly(5);
-    assertThat(RowCodec.decode(List.of(n), 3)).extracting(r -> r.get("n")).containsExactly(5, null, null);
+    assertThat(RowDecoder.decode(List.of(n), 3)).extracting(r -> r.get("n")).containsExactly(5, null, null);
   }
 
   @Test
   void aWrongTypeNamesRowFieldAndExpectedType() {
-    RowCodec codec = new RowCodec(ALL_TYPES.toProto("c"));
+    RowEncoder codec = new RowEncoder(ALL_TYPES.toProto("c"));
     Map<String, Object> bad = row(7);
     bad.put("fv", new float[] {1, 2});
     assertThatThrownBy(() -> codec.encode(List.of(row(5), row(6), bad), 100, false))
@@ -113,7 +112,7 @@ class RowCodecTest {
 
   @Test
   void aMissingRequiredFieldAnIntOutOfRangeAndALongStringFail() {
-    RowCodec codec = new RowCodec(ALL_TYPES.toProto("c"));
+    RowEncoder codec = new RowEncoder(ALL_TYPES.toProto("c"));
     Map<String, Object> missing = row(1);
     missing.remove("d");
     assertThatThrownBy(() -> codec.encode(List.of(missing), 0, false)).hasMessageContaining("field 'd': missing");
@@ -132,7 +131,7 @@ class RowCodecTest {
   @Test
   void anUnknownKeyWithoutDynamicFieldAndAnAutoIdValueFail() {
     Schema schema = Schema.builder().field(Field.int64("id").primaryKey().autoId(true)).field(Field.floatVector("v", 2)).build();
-    RowCodec codec = new RowCodec(schema.toProto("c"));
+    RowEncoder codec = new RowEncoder(schema.toProto("c"));
     assertThatThrownBy(() -> codec.encode(List.of(Map.of("v", new float[] {1, 2}, "x", 1)), 0, false))
         .hasMessageContaining("field 'x': unknown field");
     assertThatThrownBy(() -> codec.encode(List.of(Map.of("id", 1L, "v", new float[] {1, 2})), 0, false))

@@ -3,7 +3,6 @@ package io.github.reactivemilvus.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.reactivemilvus.proto.DataType;
 import io.github.reactivemilvus.proto.FunctionType;
 import org.junit.jupiter.api.Test;
 

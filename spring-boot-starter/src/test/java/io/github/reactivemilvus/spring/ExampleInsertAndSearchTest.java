@@ -105,7 +105,7 @@ class ExampleInsertAndSearchTest {
       Map<String, Object> last = milvus.get(name, List.of(3499L), "vector").block(WAIT).get(0);
       String csv = IntStream.range(0, 8).mapToObj(i -> Float.toString(((float[]) last.get("vector"))[i]))
           .collect(Collectors.joining(","));
-      http.get().uri("/collections/{name}/search?vector={v}&limit=3&consistency=Strong", name, csv).exchange()
+      http.get().uri("/collections/{name}/search?vector={v}&limit=3&consistency=STRONG", name, csv).exchange()
           .expectStatus().isOk().expectBody(JSON_LIST)
           .value(found -> assertThat(found).hasSize(3).first().satisfies(hit -> assertThat(hit).containsEntry("id", 3499)));
 

@@ -2,13 +2,13 @@ package io.github.reactivemilvus.spring.example;
 
 import io.github.reactivemilvus.MilvusConnectionException;
 import io.github.reactivemilvus.ReactiveConnections;
+import io.github.reactivemilvus.client.ConsistencyLevel;
+import io.github.reactivemilvus.client.DataType;
 import io.github.reactivemilvus.client.Field;
 import io.github.reactivemilvus.client.Hit;
 import io.github.reactivemilvus.client.MilvusClient;
 import io.github.reactivemilvus.client.Search;
 import io.github.reactivemilvus.client.WriteResult;
-import io.github.reactivemilvus.proto.ConsistencyLevel;
-import io.github.reactivemilvus.proto.DataType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

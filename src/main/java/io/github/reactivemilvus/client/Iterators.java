@@ -1,0 +1,110 @@
+package io.github.reactivemilvus.client;
+
+import io.github.reactivemilvus.MilvusStub;
+import io.github.reactivemilvus.proto.FieldSchema;
+import io.github.reactivemilvus.proto.MilvusServiceGrpc;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+
+/**
+ * The paged reads of {@link MilvusClient}: the query iterator (pages in primary key order) and
+ * the search iterator (range searches from the last page's worst score), both over {@link Paging}.
+ */
+final class Iterators {
+  private final MilvusStub stub;
+  private final SchemaCache schemas;
+
+  Iterators(MilvusStub stub, SchemaCache schemas) {
+    this.stub = stub;
+    this.schemas = schemas;
+  }
+
+  /**
+   * All rows matching the query, fetched in pages of {@code pageSize} ordered by primary key,
+   * a page only when downstream asks for a row the previous pages did not hold, one page at a
+   * time; cancelling stops paging and cancels the page in flight. The query's limit (if any)
+   * bounds the total; its offset is not supported here.
+   */
+  Flux<Map<String, Object>> queryIterator(Query query, int pageSize) {
+    Objects.requireNonNull(query, "query");
+    if (pageSize <= 0 || pageSize > 16_384) {
+      return Flux.error(new IllegalArgumentException("pageSize must be 1 to 16384, was " + pageSize));
+    }
+    if (query.offset != 0) {
+      return Flux.error(new IllegalArgumentException("queryIterator does not support an offset"));
+    }
+    Flux<Map<String, Object>> rows = schemas.get(query.collection).flatMapMany(codec -> {
+      FieldSchema pk = codec.requirePrimary();
+      return Paging.<Object, Map<String, Object>>flux(NO_CURSOR, last -> {
+        String filter = Requests.and(query.filter, last == NO_CURSOR ? "" : pk.getName() + " > " + Requests.literal(pk, last));
+        return stub.call(MilvusServiceGrpc.getQueryMethod(), Requests.queryRequest(query, filter, pageSize, 0, true)).map(r -> {
+          List<Map<String, Object>> page = new ArrayList<>(Responses.rows(r));
+          page.sort(Comparator.comparing(row -> (Comparable<Object>) comparable(row.get(pk.getName()))));
+          Object next = page.size() < pageSize ? null : page.get(page.size() - 1).get(pk.getName());
+          return new Paging.Page<>(page, next);
+        });
+      });
+    });
+    return query.limit > 0 ? rows.take(query.limit, true) : rows;
+  }
+
+  /**
+   * The hits of one query vector in pages of {@code pageSize}, best first, up to {@code limit}
+   * of the search: each next page is a range search starting at the last page's worst score
+   * (excluding the keys already returned at that score), fetched only when downstream asks for
+   * more; cancelling stops paging. The metric must be given ({@link Search.Builder#metricType}).
+   */
+  Flux<Hit> searchIterator(Search search, int pageSize) {
+    Objects.requireNonNull(search, "search");
+    if (search.vectors.size() != 1) {
+      return Flux.error(new IllegalArgumentException("searchIterator takes one query vector, got " + search.vectors.size()));
+    }
+    if (search.metricType.isEmpty()) {
+      return Flux.error(new IllegalArgumentException("searchIterator needs the metric type (L2, IP or COSINE)"));
+    }
+    if (pageSize <= 0 || pageSize > 16_384) {
+      return Flux.error(new IllegalArgumentException("pageSize must be 1 to 16384, was " + pageSize));
+    }
+    if (search.offset != 0) {
+      return Flux.error(new IllegalArgumentException("searchIterator does not support an offset"));
+    }
+    boolean smallerIsBetter = search.metricType.equalsIgnoreCase("L2") || search.metricType.equalsIgnoreCase("HAMMING")
+        || search.metricType.equalsIgnoreCase("JACCARD");
+    return schemas.get(search.collection).flatMapMany(codec -> {
+      FieldSchema pk = codec.requirePrimary();
+      Flux<Hit> hits = Paging.<SearchCursor, Hit>flux(null, cursor -> {
+        Search.Builder page = search.toBuilder().limit(pageSize).offset(0);
+        if (cursor != null) {
+          page.filter(Requests.and(search.filter, pk.getName() + " not in " + Requests.listLiteral(pk, cursor.idsAtBound)));
+          page.param("range_filter", cursor.bound);
+          // the caller's radius still bounds the far side; without one, the pages run to the end
+          page.param("radius", search.params.getOrDefault("radius", smallerIsBetter ? Float.MAX_VALUE : -Float.MAX_VALUE));
+        }
+        return stub.call(MilvusServiceGrpc.getSearchMethod(), Requests.searchRequest(codec, page.build())).map(r -> {
+          List<Hit> list = Responses.hits(codec, r).get(0);
+          if (list.size() < pageSize) {
+            return new Paging.Page<SearchCursor, Hit>(list, null);
+          }
+          float bound = list.get(list.size() - 1).score();
+          List<Object> ids = new ArrayList<>(cursor != null && cursor.bound == bound ? cursor.idsAtBound : List.of());
+          list.stream().filter(h -> h.score() == bound).forEach(h -> ids.add(h.id()));
+          return new Paging.Page<>(list, new SearchCursor(bound, ids));
+        });
+      });
+      return hits.take(search.limit, true);
+    });
+  }
+
+  private record SearchCursor(float bound, List<Object> idsAtBound) {}
+
+  private static final Object NO_CURSOR = new Object();
+
+  private static Object comparable(@Nullable Object v) {
+    return v instanceof Comparable<?> ? v : String.valueOf(v);
+  }
+}

@@ -1,0 +1,124 @@
+package io.github.reactivemilvus.client;
+
+import io.github.reactivemilvus.proto.CheckHealthResponse;
+import io.github.reactivemilvus.proto.DescribeCollectionResponse;
+import io.github.reactivemilvus.proto.DescribeIndexResponse;
+import io.github.reactivemilvus.proto.FieldData;
+import io.github.reactivemilvus.proto.FieldSchema;
+import io.github.reactivemilvus.proto.IDs;
+import io.github.reactivemilvus.proto.KeyValuePair;
+import io.github.reactivemilvus.proto.MutationResult;
+import io.github.reactivemilvus.proto.QueryResults;
+import io.github.reactivemilvus.proto.SearchResultData;
+import io.github.reactivemilvus.proto.SearchResults;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the protocol responses of {@link MilvusClient} into the client's types: query rows,
+ * search hits, ids, descriptions, states. Stateless.
+ */
+final class Responses {
+  private Responses() {}
+
+  static List<Map<String, Object>> rows(QueryResults r) {
+    int count = 0;
+    for (FieldData fd : r.getFieldsDataList()) {
+      if (!fd.getIsDynamic()) {
+        count = Math.max(count, countOf(fd));
+      }
+    }
+    if (count == 0 && r.getFieldsDataCount() > 0) {
+      count = countOf(r.getFieldsData(0));
+    }
+    return RowDecoder.decode(r.getFieldsDataList(), count);
+  }
+
+  static int countOf(FieldData fd) {
+    return fd.getValidDataCount() > 0 ? fd.getValidDataCount() : RowDecoder.size(fd);
+  }
+
+  static List<List<Hit>> hits(RowEncoder codec, SearchResults r) {
+    SearchResultData d = r.getResults();
+    List<Object> ids = ids(d.getIds());
+    int total = ids.size();
+    List<Map<String, Object>> fields = RowDecoder.decode(d.getFieldsDataList(), total);
+    List<List<Hit>> out = new ArrayList<>();
+    int at = 0;
+    for (int q = 0; q < d.getNumQueries(); q++) {
+      int n = q < d.getTopksCount() ? (int) d.getTopks(q) : 0;
+      List<Hit> list = new ArrayList<>(n);
+      FieldSchema pk = codec.primary();
+      for (int i = 0; i < n; i++, at++) {
+        Map<String, Object> row = fields.get(at);
+        row.remove(pk == null ? "" : pk.getName());
+        list.add(new Hit(ids.get(at), d.getScores(at), row));
+      }
+      out.add(List.copyOf(list));
+    }
+    return List.copyOf(out);
+  }
+
+  static List<Object> ids(IDs ids) {
+    List<Object> out = new ArrayList<>();
+    if (ids.hasIntId()) {
+      out.addAll(ids.getIntId().getDataList());
+    } else if (ids.hasStrId()) {
+      out.addAll(ids.getStrId().getDataList());
+    }
+    return out;
+  }
+
+  static Map<String, String> toMap(List<KeyValuePair> pairs) {
+    Map<String, String> m = new LinkedHashMap<>();
+    pairs.forEach(kv -> m.put(kv.getKey(), kv.getValue()));
+    return m;
+  }
+
+  static CollectionDescription collection(DescribeCollectionResponse r) {
+    return new CollectionDescription(r.getCollectionName(), r.getCollectionID(), r.getDbName(),
+        Schema.fromProto(r.getSchema()), r.getShardsNum(), r.getAliasesList(),
+        ConsistencyLevel.fromCode(r.getConsistencyLevelValue()), toMap(r.getPropertiesList()));
+  }
+
+  static List<IndexDescription> indexes(DescribeIndexResponse r) {
+    List<IndexDescription> out = new ArrayList<>();
+    r.getIndexDescriptionsList().forEach(d -> out.add(new IndexDescription(d.getIndexName(), d.getFieldName(),
+        toMap(d.getParamsList()), indexState(d.getStateValue()), d.getIndexStateFailReason(), d.getIndexedRows(),
+        d.getTotalRows(), d.getPendingIndexRows())));
+    return List.copyOf(out);
+  }
+
+  static IndexState indexState(int code) {
+    return switch (code) {
+      case 1 -> IndexState.UNISSUED;
+      case 2 -> IndexState.IN_PROGRESS;
+      case 3 -> IndexState.FINISHED;
+      case 4 -> IndexState.FAILED;
+      case 5 -> IndexState.RETRY;
+      default -> IndexState.NONE;
+    };
+  }
+
+  static LoadState loadState(int code) {
+    return switch (code) {
+      case 1 -> LoadState.NOT_LOAD;
+      case 2 -> LoadState.LOADING;
+      case 3 -> LoadState.LOADED;
+      default -> LoadState.NOT_EXIST;
+    };
+  }
+
+  static WriteResult writeResult(long batch, long firstRow, int rows, MutationResult r) {
+    return new WriteResult(batch, firstRow, rows, ids(r.getIDs()), r.getInsertCnt(), r.getUpsertCnt(), r.getDeleteCnt(),
+        r.getTimestamp());
+  }
+
+  static ServerHealth health(CheckHealthResponse r) {
+    List<String> quotaStates = new ArrayList<>();
+    r.getQuotaStatesList().forEach(q -> quotaStates.add(q.name()));
+    return new ServerHealth(r.getIsHealthy(), r.getReasonsList(), quotaStates);
+  }
+}
