@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * Reactive stubs for the Milvus RPCs this library covers, made through an alias's channel (so
@@ -66,6 +67,14 @@ public final class MilvusStub {
   /** The registry alias this stub calls through. */
   public String alias() {
     return alias;
+  }
+
+  /**
+   * The registry's scheduler ({@link ReactiveConnections.Builder#scheduler}): where timers of work
+   * built on this stub (backoff, polling) should run, so that tests can use virtual time.
+   */
+  public Scheduler scheduler() {
+    return registry.scheduler();
   }
 
   private static final StubRpc<GetVersionRequest, GetVersionResponse, String> GET_VERSION =

@@ -297,6 +297,11 @@ public final class ReactiveConnections implements AutoCloseable {
         .toList();
   }
 
+  /** The scheduler timers run on (the builder's). */
+  Scheduler scheduler() {
+    return ctx.scheduler;
+  }
+
   /** The normalized, secret-free view of the alias's config (an immutable copy), or empty. */
   public Optional<ConnectionInfo> getConnectionAddr(String alias) {
     AliasEntry entry = alias == null ? null : aliases.get(alias);

@@ -14,6 +14,7 @@ import io.github.reactivemilvus.client.Query;
 import io.github.reactivemilvus.client.Rows;
 import io.github.reactivemilvus.client.Schema;
 import io.github.reactivemilvus.client.Search;
+import io.github.reactivemilvus.client.WaitOptions;
 import io.github.reactivemilvus.client.WriteOptions;
 import io.github.reactivemilvus.config.ConnectionConfig;
 import io.github.reactivemilvus.config.ConnectionConfigException;
@@ -102,7 +103,7 @@ class PublishersAreColdTest {
   static void tearDown() {
     if (registry != null) {
       client.dropCollection(C).onErrorResume(e -> Mono.empty()).block(WAIT);
-      for (String name : List.of("cold_tmp_" + C, "cold_tmp2_" + C, "cold_tmp3_" + C)) {
+      for (String name : List.of("cold_tmp_" + C, "cold_tmp2_" + C, "cold_tmp3_" + C, "cold_tmp4_" + C, "cold_tmp5_" + C)) {
         client.dropCollection(name).onErrorResume(e -> Mono.empty()).block(WAIT);
       }
       client.dropDatabase("cold_db").onErrorResume(e -> Mono.empty()).block(WAIT);
@@ -167,6 +168,12 @@ class PublishersAreColdTest {
             v -> client.createCollection("cold_tmp3_" + C, 4, MetricType.L2)),
         write("MilvusClient#createCollection(String,Schema,List)", MilvusServiceGrpc.getCreateCollectionMethod(),
             v -> client.createCollection(tmp2, schema, List.of(index))),
+        write("MilvusClient#createCollection(String,Schema,List,WaitOptions)", MilvusServiceGrpc.getCreateCollectionMethod(),
+            v -> client.createCollection("cold_tmp5_" + C, schema, List.of(index), WaitOptions.NO_WAIT)),
+        write("MilvusClient#createCollectionIfNotExists(String,Schema,List)", MilvusServiceGrpc.getHasCollectionMethod(),
+            v -> client.createCollectionIfNotExists("cold_tmp4_" + C, schema, List.of(index))),
+        write("MilvusClient#createCollectionIfNotExists(String,Schema,List,WaitOptions)", MilvusServiceGrpc.getHasCollectionMethod(),
+            v -> client.createCollectionIfNotExists("cold_tmp4_" + C, schema, List.of(index), WaitOptions.DEFAULTS)),
         read("MilvusClient#hasCollection(String)", MilvusServiceGrpc.getHasCollectionMethod(), v -> client.hasCollection(C)),
         read("MilvusClient#describeCollection(String)", MilvusServiceGrpc.getDescribeCollectionMethod(), v -> client.describeCollection(C)),
         read("MilvusClient#listCollections()", MilvusServiceGrpc.getShowCollectionsMethod(), v -> client.listCollections()),
@@ -174,16 +181,22 @@ class PublishersAreColdTest {
         write("MilvusClient#renameCollection(String,String)", MilvusServiceGrpc.getRenameCollectionMethod(),
             v -> client.renameCollection("cold_none_" + C, "cold_other_" + C)),
         write("MilvusClient#loadCollection(String)", MilvusServiceGrpc.getLoadCollectionMethod(), v -> client.loadCollection(C)),
+        write("MilvusClient#loadCollection(String,WaitOptions)", MilvusServiceGrpc.getLoadCollectionMethod(),
+            v -> client.loadCollection(C, WaitOptions.NO_WAIT)),
         write("MilvusClient#releaseCollection(String)", MilvusServiceGrpc.getReleaseCollectionMethod(),
             v -> client.releaseCollection(tmp2)),
         read("MilvusClient#getLoadState(String)", MilvusServiceGrpc.getGetLoadStateMethod(), v -> client.getLoadState(C)),
         write("MilvusClient#flush(String)", MilvusServiceGrpc.getFlushMethod(), v -> client.flush(C)),
+        write("MilvusClient#flush(String,WaitOptions)", MilvusServiceGrpc.getFlushMethod(),
+            v -> client.flush(C, WaitOptions.upTo(Duration.ofSeconds(30)))),
         write("MilvusClient#createPartition(String,String)", MilvusServiceGrpc.getCreatePartitionMethod(),
             v -> client.createPartition(C, "p_cold")),
         read("MilvusClient#listPartitions(String)", MilvusServiceGrpc.getShowPartitionsMethod(), v -> client.listPartitions(C)),
         write("MilvusClient#dropPartition(String,String)", MilvusServiceGrpc.getDropPartitionMethod(),
             v -> client.dropPartition(C, "p_none")),
         write("MilvusClient#createIndex(String,IndexParam)", MilvusServiceGrpc.getCreateIndexMethod(), v -> client.createIndex(C, index)),
+        write("MilvusClient#createIndex(String,IndexParam,WaitOptions)", MilvusServiceGrpc.getCreateIndexMethod(),
+            v -> client.createIndex(C, index, WaitOptions.NO_WAIT)),
         read("MilvusClient#describeIndexes(String)", MilvusServiceGrpc.getDescribeIndexMethod(), v -> client.describeIndexes(C)),
         write("MilvusClient#dropIndex(String,String)", MilvusServiceGrpc.getDropIndexMethod(), v -> client.dropIndex(tmp2, "none")),
         write("MilvusClient#createAlias(String,String)", MilvusServiceGrpc.getCreateAliasMethod(), v -> client.createAlias(C, "a_" + C)),

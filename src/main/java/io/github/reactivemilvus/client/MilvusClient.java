@@ -1,7 +1,9 @@
 package io.github.reactivemilvus.client;
 
+import io.github.reactivemilvus.MilvusConnectionException;
 import io.github.reactivemilvus.MilvusStub;
 import io.github.reactivemilvus.ReactiveConnections;
+import io.github.reactivemilvus.RpcKind;
 import io.github.reactivemilvus.proto.AlterAliasRequest;
 import io.github.reactivemilvus.proto.CreateAliasRequest;
 import io.github.reactivemilvus.proto.CreateCollectionRequest;
@@ -18,11 +20,13 @@ import io.github.reactivemilvus.proto.DropDatabaseRequest;
 import io.github.reactivemilvus.proto.DropIndexRequest;
 import io.github.reactivemilvus.proto.DropPartitionRequest;
 import io.github.reactivemilvus.proto.FlushRequest;
+import io.github.reactivemilvus.proto.GetFlushStateRequest;
 import io.github.reactivemilvus.proto.GetLoadStateRequest;
 import io.github.reactivemilvus.proto.HasCollectionRequest;
 import io.github.reactivemilvus.proto.ListAliasesRequest;
 import io.github.reactivemilvus.proto.ListDatabasesRequest;
 import io.github.reactivemilvus.proto.LoadCollectionRequest;
+import io.github.reactivemilvus.proto.LongArray;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
 import io.github.reactivemilvus.proto.MutationResult;
 import io.github.reactivemilvus.proto.ReleaseCollectionRequest;
@@ -38,6 +42,7 @@ import java.util.Objects;
 import java.util.function.Function;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * A typed reactive Milvus client for one alias of a {@link ReactiveConnections} registry. Rows
@@ -55,18 +60,26 @@ import reactor.core.publisher.Mono;
  *
  * <p>Writes, searches, queries and gets need the collection's schema: it is described once per
  * collection and cached in this client (dropping, renaming or creating a collection through this
- * client forgets it; {@link #forgetSchema(String)} does so after changes made elsewhere).
+ * client forgets it; {@link #forgetSchema(String)} does so after changes made elsewhere). A call
+ * that fails because the collection changed on the server (dropped and re-created elsewhere, with
+ * another dimension or fields) describes it again and is retried once with the new schema.
+ *
+ * <p>Loading, index builds and flushes complete when the server reports the work done, polled
+ * with backoff on the registry's scheduler up to a timeout ({@link WaitOptions}; the Java SDK
+ * waits the same way); {@link WaitOptions#NO_WAIT} completes once the server accepted the request.
  * Immutable and thread-safe.
  */
 public final class MilvusClient {
   private final MilvusStub stub;
+  private final Scheduler scheduler;
   private final SchemaCache schemas;
   private final Writes writes;
   private final Iterators iterators;
 
   private MilvusClient(MilvusStub stub) {
     this.stub = stub;
-    this.schemas = new SchemaCache(name -> describe(name).map(DescribeCollectionResponse::getSchema));
+    this.scheduler = stub.scheduler();
+    this.schemas = new SchemaCache(this::describe);
     this.writes = new Writes(stub, schemas);
     this.iterators = new Iterators(stub, schemas);
   }
@@ -142,16 +155,58 @@ public final class MilvusClient {
         .then(loadCollection(name));
   }
 
-  /** Creates the collection (not loaded) and then builds {@code indexes}, in order. */
+  /**
+   * {@link #createCollection(String, Schema, List, WaitOptions)} waiting as
+   * {@link WaitOptions#DEFAULTS} says for each index build.
+   */
   public Mono<Void> createCollection(String name, Schema schema, List<IndexParam> indexes) {
-    Objects.requireNonNull(schema, "schema");
+    return createCollection(name, schema, indexes, WaitOptions.DEFAULTS);
+  }
+
+  /**
+   * Creates the collection (not loaded) and then builds {@code indexes}, in order, each waited
+   * for as {@code wait} says ({@link #createIndex(String, IndexParam, WaitOptions)}).
+   */
+  public Mono<Void> createCollection(String name, Schema schema, List<IndexParam> indexes, WaitOptions wait) {
     List<IndexParam> indexList = List.copyOf(indexes);
+    Objects.requireNonNull(wait, "wait");
+    return createCollectionOnly(name, schema)
+        .thenMany(Flux.fromIterable(indexList).concatMap(index -> createIndex(name, index, wait))).then();
+  }
+
+  private Mono<Void> createCollectionOnly(String name, Schema schema) {
+    Objects.requireNonNull(schema, "schema");
     CreateCollectionRequest request = CreateCollectionRequest.newBuilder().setCollectionName(name)
         .setSchema(schema.toProto(name).toByteString()).build();
     return Mono.defer(() -> {
       schemas.forget(name);
       return stub.call(MilvusServiceGrpc.getCreateCollectionMethod(), request).then();
-    }).thenMany(Flux.fromIterable(indexList).concatMap(index -> createIndex(name, index))).then();
+    });
+  }
+
+  /** {@link #createCollectionIfNotExists(String, Schema, List, WaitOptions)} with {@link WaitOptions#DEFAULTS}. */
+  public Mono<Boolean> createCollectionIfNotExists(String name, Schema schema, List<IndexParam> indexes) {
+    return createCollectionIfNotExists(name, schema, indexes, WaitOptions.DEFAULTS);
+  }
+
+  /**
+   * Creates the collection and builds its indexes, as {@link #createCollection(String, Schema, List,
+   * WaitOptions)}, unless a collection of that name exists: then nothing is changed (its schema is
+   * not compared). The Mono holds whether this call created it. Safe to run from several service
+   * instances at once: a create that fails while another instance created the collection (the
+   * collection exists when asked again) counts as "exists", whatever the server's code for it
+   * (Lite answers code 1, Milvus succeeds for an identical schema).
+   */
+  public Mono<Boolean> createCollectionIfNotExists(String name, Schema schema, List<IndexParam> indexes, WaitOptions wait) {
+    List<IndexParam> indexList = List.copyOf(indexes);
+    Objects.requireNonNull(wait, "wait");
+    Mono<Boolean> create = createCollectionOnly(name, schema).thenReturn(true)
+        .onErrorResume(e -> hasCollection(name).onErrorResume(again -> Mono.error(e))
+            .flatMap(exists -> exists ? Mono.just(false) : Mono.error(e)));
+    return hasCollection(name).flatMap(exists -> exists ? Mono.just(false) : create)
+        .flatMap(created -> created
+            ? Flux.fromIterable(indexList).concatMap(index -> createIndex(name, index, wait)).then(Mono.just(true))
+            : Mono.just(false));
   }
 
   /**
@@ -206,13 +261,34 @@ public final class MilvusClient {
     }).then();
   }
 
-  /**
-   * Asks the server to load the collection. The server may answer before loading finished; see
-   * {@link #getLoadState(String)} ({@code LoadStateLoaded}).
-   */
+  /** {@link #loadCollection(String, WaitOptions)} with {@link WaitOptions#DEFAULTS}: waits until loaded. */
   public Mono<Void> loadCollection(String name) {
-    return stub.call(MilvusServiceGrpc.getLoadCollectionMethod(),
-        LoadCollectionRequest.newBuilder().setCollectionName(name).build()).then();
+    return loadCollection(name, WaitOptions.DEFAULTS);
+  }
+
+  /**
+   * Loads the collection; completes when {@link #getLoadState(String)} reports
+   * {@link LoadState#LOADED} (polled as {@code wait} says), or when the server accepted the request
+   * with {@link WaitOptions#NO_WAIT}. A server without GetLoadState (gRPC UNIMPLEMENTED) is taken
+   * at its word; a collection that disappears while loading fails the Mono.
+   */
+  public Mono<Void> loadCollection(String name, WaitOptions wait) {
+    Objects.requireNonNull(wait, "wait");
+    return stub.call(MilvusServiceGrpc.getLoadCollectionMethod(), LoadCollectionRequest.newBuilder().setCollectionName(name).build())
+        .then(Polling.until(() -> getLoadState(name).flatMap(state -> switch (state) {
+          case LOADED -> Mono.just(Polling.Probe.finished());
+          case NOT_EXIST -> Mono.error(new IllegalStateException("collection '" + name + "' disappeared while loading"));
+          default -> Mono.just(Polling.Probe.pending(state.name()));
+        }).onErrorResume(MilvusClient::unimplemented, e -> Mono.just(Polling.Probe.finished())),
+            wait, scheduler, "loading collection '" + name + "'"));
+  }
+
+  private static boolean unimplemented(Throwable e) {
+    if (!(e instanceof MilvusConnectionException m)) {
+      return false;
+    }
+    io.grpc.Status status = m.grpcStatus();
+    return status != null && status.getCode() == io.grpc.Status.Code.UNIMPLEMENTED;
   }
 
   /**
@@ -230,9 +306,33 @@ public final class MilvusClient {
         .map(r -> Responses.loadState(r.getStateValue()));
   }
 
-  /** Seals the collection's growing segments (makes inserted data persistent). */
+  /** {@link #flush(String, WaitOptions)} with {@link WaitOptions#DEFAULTS}: waits until flushed. */
   public Mono<Void> flush(String name) {
-    return stub.call(MilvusServiceGrpc.getFlushMethod(), FlushRequest.newBuilder().addCollectionNames(name).build()).then();
+    return flush(name, WaitOptions.DEFAULTS);
+  }
+
+  /**
+   * Seals the collection's growing segments (makes inserted data persistent); completes when
+   * GetFlushState reports the sealed segments flushed (polled as {@code wait} says), or when the
+   * server accepted the request with {@link WaitOptions#NO_WAIT}. A server that names no segments
+   * or has no GetFlushState (gRPC UNIMPLEMENTED) is taken at its word.
+   */
+  public Mono<Void> flush(String name, WaitOptions wait) {
+    Objects.requireNonNull(wait, "wait");
+    return stub.call(MilvusServiceGrpc.getFlushMethod(), FlushRequest.newBuilder().addCollectionNames(name).build())
+        .flatMap(r -> {
+          List<Long> segments = r.getCollSegIDsOrDefault(name, LongArray.getDefaultInstance()).getDataList();
+          long flushTs = r.getCollFlushTsOrDefault(name, 0L);
+          if (segments.isEmpty() || flushTs == 0) {
+            return Mono.empty();
+          }
+          GetFlushStateRequest state = GetFlushStateRequest.newBuilder().setCollectionName(name).addAllSegmentIDs(segments)
+              .setFlushTs(flushTs).build();
+          return Polling.until(() -> stub.call(MilvusServiceGrpc.getGetFlushStateMethod(), state, RpcKind.READ)
+              .map(s -> s.getFlushed() ? Polling.Probe.finished() : Polling.Probe.pending("not flushed"))
+              .onErrorResume(MilvusClient::unimplemented, e -> Mono.just(Polling.Probe.finished())),
+              wait, scheduler, "flushing collection '" + name + "'");
+        });
   }
 
   /** Forgets the cached schema of {@code collection}; the next write or read describes it again. */
@@ -268,13 +368,36 @@ public final class MilvusClient {
 
   // ---- indexes ----
 
-  /**
-   * Asks the server to build {@code index}; completes empty when the server accepted it, which may be before
-   * the build finished (see {@link #describeIndexes(String)}). A write.
-   */
+  /** {@link #createIndex(String, IndexParam, WaitOptions)} with {@link WaitOptions#DEFAULTS}: waits until built. */
   public Mono<Void> createIndex(String collection, IndexParam index) {
+    return createIndex(collection, index, WaitOptions.DEFAULTS);
+  }
+
+  /**
+   * Builds {@code index}; completes when DescribeIndex reports it {@link IndexState#FINISHED}
+   * (polled as {@code wait} says), or when the server accepted the request with
+   * {@link WaitOptions#NO_WAIT}. A build the server reports {@link IndexState#FAILED} fails the Mono
+   * with its reason. A write.
+   */
+  public Mono<Void> createIndex(String collection, IndexParam index, WaitOptions wait) {
     Objects.requireNonNull(index, "index");
-    return stub.call(MilvusServiceGrpc.getCreateIndexMethod(), Requests.createIndexRequest(collection, index)).then();
+    Objects.requireNonNull(wait, "wait");
+    DescribeIndexRequest describe = DescribeIndexRequest.newBuilder().setCollectionName(collection)
+        .setFieldName(index.fieldName()).setIndexName(index.indexName()).build();
+    String what = "index on '" + collection + "." + index.fieldName() + "'";
+    return stub.call(MilvusServiceGrpc.getCreateIndexMethod(), Requests.createIndexRequest(collection, index))
+        .then(Polling.until(() -> stub.call(MilvusServiceGrpc.getDescribeIndexMethod(), describe).map(Responses::indexes)
+            .flatMap(list -> {
+              IndexDescription d = list.stream().filter(i -> i.fieldName().equals(index.fieldName())
+                  && (index.indexName().isEmpty() || i.indexName().equals(index.indexName()))).findFirst().orElse(null);
+              if (d == null) {
+                return Mono.just(Polling.Probe.pending("not described yet"));
+              }
+              if (d.state() == IndexState.FAILED) {
+                return Mono.error(new IllegalStateException("building the " + what + " failed: " + d.failReason()));
+              }
+              return Mono.just(d.state() == IndexState.FINISHED ? Polling.Probe.finished() : Polling.Probe.pending(d.state().name()));
+            }), wait, scheduler, "building the " + what));
   }
 
   /** The collection's indexes (all fields). */
@@ -358,7 +481,7 @@ public final class MilvusClient {
   /** Deletes rows by primary key; the Mono holds the count the server reports. */
   public Mono<Long> delete(String collection, Collection<?> ids) {
     List<Object> idList = List.copyOf(ids);
-    return schemas.get(collection).flatMap(codec -> deleteWhere(collection, Requests.idFilter(codec, idList)));
+    return schemas.withSchema(collection, codec -> deleteWhere(collection, Requests.idFilter(codec, idList)));
   }
 
   /** Deletes the rows matching {@code filter}; the Mono holds the count the server reports. */
@@ -376,7 +499,7 @@ public final class MilvusClient {
   /** The hits of each query vector, best first, in the order of {@link Search.Builder#vector}. */
   public Mono<List<List<Hit>>> search(Search search) {
     Objects.requireNonNull(search, "search");
-    return schemas.get(search.collection).flatMap(codec -> stub.call(MilvusServiceGrpc.getSearchMethod(),
+    return schemas.withSchema(search.collection, codec -> stub.call(MilvusServiceGrpc.getSearchMethod(),
         Requests.searchRequest(codec, search)).map(r -> Responses.hits(codec, r)));
   }
 
@@ -403,7 +526,7 @@ public final class MilvusClient {
       return Mono.error(new IllegalArgumentException("a hybrid search needs at least one search"));
     }
     String collection = searches.get(0).collection;
-    return schemas.get(collection).flatMap(codec -> stub.call(MilvusServiceGrpc.getHybridSearchMethod(),
+    return schemas.withSchema(collection, codec -> stub.call(MilvusServiceGrpc.getHybridSearchMethod(),
         Requests.hybridRequest(codec, searches, ranker, limit, outputFields)).map(r -> Responses.hits(codec, r)));
   }
 
@@ -423,7 +546,7 @@ public final class MilvusClient {
   /** The rows with these primary keys (those that exist), with {@code outputFields} ({@code "*"}: all). */
   public Mono<List<Map<String, Object>>> get(String collection, Collection<?> ids, String... outputFields) {
     List<Object> idList = List.copyOf(ids);
-    return schemas.get(collection).flatMap(codec -> query(Query.builder(collection).filter(Requests.idFilter(codec, idList))
+    return schemas.withSchema(collection, codec -> query(Query.builder(collection).filter(Requests.idFilter(codec, idList))
         .outputFields(outputFields).build()));
   }
 

@@ -41,9 +41,16 @@ final class RowEncoder {
   private final CollectionSchema schema;
   private final Map<String, FieldSchema> byName = new LinkedHashMap<>();
   private final @Nullable FieldSchema primary;
+  private final long collectionId;
 
+  /** An encoder for a schema not tied to a described collection (collection id 0). */
   RowEncoder(CollectionSchema schema) {
+    this(schema, 0);
+  }
+
+  RowEncoder(CollectionSchema schema, long collectionId) {
     this.schema = schema;
+    this.collectionId = collectionId;
     FieldSchema pk = null;
     for (FieldSchema f : schema.getFieldsList()) {
       byName.put(f.getName(), f);
@@ -52,6 +59,11 @@ final class RowEncoder {
       }
     }
     this.primary = pk;
+  }
+
+  /** The id of the collection described (0 when not from a description). */
+  long collectionId() {
+    return collectionId;
   }
 
   @Nullable FieldSchema primary() {

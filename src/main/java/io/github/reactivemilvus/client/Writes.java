@@ -31,11 +31,14 @@ final class Writes {
   Flux<WriteResult> write(String collection, Flux<Map<String, Object>> rows, WriteOptions options, boolean upsert) {
     Objects.requireNonNull(rows, "rows");
     Objects.requireNonNull(options, "options");
-    return schemas.get(collection).flatMapMany(codec -> Flux.defer(() -> {
+    return schemas.get(collection).flatMapMany(first -> Flux.defer(() -> {
       AtomicLong batches = new AtomicLong();
       return rows.index().bufferUntil(batchCut(options), true)
-          .flatMapSequential(batch -> sendBatch(collection, codec, batch, batches.getAndIncrement(), options, upsert),
-              options.maxInFlight(), 1);
+          .flatMapSequential(batch -> {
+            long index = batches.getAndIncrement();
+            // each batch with the schema cached now, described again once if the collection changed
+            return schemas.withSchema(collection, codec -> sendBatch(collection, codec, batch, index, options, upsert));
+          }, options.maxInFlight(), 1);
     }));
   }
 
