@@ -76,7 +76,7 @@ final class RagSearchFixture implements AutoCloseable {
     if (bm25) {
       schema.field(Field.varChar("text", 256).typeParam("enable_analyzer", "true").typeParam("enable_match", "true")
               .typeParam("analyzer_params", "{\"type\": \"standard\"}"))
-          .field(Field.builder("sparse", io.github.reactivemilvus.proto.DataType.SparseFloatVector))
+          .field(Field.builder("sparse", DataType.SparseFloatVector))
           .bm25("text_bm25", "text", "sparse");
       indexes.add(IndexParam.builder("sparse").indexType("SPARSE_INVERTED_INDEX").metricType("BM25")
           .param("bm25_k1", 1.5).param("bm25_b", 0.75).build());
