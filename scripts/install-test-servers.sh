@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the real Milvus-protocol servers used by the integration tests into a Python venv:
 #   milvus-lite 3.2.2 (+ pymilvus 3.0.2, which milvus-lite imports) and milvus 2.3.5
-#   (embedded Milvus standalone, console script milvus-server).
+#   (embedded Milvus standalone, console script milvus-server); then, through
+#   scripts/install-lite25.sh, milvus-lite 2.5.1 + pymilvus 2.5.18 into the sibling venv
+#   <dir of VENV_DIR>/venv-lite25 (override: MILVUS_LITE25_VENV).
 # Idempotent: a marker file is written when everything is installed; reruns then exit at once.
 # Usage: scripts/install-test-servers.sh [VENV_DIR]   (default: <project>/target/venv)
 set -euo pipefail
@@ -11,6 +13,7 @@ VENV_DIR="${1:-${MILVUS_VENV:-$PROJECT_DIR/target/venv}}"
 PACKAGES=("milvus-lite==3.2.2" "pymilvus==3.0.2" "milvus==2.3.5")
 MARKER="$VENV_DIR/.test-servers-installed"
 EXPECTED="${PACKAGES[*]}"
+LITE25_VENV="${MILVUS_LITE25_VENV:-$(dirname "$VENV_DIR")/venv-lite25}"
 
 fail() {
   echo "install-test-servers: ERROR: $*" >&2
@@ -19,7 +22,7 @@ fail() {
 
 if [[ -f "$MARKER" ]] && [[ "$(cat "$MARKER")" == "$EXPECTED" ]]; then
   echo "install-test-servers: already installed in $VENV_DIR ($EXPECTED)"
-  exit 0
+  exec bash "$PROJECT_DIR/scripts/install-lite25.sh" "$LITE25_VENV"
 fi
 
 PYTHON="${PYTHON:-python3}"
@@ -44,5 +47,6 @@ done
 "$VENV_DIR/bin/python" -c 'import milvus_lite, pymilvus, milvus' \
   || fail "installed packages cannot be imported"
 
+bash "$PROJECT_DIR/scripts/install-lite25.sh" "$LITE25_VENV" || fail "installing Milvus Lite 2.5.1 failed"
 echo "$EXPECTED" > "$MARKER"
 echo "install-test-servers: done ($VENV_DIR)"

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import io.github.reactivemilvus.config.ConnectionConfigException;
 import io.github.reactivemilvus.config.ConnectionInfo;
+import io.github.reactivemilvus.FailureKind;
 import io.github.reactivemilvus.MilvusConnectionException;
 import io.github.reactivemilvus.config.NamedConfig;
 import io.github.reactivemilvus.ReactiveConnections;
@@ -26,13 +27,18 @@ import reactor.core.publisher.Mono;
 
 /**
  * {@code check}: connects every alias concurrently (bounded), calls GetVersion on each, and prints
- * a table: alias, address, state, server version, latency (connect + GetVersion), error. Exit code
- * 0 when every alias answered, 1 when any failed, 2 when the configs are invalid.
+ * a table: alias, address, state, server version, latency (connect + GetVersion), error. A server
+ * that answers GetVersion with UNIMPLEMENTED (Milvus Lite 2.5) is connected: its version shows as
+ * {@value #UNKNOWN_VERSION}. Exit code 0 when every alias answered, 1 when any failed, 2 when the
+ * configs are invalid.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = "Connect every alias concurrently and print a table. With no --config or --uri, "
         + "checks the default alias (MILVUS_URI, else localhost:19530).")
 final class CheckCommand implements Callable<Integer> {
+  /** The version shown for a server that does not implement GetVersion. */
+  static final String UNKNOWN_VERSION = "unknown";
+
   @Option(names = "--config", paramLabel = "FILE",
       description = "JSON file: an object {alias: {config keys}} or JSON lines {\"alias\": ..., \"config\": {...}}.")
   @Nullable Path config;
@@ -95,6 +101,7 @@ final class CheckCommand implements Callable<Integer> {
     return Mono.defer(() -> {
       long started = System.nanoTime();
       return registry.stub(alias).getVersion()
+          .onErrorResume(CheckCommand::isUnimplemented, e -> Mono.just(UNKNOWN_VERSION))
           .map(version -> new Row(alias, address, "connected", version, millis(started), ""))
           .onErrorResume(e -> Mono.just(new Row(alias, address, "failed", "", millis(started), describe(e))));
     });
@@ -123,6 +130,15 @@ final class CheckCommand implements Callable<Integer> {
     printRow(header, width);
     lines.forEach(line -> printRow(line, width));
     return results.stream().allMatch(DataRoundTrip.Result::ok);
+  }
+
+  /**
+   * An UNIMPLEMENTED answer to a call after a successful Connect: the server is there and speaks
+   * Milvus, it just lacks the method (Connect's own UNIMPLEMENTED fails as NOT_MILVUS instead).
+   */
+  static boolean isUnimplemented(Throwable e) {
+    return e instanceof MilvusConnectionException m && m.kind() == FailureKind.RPC && m.grpcStatus() != null
+        && m.grpcStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED;
   }
 
   private static String describe(Throwable e) {

@@ -500,34 +500,55 @@ public final class MilvusClient {
   public Mono<List<List<Hit>>> search(Search search) {
     Objects.requireNonNull(search, "search");
     return schemas.withSchema(search.collection, codec -> stub.call(MilvusServiceGrpc.getSearchMethod(),
-        Requests.searchRequest(codec, search)).map(r -> Responses.hits(codec, r)));
+        Requests.searchRequest(codec, search)).map(r -> Responses.hits(codec, r, search.groupByField, search.outputFields)));
   }
 
   /**
-   * A hybrid search: each {@link Search} (same collection, usually different vector fields) is
-   * run, and the lists are merged by the ranker: {@code rrf} with parameter {@code k}, or
-   * {@code weighted} with one weight per request ({@link #hybridSearchWeighted}). Output fields,
-   * limit and filter of the merged result come from {@code limit} and {@code outputFields}.
+   * A single-vector (or single-text) search whose hits are emitted one by one, best first; a search
+   * with several query vectors fails with {@link IllegalArgumentException}.
    */
+  public Flux<Hit> searchHits(Search search) {
+    Objects.requireNonNull(search, "search");
+    if (search.vectors.size() != 1) {
+      return Flux.error(new IllegalArgumentException("searchHits takes a search of one query vector or text, got "
+          + search.vectors.size() + "; use search"));
+    }
+    return search(search).flatMapIterable(lists -> lists.isEmpty() ? List.of() : lists.get(0));
+  }
+
+  /**
+   * A hybrid search: each {@link Search} of the {@link HybridSearch} is run and the hit lists are fused
+   * by its ranker (RRF or weighted); group-by, limit, offset and output fields apply to the fused result.
+   */
+  public Mono<List<List<Hit>>> hybridSearch(HybridSearch hybrid) {
+    Objects.requireNonNull(hybrid, "hybrid");
+    return schemas.withSchema(hybrid.collection, codec -> stub.call(MilvusServiceGrpc.getHybridSearchMethod(),
+        Requests.hybridRequest(codec, hybrid)).map(r -> Responses.hits(codec, r, hybrid.groupByField, hybrid.outputFields)));
+  }
+
+  /** A hybrid search fused by RRF with parameter {@code k}: {@link #hybridSearch} with {@link HybridSearch.Builder#rrf}. */
   public Mono<List<List<Hit>>> hybridSearchRrf(List<Search> searches, int k, int limit, String... outputFields) {
-    return hybrid(searches, Map.of("strategy", "rrf", "params", Map.of("k", k)), limit, outputFields);
+    return Mono.defer(() -> hybridSearch(hybrid(searches, limit, outputFields).rrf(k).build()));
   }
 
   /** A hybrid search ranked by a weighted sum of the normalised scores, one weight per search. */
   public Mono<List<List<Hit>>> hybridSearchWeighted(List<Search> searches, List<Double> weights, int limit, String... outputFields) {
-    if (weights.size() != searches.size()) {
-      return Mono.error(new IllegalArgumentException(searches.size() + " searches need as many weights, got " + weights.size()));
-    }
-    return hybrid(searches, Map.of("strategy", "weighted", "params", Map.of("weights", weights)), limit, outputFields);
+    return Mono.defer(() -> {
+      double[] w = new double[weights.size()];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = weights.get(i);
+      }
+      return hybridSearch(hybrid(searches, limit, outputFields).weighted(w).build());
+    });
   }
 
-  private Mono<List<List<Hit>>> hybrid(List<Search> searches, Map<String, Object> ranker, int limit, String... outputFields) {
+  private static HybridSearch.Builder hybrid(List<Search> searches, int limit, String... outputFields) {
     if (searches.isEmpty()) {
-      return Mono.error(new IllegalArgumentException("a hybrid search needs at least one search"));
+      throw new IllegalArgumentException("a hybrid search needs at least one search");
     }
-    String collection = searches.get(0).collection;
-    return schemas.withSchema(collection, codec -> stub.call(MilvusServiceGrpc.getHybridSearchMethod(),
-        Requests.hybridRequest(codec, searches, ranker, limit, outputFields)).map(r -> Responses.hits(codec, r)));
+    HybridSearch.Builder b = HybridSearch.builder(searches.get(0).collection).limit(limit).outputFields(outputFields);
+    searches.forEach(b::search);
+    return b;
   }
 
   /** The matching rows (all of them up to the limit) with the requested fields. */

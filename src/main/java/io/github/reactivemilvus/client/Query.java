@@ -1,6 +1,8 @@
 package io.github.reactivemilvus.client;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -17,6 +19,7 @@ public final class Query {
   final long offset;
   final List<String> partitions;
   final @Nullable ConsistencyLevel consistency;
+  final Map<String, Object> filterParams;
 
   private Query(Builder b) {
     this.collection = b.collection;
@@ -26,6 +29,7 @@ public final class Query {
     this.offset = b.offset;
     this.partitions = List.copyOf(b.partitions);
     this.consistency = b.consistency;
+    this.filterParams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.filterParams));
   }
 
   /** A builder for a query on {@code collection} (not null); no filter, no limit, no output fields by default. */
@@ -52,6 +56,7 @@ public final class Query {
     private long offset;
     private List<String> partitions = List.of();
     private @Nullable ConsistencyLevel consistency;
+    private final Map<String, Object> filterParams = new LinkedHashMap<>();
 
     private Builder(String collection) {
       this.collection = Objects.requireNonNull(collection, "collection");
@@ -63,6 +68,18 @@ public final class Query {
      */
     public Builder filter(String filter) {
       this.filter = Objects.requireNonNull(filter, "filter");
+      return this;
+    }
+
+    /**
+     * A value of the filter template: the filter names it {@code {name}} ({@code "tag == {tag}"}) and the
+     * value travels apart from the expression, typed, so user input never becomes part of the expression.
+     * Values: Boolean, Byte to Long, Float, Double, String, or a List or array of them; another type throws
+     * {@link IllegalArgumentException}. Needs a server with filter templates (Milvus 2.5 and later).
+     */
+    public Builder filterParam(String name, Object value) {
+      Objects.requireNonNull(name, "name");
+      filterParams.put(name, FilterParams.check(name, Objects.requireNonNull(value, "value")));
       return this;
     }
 

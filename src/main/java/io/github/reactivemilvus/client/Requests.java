@@ -20,6 +20,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,16 +32,34 @@ final class Requests {
   private Requests() {}
 
   static SearchRequest searchRequest(RowEncoder codec, Search s) {
+    return searchRequest(codec, s, null, 0, null);
+  }
+
+  /**
+   * A search; its own group-by, else the one given (the group-by of the hybrid search it is part of,
+   * which the server applies to each list as well), else none. The group-by field is added to the
+   * output fields, so that each hit has its group value even from a server that does not send
+   * {@code group_by_field_value}.
+   */
+  static SearchRequest searchRequest(RowEncoder codec, Search s, @Nullable String groupBy, int groupSize,
+      @Nullable Boolean strict) {
     FieldSchema field = vectorField(codec.schema(), s.annsField);
+    String group = s.groupByField != null ? s.groupByField : groupBy;
     SearchRequest.Builder b = SearchRequest.newBuilder().setCollectionName(s.collection)
         .addAllPartitionNames(s.partitions).setDsl(s.filter).setDslType(DslType.BoolExprV1)
-        .addAllOutputFields(s.outputFields).setNq(s.vectors.size())
+        .addAllOutputFields(withGroupField(s.outputFields, group)).setNq(s.vectors.size())
         .setPlaceholderGroup(placeholders(field, s.vectors))
         .addSearchParams(kv("anns_field", field.getName()))
         .addSearchParams(kv("topk", Integer.toString(s.limit)))
         .addSearchParams(kv("offset", Integer.toString(s.offset)))
         .addSearchParams(kv("params", Json.write(s.params)))
-        .addSearchParams(kv("round_decimal", "-1"));
+        .addSearchParams(kv("round_decimal", "-1"))
+        .putAllExprTemplateValues(FilterParams.encode(s.filterParams));
+    if (s.groupByField != null) {
+      addGroupBy(b::addSearchParams, s.groupByField, s.groupSize, s.strictGroupSize);
+    } else {
+      addGroupBy(b::addSearchParams, groupBy, groupSize, strict);
+    }
     if (!s.metricType.isEmpty()) {
       b.addSearchParams(kv("metric_type", s.metricType));
     }
@@ -73,8 +92,21 @@ final class Requests {
   }
 
   static ByteString placeholders(FieldSchema field, List<Object> vectors) {
-    // the vectors are encoded as one column of the field's type, then split per vector
-    FieldSchema column = field.toBuilder().setNullable(false).clearDefaultValue().build();
+    if (vectors.get(0) instanceof CharSequence) {
+      // full-text search: the texts go as VarChar, the server's BM25 function turns them into sparse vectors
+      if (field.getDataType() != io.github.reactivemilvus.proto.DataType.SparseFloatVector) {
+        throw new IllegalArgumentException("a text search needs the sparse output field of a BM25 function; field '"
+            + field.getName() + "' is " + field.getDataType());
+      }
+      PlaceholderValue.Builder value = PlaceholderValue.newBuilder().setTag("$0").setType(PlaceholderType.VarChar);
+      for (Object text : vectors) {
+        value.addValues(ByteString.copyFromUtf8(text.toString()));
+      }
+      return PlaceholderGroup.newBuilder().addPlaceholders(value).build().toByteString();
+    }
+    // the vectors are encoded as one column of the field's type, then split per vector (a function output
+    // field takes a query vector too: the encoder refuses it only as a column to write)
+    FieldSchema column = field.toBuilder().setNullable(false).clearDefaultValue().setIsFunctionOutput(false).build();
     RowEncoder codec = new RowEncoder(CollectionSchema.newBuilder().addFields(column).build());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (Object v : vectors) {
@@ -131,7 +163,8 @@ final class Requests {
 
   static QueryRequest queryRequest(Query q, String filter, long limit, long offset, boolean iterator) {
     QueryRequest.Builder b = QueryRequest.newBuilder().setCollectionName(q.collection).setExpr(filter)
-        .addAllOutputFields(q.outputFields).addAllPartitionNames(q.partitions);
+        .addAllOutputFields(q.outputFields).addAllPartitionNames(q.partitions)
+        .putAllExprTemplateValues(FilterParams.encode(q.filterParams));
     if (limit > 0) {
       b.addQueryParams(kv("limit", Long.toString(limit)));
     }
@@ -211,18 +244,55 @@ final class Requests {
     return b.build();
   }
 
-  static HybridSearchRequest hybridRequest(RowEncoder codec, List<Search> searches, Map<String, Object> ranker, int limit,
-      String... outputFields) {
-    HybridSearchRequest.Builder b = HybridSearchRequest.newBuilder().setCollectionName(searches.get(0).collection)
-        .addAllOutputFields(List.of(outputFields)).setUseDefaultConsistency(true);
-    for (Search s : searches) {
-      b.addRequests(searchRequest(codec, s));
+  static HybridSearchRequest hybridRequest(RowEncoder codec, HybridSearch hybrid) {
+    HybridSearchRequest.Builder b = HybridSearchRequest.newBuilder().setCollectionName(hybrid.collection)
+        .addAllOutputFields(withGroupField(hybrid.outputFields, hybrid.groupByField));
+    if (hybrid.consistency == null) {
+      b.setUseDefaultConsistency(true);
+    } else {
+      b.setConsistencyLevelValue(hybrid.consistency.code());
     }
-    return b.addRankParams(kv("strategy", String.valueOf(ranker.get("strategy"))))
-        .addRankParams(kv("params", Json.write(ranker.get("params"))))
-        .addRankParams(kv("limit", Integer.toString(limit)))
+    for (Search s : hybrid.searches) {
+      // as pymilvus does: the hybrid's group-by goes to each search too
+      b.addRequests(searchRequest(codec, s, hybrid.groupByField, hybrid.groupSize, hybrid.strictGroupSize));
+    }
+    // norm_score: the scores of each list are normalised before weighting (what pymilvus sends by default)
+    Object params = hybrid.strategy.equals("rrf") ? Map.of("k", hybrid.rrfK)
+        : Map.of("weights", hybrid.weights, "norm_score", true);
+    b.addRankParams(kv("strategy", hybrid.strategy))
+        .addRankParams(kv("params", Json.write(params)))
+        .addRankParams(kv("limit", Integer.toString(hybrid.limit)))
         .addRankParams(kv("round_decimal", "-1"))
-        .build();
+        .addRankParams(kv("offset", Integer.toString(hybrid.offset)));
+    addGroupBy(b::addRankParams, hybrid.groupByField, hybrid.groupSize, hybrid.strictGroupSize);
+    return b.build();
+  }
+
+  /** The output fields plus the group-by field (when there is one and it is not already asked for). */
+  static List<String> withGroupField(List<String> outputFields, @Nullable String group) {
+    if (group == null || outputFields.contains(group) || outputFields.contains("*")) {
+      return outputFields;
+    }
+    List<String> out = new ArrayList<>(outputFields);
+    out.add(group);
+    return out;
+  }
+
+  /**
+   * Group-by as top-level parameters (of a search, or the rank parameters of a hybrid search): the
+   * server reads them there, not inside {@code params}. Booleans lower case, as JSON.
+   */
+  static void addGroupBy(Consumer<KeyValuePair> add, @Nullable String field, int size, @Nullable Boolean strict) {
+    if (field == null) {
+      return;
+    }
+    add.accept(kv("group_by_field", field));
+    if (size > 0) {
+      add.accept(kv("group_size", Integer.toString(size)));
+    }
+    if (strict != null) {
+      add.accept(kv("strict_group_size", strict.toString()));
+    }
   }
 
   static InsertRequest insertRequest(String collection, String partition, List<FieldData> columns, int rows) {

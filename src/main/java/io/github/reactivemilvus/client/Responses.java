@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns the protocol responses of {@link MilvusClient} into the client's types: query rows,
@@ -40,11 +41,32 @@ final class Responses {
     return fd.getValidDataCount() > 0 ? fd.getValidDataCount() : RowDecoder.size(fd);
   }
 
+  /** The group-by value of each hit (the server's {@code group_by_field_value} column). */
+  static List<@Nullable Object> groupValues(FieldData column, int total) {
+    List<@Nullable Object> out = new ArrayList<>(total);
+    for (Map<String, Object> row : RowDecoder.decode(List.of(column), total)) {
+      out.add(row.isEmpty() ? null : row.values().iterator().next());
+    }
+    return out;
+  }
+
   static List<List<Hit>> hits(RowEncoder codec, SearchResults r) {
+    return hits(codec, r, null, List.of());
+  }
+
+  /**
+   * The hits; with group-by ({@code groupField}), each with its group value: the server's
+   * {@code group_by_field_value}, else the group-by field among the hit's fields (added to the output
+   * fields by {@link Requests#withGroupField}; removed again when {@code asked} does not name it).
+   */
+  static List<List<Hit>> hits(RowEncoder codec, SearchResults r, @Nullable String groupField, List<String> asked) {
     SearchResultData d = r.getResults();
     List<Object> ids = ids(d.getIds());
     int total = ids.size();
     List<Map<String, Object>> fields = RowDecoder.decode(d.getFieldsDataList(), total);
+    List<@Nullable Object> groups = d.hasGroupByFieldValue() && RowDecoder.size(d.getGroupByFieldValue()) >= total
+        ? groupValues(d.getGroupByFieldValue(), total) : null;
+    boolean drop = groupField != null && !asked.contains(groupField) && !asked.contains("*");
     List<List<Hit>> out = new ArrayList<>();
     int at = 0;
     for (int q = 0; q < d.getNumQueries(); q++) {
@@ -54,7 +76,11 @@ final class Responses {
       for (int i = 0; i < n; i++, at++) {
         Map<String, Object> row = fields.get(at);
         row.remove(pk == null ? "" : pk.getName());
-        list.add(new Hit(ids.get(at), d.getScores(at), row));
+        Object group = groups != null ? groups.get(at) : groupField != null ? row.get(groupField) : null;
+        if (drop) {
+          row.remove(groupField);
+        }
+        list.add(new Hit(ids.get(at), d.getScores(at), row, group));
       }
       out.add(List.copyOf(list));
     }

@@ -27,6 +27,21 @@ class CheckCommandAuthTest {
   }
 
   @Test
+  void checkDataPassesAndLeavesNoCollection(MilvusStandaloneServer milvus) {
+    CliRun run = CliRun.of("check", "--data", "--uri", uri(milvus, milvus.password()));
+    assertThat(run.exit()).as(run.all()).isZero();
+    for (String step : new String[] {"create", "insert", "index", "load", "search", "query", "drop"}) {
+      assertThat(run.out()).containsPattern("uri-1\\s+" + step + "\\s+[0-9.]+ ms");
+    }
+    assertThat(run.out()).doesNotContain("failed");
+    try (io.github.reactivemilvus.ReactiveConnections registry = io.github.reactivemilvus.ReactiveConnections.create()) {
+      registry.addConnection("standalone", java.util.Map.of("uri", uri(milvus, milvus.password()))).block();
+      assertThat(registry.stub("standalone").showCollections().block()).noneMatch(name -> name.startsWith("mc_check_"));
+    }
+    assertThat(run.all()).doesNotContain(milvus.password());
+  }
+
+  @Test
   void checkWithAWrongPasswordInTheUriExitsOneSayingAuthentication(MilvusStandaloneServer milvus) {
     CliRun run = CliRun.of("check", "--uri", uri(milvus, WRONG_PASSWORD));
     assertThat(run.exit()).as(run.all()).isEqualTo(1);

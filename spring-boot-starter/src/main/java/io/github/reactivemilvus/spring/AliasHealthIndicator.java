@@ -21,9 +21,14 @@ import reactor.core.publisher.Mono;
  * out of it is reported as {@link FailureKind#UNREACHABLE} (no answer within the timeout) and
  * cancels the check. Details: {@code address}, {@code state}, {@code version},
  * {@code latency-ms} (the CheckHealth round trip), and when down {@code kind} and
- * {@code message} (never a secret). Never blocks.
+ * {@code message} (never a secret). A server that answers GetVersion or CheckHealth with
+ * UNIMPLEMENTED (Milvus Lite 2.5) is up: it answered; the version shows as {@code unknown} and
+ * {@code health-check} says {@code unsupported by the server}. Never blocks.
  */
 final class AliasHealthIndicator implements ReactiveHealthIndicator {
+  /** The version shown for a server that does not implement GetVersion. */
+  static final String UNKNOWN_VERSION = "unknown";
+
   private final ReactiveConnections registry;
   private final String alias;
   private final Duration timeout;
@@ -45,14 +50,28 @@ final class AliasHealthIndicator implements ReactiveHealthIndicator {
           .subscribe(e -> lastFailure.set(e.message()));
       MilvusStub stub = registry.stub(alias).withDeadline(timeout);
       return stub.getVersion()
+          .onErrorResume(AliasHealthIndicator::isUnimplemented, e -> Mono.just(UNKNOWN_VERSION))
           .flatMap(version -> {
             long start = System.nanoTime();
-            return stub.checkHealth().map(r -> healthy(r, version, (System.nanoTime() - start) / 1_000_000));
+            return stub.checkHealth().map(r -> healthy(r, version, (System.nanoTime() - start) / 1_000_000))
+                .onErrorResume(AliasHealthIndicator::isUnimplemented,
+                    e -> Mono.just(withConnection(Health.up()).withDetail("version", version)
+                        .withDetail("health-check", "unsupported by the server")
+                        .withDetail("latency-ms", (System.nanoTime() - start) / 1_000_000).build()));
           })
           .timeout(timeout)
           .onErrorResume(e -> down(e, lastFailure.get()))
           .doFinally(s -> failures.dispose());
     });
+  }
+
+  /**
+   * UNIMPLEMENTED for a call after a successful Connect: the server answered, it lacks the method
+   * (an UNIMPLEMENTED Connect fails as NOT_MILVUS instead).
+   */
+  private static boolean isUnimplemented(Throwable e) {
+    return e instanceof MilvusConnectionException m && m.kind() == FailureKind.RPC && m.grpcStatus() != null
+        && m.grpcStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED;
   }
 
   private Health healthy(CheckHealthResponse response, String version, long latencyMillis) {
