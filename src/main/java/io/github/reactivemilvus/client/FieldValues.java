@@ -193,6 +193,7 @@ final class FieldValues {
       case TIMESTAMPTZ_DATA -> timestamptzRead(s.getTimestamptzData().getData(i));
       case STRING_DATA -> type == DataType.Timestamptz ? timestamptzRead(s.getStringData().getData(i))
           : s.getStringData().getData(i);
+      case LONG_DATA -> type == DataType.Timestamptz ? timestamptzRead(s.getLongData().getData(i)) : s.getLongData().getData(i);
       default -> throw new IllegalArgumentException("no 2.6 payload: " + s.getDataCase());
     };
   }
@@ -213,10 +214,10 @@ final class FieldValues {
         }
         b.setBoolData(flag);
       }
-      case Int8 -> b.setIntData((int) RowCodec.integral(v, Byte.MIN_VALUE, Byte.MAX_VALUE));
-      case Int16 -> b.setIntData((int) RowCodec.integral(v, Short.MIN_VALUE, Short.MAX_VALUE));
-      case Int32 -> b.setIntData((int) RowCodec.integral(v, Integer.MIN_VALUE, Integer.MAX_VALUE));
-      case Int64 -> b.setLongData(RowCodec.integral(v, Long.MIN_VALUE, Long.MAX_VALUE));
+      case Int8 -> b.setIntData((int) RowEncoder.integral(v, Byte.MIN_VALUE, Byte.MAX_VALUE));
+      case Int16 -> b.setIntData((int) RowEncoder.integral(v, Short.MIN_VALUE, Short.MAX_VALUE));
+      case Int32 -> b.setIntData((int) RowEncoder.integral(v, Integer.MIN_VALUE, Integer.MAX_VALUE));
+      case Int64 -> b.setLongData(RowEncoder.integral(v, Long.MIN_VALUE, Long.MAX_VALUE));
       case Float -> b.setFloatData(number(v).floatValue());
       case Double -> b.setDoubleData(number(v).doubleValue());
       case VarChar, String, Text -> {

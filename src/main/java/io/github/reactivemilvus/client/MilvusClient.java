@@ -63,11 +63,12 @@ public final class MilvusClient {
   private final SchemaCache schemas;
   private final Writes writes;
   private final Iterators iterators;
+  private final WriteClock clock = new WriteClock();
 
   private MilvusClient(MilvusStub stub) {
     this.stub = stub;
     this.schemas = new SchemaCache(name -> describe(name).map(DescribeCollectionResponse::getSchema));
-    this.writes = new Writes(stub, schemas);
+    this.writes = new Writes(stub, schemas, clock);
     this.iterators = new Iterators(stub, schemas);
   }
 
@@ -142,12 +143,26 @@ public final class MilvusClient {
         .then(loadCollection(name));
   }
 
-  /** Creates the collection (not loaded) and then builds {@code indexes}, in order. */
+  /**
+   * Creates the collection (not loaded) with consistency level {@link ConsistencyLevel#BOUNDED} (as
+   * the Java SDK and pymilvus do; the protocol's default would be Strong) and then builds
+   * {@code indexes}, in order.
+   */
   public Mono<Void> createCollection(String name, Schema schema, List<IndexParam> indexes) {
+    return createCollection(name, schema, indexes, ConsistencyLevel.BOUNDED);
+  }
+
+  /**
+   * Creates the collection (not loaded) with {@code consistency} as the level of reads that name
+   * none, and then builds {@code indexes}, in order. Session reads wait for this client's last
+   * write to the collection.
+   */
+  public Mono<Void> createCollection(String name, Schema schema, List<IndexParam> indexes, ConsistencyLevel consistency) {
     Objects.requireNonNull(schema, "schema");
+    Objects.requireNonNull(consistency, "consistency");
     List<IndexParam> indexList = List.copyOf(indexes);
     CreateCollectionRequest request = CreateCollectionRequest.newBuilder().setCollectionName(name)
-        .setSchema(schema.toProto(name).toByteString()).build();
+        .setSchema(schema.toProto(name).toByteString()).setConsistencyLevelValue(consistency.code()).build();
     return Mono.defer(() -> {
       schemas.forget(name);
       return stub.call(MilvusServiceGrpc.getCreateCollectionMethod(), request).then();
@@ -189,6 +204,7 @@ public final class MilvusClient {
   public Mono<Void> dropCollection(String name) {
     return Mono.defer(() -> {
       schemas.forget(name);
+      clock.forget(name);
       return stub.call(MilvusServiceGrpc.getDropCollectionMethod(), DropCollectionRequest.newBuilder().setCollectionName(name).build());
     }).then();
   }
@@ -355,6 +371,22 @@ public final class MilvusClient {
     return writes.write(collection, rows, options, true);
   }
 
+  /**
+   * The whole insert stream summed up in one value, the way to answer an upload: the rows the
+   * server acknowledged, the batches, and the first failure (a row that does not fit, a refused
+   * batch, the row source's own error). It completes once every sent batch has finished, so
+   * {@link WriteSummary#rows()} is exactly what Milvus holds from this stream; it fails only when
+   * the collection's schema cannot be read. Batching as {@code options} says.
+   */
+  public Mono<WriteSummary> insertAll(String collection, Flux<Map<String, Object>> rows, WriteOptions options) {
+    return writes.summary(collection, rows, options, false);
+  }
+
+  /** As {@link #insertAll(String, Flux, WriteOptions)}, replacing rows with the same primary key. */
+  public Mono<WriteSummary> upsertAll(String collection, Flux<Map<String, Object>> rows, WriteOptions options) {
+    return writes.summary(collection, rows, options, true);
+  }
+
   /** Deletes rows by primary key; the Mono holds the count the server reports. */
   public Mono<Long> delete(String collection, Collection<?> ids) {
     List<Object> idList = List.copyOf(ids);
@@ -368,6 +400,7 @@ public final class MilvusClient {
       return Mono.error(new IllegalArgumentException("a delete needs a filter; use dropCollection to delete everything"));
     }
     return stub.call(MilvusServiceGrpc.getDeleteMethod(), DeleteRequest.newBuilder().setCollectionName(collection).setExpr(filter).build())
+        .doOnNext(r -> clock.written(collection, r.getTimestamp()))
         .map(MutationResult::getDeleteCnt);
   }
 
@@ -377,7 +410,7 @@ public final class MilvusClient {
   public Mono<List<List<Hit>>> search(Search search) {
     Objects.requireNonNull(search, "search");
     return schemas.get(search.collection).flatMap(codec -> stub.call(MilvusServiceGrpc.getSearchMethod(),
-        Requests.searchRequest(codec, search)).map(r -> Responses.hits(codec, r)));
+        SessionReads.apply(Requests.searchRequest(codec, search), clock)).map(r -> Responses.hits(codec, r)));
   }
 
   /**
@@ -404,13 +437,15 @@ public final class MilvusClient {
     }
     String collection = searches.get(0).collection;
     return schemas.get(collection).flatMap(codec -> stub.call(MilvusServiceGrpc.getHybridSearchMethod(),
-        Requests.hybridRequest(codec, searches, ranker, limit, outputFields)).map(r -> Responses.hits(codec, r)));
+        SessionReads.apply(Requests.hybridRequest(codec, searches, ranker, limit, outputFields), clock))
+        .map(r -> Responses.hits(codec, r)));
   }
 
   /** The matching rows (all of them up to the limit) with the requested fields. */
   public Mono<List<Map<String, Object>>> query(Query query) {
     Objects.requireNonNull(query, "query");
-    return stub.call(MilvusServiceGrpc.getQueryMethod(), Requests.queryRequest(query, query.filter, query.limit, query.offset, false))
+    return stub.call(MilvusServiceGrpc.getQueryMethod(),
+        SessionReads.apply(Requests.queryRequest(query, query.filter, query.limit, query.offset, false), clock))
         .map(Responses::rows);
   }
 

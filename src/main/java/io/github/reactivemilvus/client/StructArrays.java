@@ -55,7 +55,7 @@ final class StructArrays {
       FieldData.Builder column = FieldData.newBuilder().setFieldName(sub.getName()).setType(sub.getDataType());
       boolean vector = sub.getDataType() == DataType.ArrayOfVector;
       ArrayArray.Builder arrays = ArrayArray.newBuilder().setElementType(sub.getElementType());
-      int dim = RowCodec.intParam(sub, "dim", 0);
+      int dim = RowEncoder.intParam(sub, "dim", 0);
       VectorArray.Builder vectors = VectorArray.newBuilder().setDim(dim).setElementType(sub.getElementType());
       for (int row = 0; row < values.size(); row++) {
         List<Object> elements = new ArrayList<>();
@@ -90,7 +90,7 @@ final class StructArrays {
       throw new IllegalArgumentException("a " + Json.typeName(v) + " for array-of-struct field '" + schema.getName()
           + "' (a List of Maps)");
     }
-    int max = RowCodec.intParam(schema.getTypeParamsList().isEmpty() ? FieldSchema.getDefaultInstance()
+    int max = RowEncoder.intParam(schema.getTypeParamsList().isEmpty() ? FieldSchema.getDefaultInstance()
         : FieldSchema.newBuilder().addAllTypeParams(schema.getTypeParamsList()).build(), "max_capacity", -1);
     if (max >= 0 && list.size() > max) {
       throw new IllegalArgumentException("a list of " + list.size() + " structs, more than max_capacity " + max);
@@ -130,14 +130,14 @@ final class StructArrays {
           long max = type == DataType.Int8 ? Byte.MAX_VALUE : type == DataType.Int16 ? Short.MAX_VALUE : Integer.MAX_VALUE;
           IntArray.Builder a = IntArray.newBuilder();
           for (Object e : elements) {
-            a.addData((int) RowCodec.integral(e, min, max));
+            a.addData((int) RowEncoder.integral(e, min, max));
           }
           s.setIntData(a);
         }
         case Int64 -> {
           LongArray.Builder a = LongArray.newBuilder();
           for (Object e : elements) {
-            a.addData(RowCodec.integral(e, Long.MIN_VALUE, Long.MAX_VALUE));
+            a.addData(RowEncoder.integral(e, Long.MIN_VALUE, Long.MAX_VALUE));
           }
           s.setLongData(a);
         }
@@ -176,7 +176,7 @@ final class StructArrays {
   }
 
   private static VectorField vectorsOf(FieldSchema sub, String name, List<Object> elements) {
-    int dim = RowCodec.intParam(sub, "dim", 0);
+    int dim = RowEncoder.intParam(sub, "dim", 0);
     VectorField.Builder v = VectorField.newBuilder().setDim(dim);
     try {
       switch (sub.getElementType()) {
@@ -307,7 +307,7 @@ final class StructArrays {
     if (!sub.hasScalars() || row >= sub.getScalars().getArrayData().getDataCount()) {
       return 0;
     }
-    return RowCodec.size(FieldData.newBuilder().setScalars(sub.getScalars().getArrayData().getData(row)).build());
+    return RowDecoder.size(FieldData.newBuilder().setScalars(sub.getScalars().getArrayData().getData(row)).build());
   }
 
   private static @Nullable Object element(FieldData sub, int row, int k) {
