@@ -110,7 +110,7 @@ final class CallRetry {
     }
     return new MilvusConnectionException(e.kind(), e.alias(), e.address(), e.detail()
         + " (not retried: the retry budget of the alias is spent, too many of its calls failed lately)",
-        e.grpcStatus(), e.serverCode(), e.getCause() != null ? e.getCause() : e);
+        e.grpcStatus(), e.serverCode(), e.error(), e.getCause() != null ? e.getCause() : e);
   }
 
   /** Fails with {@code first} on the first subscription, then subscribes to {@code attempt}. */

@@ -153,12 +153,12 @@ final class ConnectAttempt {
       }
       MilvusConnectionException cause = Failures.classify(last, alias, info.address(), true);
       return new MilvusConnectionException(cause.kind(), alias, info.address(),
-          detail + "; last error: " + cause.detail(), cause.grpcStatus(), cause.serverCode(), last);
+          detail + "; last error: " + cause.detail(), cause.grpcStatus(), cause.serverCode(), cause.error(), last);
     }
     MilvusConnectionException classified = Failures.classify(error, alias, info.address(), true);
     if (classified.alias() == null) {
       return new MilvusConnectionException(classified.kind(), alias, info.address(),
-          classified.detail(), classified.grpcStatus(), classified.serverCode(), classified);
+          classified.detail(), classified.grpcStatus(), classified.serverCode(), classified.error(), classified);
     }
     return classified;
   }

@@ -159,7 +159,7 @@ final class Failures {
       FailureKind kind = isDatabaseNotFound(s.status) ? FailureKind.DATABASE_NOT_FOUND : FailureKind.SERVER_STATUS;
       return new MilvusConnectionException(kind, alias, address,
           "code " + s.status.getCode() + " (error_code " + s.status.getErrorCodeValue() + "): " + s.status.getReason(),
-          null, code, null);
+          null, code, MilvusError.ofStatus(s.status), null);
     }
     if (error instanceof TimeoutException) {
       return new MilvusConnectionException(FailureKind.UNREACHABLE, alias, address,

@@ -16,6 +16,7 @@ public class MilvusConnectionException extends RuntimeException {
   private final transient io.grpc.@Nullable Status grpcStatus;
   private final int serverCode;
   private final String detail;
+  private final MilvusError error;
 
   /**
    * A failure of {@code kind}. Messages are built from the parts given here; none of them may
@@ -31,7 +32,28 @@ public class MilvusConnectionException extends RuntimeException {
    */
   public MilvusConnectionException(FailureKind kind, @Nullable String alias, @Nullable String address,
       @Nullable String detail, io.grpc.@Nullable Status grpcStatus, int serverCode, @Nullable Throwable cause) {
+    this(kind, alias, address, detail, grpcStatus, serverCode, MilvusError.ofFailure(kind, grpcStatus, serverCode), cause);
+  }
+
+  /**
+   * A failure of {@code kind} whose meaning to a service is {@code error} (decided from the whole
+   * Milvus status, for example). Messages are built from the parts given here; none of them may
+   * contain a secret.
+   *
+   * @param kind what went wrong
+   * @param alias the alias, or null when the failure belongs to none
+   * @param address the normalized address, or null when unknown
+   * @param detail what went wrong, without kind, alias and address; null means none
+   * @param grpcStatus the gRPC status behind the failure, or null
+   * @param serverCode the Milvus status code, or 0
+   * @param error what the failure means to a service
+   * @param cause the original exception, or null
+   */
+  public MilvusConnectionException(FailureKind kind, @Nullable String alias, @Nullable String address,
+      @Nullable String detail, io.grpc.@Nullable Status grpcStatus, int serverCode, MilvusError error,
+      @Nullable Throwable cause) {
     super(render(kind, alias, address, detail), cause);
+    this.error = error;
     this.kind = kind;
     this.alias = alias;
     this.address = address;
@@ -77,6 +99,14 @@ public class MilvusConnectionException extends RuntimeException {
   /** The gRPC status behind the failure, or null when there was none (for example a timeout). */
   public io.grpc.@Nullable Status grpcStatus() {
     return grpcStatus;
+  }
+
+  /**
+   * What the failure means to a service (collection not found, already exists, invalid
+   * expression, ...): see {@link MilvusError}; {@link MilvusError#OTHER} when none of its cases.
+   */
+  public MilvusError error() {
+    return error;
   }
 
   /** The Milvus {@code Status.code} (or legacy {@code error_code} when code is 0), or 0. */

@@ -63,7 +63,7 @@ final class StubCall<Q, R, T> extends Mono<T> {
     return !namesCollection ? call : call.onErrorMap(MilvusConnectionException.class, e -> {
       String name = ResponseStatus.collectionName(request);
       return name == null ? e : new MilvusConnectionException(e.kind(), e.alias(), e.address(),
-          "collection '" + name + "': " + e.detail(), e.grpcStatus(), e.serverCode(), e.getCause() != null ? e.getCause() : e);
+          "collection '" + name + "': " + e.detail(), e.grpcStatus(), e.serverCode(), e.error(), e.getCause() != null ? e.getCause() : e);
     });
   }
 }

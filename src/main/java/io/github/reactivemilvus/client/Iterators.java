@@ -3,11 +3,13 @@ package io.github.reactivemilvus.client;
 import io.github.reactivemilvus.MilvusStub;
 import io.github.reactivemilvus.proto.FieldSchema;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
+import io.github.reactivemilvus.proto.QueryRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 
@@ -22,6 +24,11 @@ final class Iterators {
   Iterators(MilvusStub stub, SchemaCache schemas) {
     this.stub = stub;
     this.schemas = schemas;
+  }
+
+  /** Now as a Milvus hybrid timestamp: physical milliseconds shifted past the 18 logical bits. */
+  static long clientTimestamp() {
+    return System.currentTimeMillis() << 18;
   }
 
   /**
@@ -40,9 +47,18 @@ final class Iterators {
     }
     Flux<Map<String, Object>> rows = schemas.get(query.collection).flatMapMany(codec -> {
       FieldSchema pk = codec.requirePrimary();
+      // the first page's snapshot (the server's session_ts, else a client-side timestamp as pymilvus
+      // falls back to) pins every later page: rows written while iterating are not returned
+      AtomicLong snapshot = new AtomicLong();
       return Paging.<Object, Map<String, Object>>flux(NO_CURSOR, last -> {
         String filter = Requests.and(query.filter, last == NO_CURSOR ? "" : pk.getName() + " > " + Requests.literal(pk, last));
-        return stub.call(MilvusServiceGrpc.getQueryMethod(), Requests.queryRequest(query, filter, pageSize, 0, true)).map(r -> {
+        QueryRequest request = Requests.queryRequest(query, filter, pageSize, 0, true);
+        long pinned = snapshot.get();
+        if (pinned > 0) {
+          request = request.toBuilder().setGuaranteeTimestamp(pinned).build();
+        }
+        return stub.call(MilvusServiceGrpc.getQueryMethod(), request).map(r -> {
+          snapshot.compareAndSet(0, r.getSessionTs() > 0 ? r.getSessionTs() : clientTimestamp());
           List<Map<String, Object>> page = new ArrayList<>(Responses.rows(r));
           page.sort(Comparator.comparing(row -> (Comparable<Object>) comparable(row.get(pk.getName()))));
           Object next = page.size() < pageSize ? null : page.get(page.size() - 1).get(pk.getName());

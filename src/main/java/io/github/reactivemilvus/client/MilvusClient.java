@@ -75,12 +75,13 @@ public final class MilvusClient {
   private final SchemaCache schemas;
   private final Writes writes;
   private final Iterators iterators;
+  private final WriteClock clock = new WriteClock();
 
   private MilvusClient(MilvusStub stub) {
     this.stub = stub;
     this.scheduler = stub.scheduler();
     this.schemas = new SchemaCache(this::describe);
-    this.writes = new Writes(stub, schemas);
+    this.writes = new Writes(stub, schemas, clock);
     this.iterators = new Iterators(stub, schemas);
   }
 
@@ -156,28 +157,49 @@ public final class MilvusClient {
   }
 
   /**
-   * {@link #createCollection(String, Schema, List, WaitOptions)} waiting as
-   * {@link WaitOptions#DEFAULTS} says for each index build.
+   * {@link #createCollection(String, Schema, List, ConsistencyLevel, WaitOptions)} with consistency
+   * level {@link ConsistencyLevel#BOUNDED} (as the Java SDK and pymilvus do; the protocol's default
+   * would be Strong), waiting as {@link WaitOptions#DEFAULTS} says for each index build.
    */
   public Mono<Void> createCollection(String name, Schema schema, List<IndexParam> indexes) {
-    return createCollection(name, schema, indexes, WaitOptions.DEFAULTS);
+    return createCollection(name, schema, indexes, ConsistencyLevel.BOUNDED, WaitOptions.DEFAULTS);
   }
 
   /**
-   * Creates the collection (not loaded) and then builds {@code indexes}, in order, each waited
-   * for as {@code wait} says ({@link #createIndex(String, IndexParam, WaitOptions)}).
+   * {@link #createCollection(String, Schema, List, ConsistencyLevel, WaitOptions)} with consistency
+   * level {@link ConsistencyLevel#BOUNDED}.
    */
   public Mono<Void> createCollection(String name, Schema schema, List<IndexParam> indexes, WaitOptions wait) {
+    return createCollection(name, schema, indexes, ConsistencyLevel.BOUNDED, wait);
+  }
+
+  /**
+   * {@link #createCollection(String, Schema, List, ConsistencyLevel, WaitOptions)} waiting as
+   * {@link WaitOptions#DEFAULTS} says for each index build.
+   */
+  public Mono<Void> createCollection(String name, Schema schema, List<IndexParam> indexes, ConsistencyLevel consistency) {
+    return createCollection(name, schema, indexes, consistency, WaitOptions.DEFAULTS);
+  }
+
+  /**
+   * Creates the collection (not loaded) with {@code consistency} as the level of reads that name
+   * none (Session reads wait for this client's last write to the collection), and then builds
+   * {@code indexes}, in order, each waited for as {@code wait} says
+   * ({@link #createIndex(String, IndexParam, WaitOptions)}).
+   */
+  public Mono<Void> createCollection(String name, Schema schema, List<IndexParam> indexes, ConsistencyLevel consistency,
+      WaitOptions wait) {
+    Objects.requireNonNull(consistency, "consistency");
     List<IndexParam> indexList = List.copyOf(indexes);
     Objects.requireNonNull(wait, "wait");
-    return createCollectionOnly(name, schema)
+    return createCollectionOnly(name, schema, consistency)
         .thenMany(Flux.fromIterable(indexList).concatMap(index -> createIndex(name, index, wait))).then();
   }
 
-  private Mono<Void> createCollectionOnly(String name, Schema schema) {
+  private Mono<Void> createCollectionOnly(String name, Schema schema, ConsistencyLevel consistency) {
     Objects.requireNonNull(schema, "schema");
     CreateCollectionRequest request = CreateCollectionRequest.newBuilder().setCollectionName(name)
-        .setSchema(schema.toProto(name).toByteString()).build();
+        .setSchema(schema.toProto(name).toByteString()).setConsistencyLevelValue(consistency.code()).build();
     return Mono.defer(() -> {
       schemas.forget(name);
       return stub.call(MilvusServiceGrpc.getCreateCollectionMethod(), request).then();
@@ -200,7 +222,7 @@ public final class MilvusClient {
   public Mono<Boolean> createCollectionIfNotExists(String name, Schema schema, List<IndexParam> indexes, WaitOptions wait) {
     List<IndexParam> indexList = List.copyOf(indexes);
     Objects.requireNonNull(wait, "wait");
-    Mono<Boolean> create = createCollectionOnly(name, schema).thenReturn(true)
+    Mono<Boolean> create = createCollectionOnly(name, schema, ConsistencyLevel.BOUNDED).thenReturn(true)
         .onErrorResume(e -> hasCollection(name).onErrorResume(again -> Mono.error(e))
             .flatMap(exists -> exists ? Mono.just(false) : Mono.error(e)));
     return hasCollection(name).flatMap(exists -> exists ? Mono.just(false) : create)
@@ -244,6 +266,7 @@ public final class MilvusClient {
   public Mono<Void> dropCollection(String name) {
     return Mono.defer(() -> {
       schemas.forget(name);
+      clock.forget(name);
       return stub.call(MilvusServiceGrpc.getDropCollectionMethod(), DropCollectionRequest.newBuilder().setCollectionName(name).build());
     }).then();
   }
@@ -478,6 +501,22 @@ public final class MilvusClient {
     return writes.write(collection, rows, options, true);
   }
 
+  /**
+   * The whole insert stream summed up in one value, the way to answer an upload: the rows the
+   * server acknowledged, the batches, and the first failure (a row that does not fit, a refused
+   * batch, the row source's own error). It completes once every sent batch has finished, so
+   * {@link WriteSummary#rows()} is exactly what Milvus holds from this stream; it fails only when
+   * the collection's schema cannot be read. Batching as {@code options} says.
+   */
+  public Mono<WriteSummary> insertAll(String collection, Flux<Map<String, Object>> rows, WriteOptions options) {
+    return writes.summary(collection, rows, options, false);
+  }
+
+  /** As {@link #insertAll(String, Flux, WriteOptions)}, replacing rows with the same primary key. */
+  public Mono<WriteSummary> upsertAll(String collection, Flux<Map<String, Object>> rows, WriteOptions options) {
+    return writes.summary(collection, rows, options, true);
+  }
+
   /** Deletes rows by primary key; the Mono holds the count the server reports. */
   public Mono<Long> delete(String collection, Collection<?> ids) {
     List<Object> idList = List.copyOf(ids);
@@ -491,6 +530,7 @@ public final class MilvusClient {
       return Mono.error(new IllegalArgumentException("a delete needs a filter; use dropCollection to delete everything"));
     }
     return stub.call(MilvusServiceGrpc.getDeleteMethod(), DeleteRequest.newBuilder().setCollectionName(collection).setExpr(filter).build())
+        .doOnNext(r -> clock.written(collection, r.getTimestamp()))
         .map(MutationResult::getDeleteCnt);
   }
 
@@ -500,7 +540,8 @@ public final class MilvusClient {
   public Mono<List<List<Hit>>> search(Search search) {
     Objects.requireNonNull(search, "search");
     return schemas.withSchema(search.collection, codec -> stub.call(MilvusServiceGrpc.getSearchMethod(),
-        Requests.searchRequest(codec, search)).map(r -> Responses.hits(codec, r, search.groupByField, search.outputFields)));
+        SessionReads.apply(Requests.searchRequest(codec, search), clock))
+        .map(r -> Responses.hits(codec, r, search.groupByField, search.outputFields)));
   }
 
   /**
@@ -523,7 +564,8 @@ public final class MilvusClient {
   public Mono<List<List<Hit>>> hybridSearch(HybridSearch hybrid) {
     Objects.requireNonNull(hybrid, "hybrid");
     return schemas.withSchema(hybrid.collection, codec -> stub.call(MilvusServiceGrpc.getHybridSearchMethod(),
-        Requests.hybridRequest(codec, hybrid)).map(r -> Responses.hits(codec, r, hybrid.groupByField, hybrid.outputFields)));
+        SessionReads.apply(Requests.hybridRequest(codec, hybrid), clock))
+        .map(r -> Responses.hits(codec, r, hybrid.groupByField, hybrid.outputFields)));
   }
 
   /** A hybrid search fused by RRF with parameter {@code k}: {@link #hybridSearch} with {@link HybridSearch.Builder#rrf}. */
@@ -554,7 +596,8 @@ public final class MilvusClient {
   /** The matching rows (all of them up to the limit) with the requested fields. */
   public Mono<List<Map<String, Object>>> query(Query query) {
     Objects.requireNonNull(query, "query");
-    return stub.call(MilvusServiceGrpc.getQueryMethod(), Requests.queryRequest(query, query.filter, query.limit, query.offset, false))
+    return stub.call(MilvusServiceGrpc.getQueryMethod(),
+        SessionReads.apply(Requests.queryRequest(query, query.filter, query.limit, query.offset, false), clock))
         .map(Responses::rows);
   }
 

@@ -57,6 +57,13 @@ final class RowDecoder {
 
   /** Values in the column (rows, or valid rows of a compact nullable column). */
   static int size(FieldData fd) {
+    if (fd.hasStructArrays()) {
+      int rows = 0;
+      for (FieldData sub : fd.getStructArrays().getFieldsList()) {
+        rows = Math.max(rows, size(sub));
+      }
+      return rows;
+    }
     if (fd.hasVectors()) {
       VectorField v = fd.getVectors();
       long dim = Math.max(1, v.getDim());
@@ -66,6 +73,8 @@ final class RowDecoder {
         case FLOAT16_VECTOR -> (int) (v.getFloat16Vector().size() / 2 / dim);
         case BFLOAT16_VECTOR -> (int) (v.getBfloat16Vector().size() / 2 / dim);
         case SPARSE_FLOAT_VECTOR -> v.getSparseFloatVector().getContentsCount();
+        case INT8_VECTOR -> (int) (v.getInt8Vector().size() / dim);
+        case VECTOR_ARRAY -> v.getVectorArray().getDataCount();
         default -> 0;
       };
     }
@@ -80,11 +89,18 @@ final class RowDecoder {
       case JSON_DATA -> s.getJsonData().getDataCount();
       case ARRAY_DATA -> s.getArrayData().getDataCount();
       case BYTES_DATA -> s.getBytesData().getDataCount();
+      case GEOMETRY_WKT_DATA, GEOMETRY_DATA, TIMESTAMPTZ_DATA -> FieldValues.size(s);
       default -> 0;
     };
   }
 
   private static @Nullable Object value(FieldData fd, int i) {
+    if (fd.getType() == DataType.UNRECOGNIZED) {
+      return FieldValues.raw(fd, i); // a newer server's type: raw, with its type named, never a failed read
+    }
+    if (fd.hasStructArrays()) {
+      return StructArrays.decode(fd, i);
+    }
     if (fd.hasVectors()) {
       VectorField v = fd.getVectors();
       int dim = (int) v.getDim();
@@ -118,12 +134,22 @@ final class RowDecoder {
           }
           return m;
         }
+        case INT8_VECTOR:
+          return FieldValues.int8VectorRead(v, i);
         default:
-          throw new IllegalStateException("unsupported vector data " + v.getDataCase() + " in field " + fd.getFieldName());
+          return FieldValues.raw(fd, i);
       }
     }
-    return scalar(fd.getType(), fd.getScalars(), i);
+    int newer = FieldValues.size(fd.getScalars());
+    if (newer >= 0 || fd.getType() == DataType.Timestamptz) {
+      return FieldValues.read(fd.getType(), fd.getScalars(), i);
+    }
+    Object v = scalar(fd.getType(), fd.getScalars(), i);
+    return v == UNKNOWN_PAYLOAD ? FieldValues.raw(fd, i) : v;
   }
+
+  /** What {@link #scalar} returns for a payload this client does not know. */
+  private static final Object UNKNOWN_PAYLOAD = new Object();
 
   private static @Nullable Object scalar(DataType type, ScalarField s, int i) {
     switch (s.getDataCase()) {
@@ -153,7 +179,8 @@ final class RowDecoder {
         return list;
       }
       default:
-        throw new IllegalStateException("unsupported scalar data " + s.getDataCase() + " for " + type);
+        int newer = FieldValues.size(s);
+        return newer >= 0 ? FieldValues.read(type, s, i) : UNKNOWN_PAYLOAD;
     }
   }
 

@@ -16,6 +16,7 @@ import io.github.reactivemilvus.proto.LongArray;
 import io.github.reactivemilvus.proto.ScalarField;
 import io.github.reactivemilvus.proto.SparseFloatArray;
 import io.github.reactivemilvus.proto.StringArray;
+import io.github.reactivemilvus.proto.StructArrayFieldSchema;
 import io.github.reactivemilvus.proto.VectorField;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -40,6 +41,7 @@ final class RowEncoder {
 
   private final CollectionSchema schema;
   private final Map<String, FieldSchema> byName = new LinkedHashMap<>();
+  private final Map<String, StructArrayFieldSchema> structs = new LinkedHashMap<>();
   private final @Nullable FieldSchema primary;
   private final long collectionId;
 
@@ -59,6 +61,9 @@ final class RowEncoder {
       }
     }
     this.primary = pk;
+    for (StructArrayFieldSchema struct : schema.getStructArrayFieldsList()) {
+      structs.put(struct.getName(), struct);
+    }
   }
 
   /** The id of the collection described (0 when not from a description). */
@@ -96,7 +101,15 @@ final class RowEncoder {
       }
       written.add(f);
     }
+    for (FieldSchema f : written) {
+      if (!WRITABLE.contains(f.getDataType())) {
+        String type = f.getDataType() == DataType.UNRECOGNIZED ? "DataType(" + f.getDataTypeValue() + ")" : f.getDataType().name();
+        throw new IllegalArgumentException("collection '" + schema.getName() + "': field '" + f.getName() + "' is of type " + type
+            + ", which this client cannot write (nothing of the batch was sent)");
+      }
+    }
     Set<String> known = new HashSet<>(byName.keySet());
+    known.addAll(structs.keySet());
     for (int i = 0; i < rows.size(); i++) {
       Map<String, Object> row = rows.get(i);
       if (row == null) {
@@ -112,7 +125,7 @@ final class RowEncoder {
           throw new RowConversionException(firstIndex + i, key, "no value (a function computes it)",
               "a value for a function output field");
         }
-        if (f == null && !dynamic) {
+        if (f == null && !dynamic && !structs.containsKey(key)) {
           throw new RowConversionException(firstIndex + i, key, "one of the schema's fields " + byName.keySet(),
               "unknown field and the collection has no dynamic field");
         }
@@ -120,6 +133,9 @@ final class RowEncoder {
     }
     for (FieldSchema f : written) {
       columns.add(column(f, rows, firstIndex));
+    }
+    for (StructArrayFieldSchema struct : structs.values()) {
+      columns.add(structColumn(struct, rows, firstIndex));
     }
     if (dynamic) {
       List<ByteString> json = new ArrayList<>(rows.size());
@@ -141,6 +157,32 @@ final class RowEncoder {
           .setScalars(ScalarField.newBuilder().setJsonData(JSONArray.newBuilder().addAllData(json))).build());
     }
     return columns;
+  }
+
+  /** The types this client writes; a field of another type fails the batch before it is sent. */
+  private static final Set<DataType> WRITABLE = java.util.EnumSet.of(DataType.Bool, DataType.Int8, DataType.Int16, DataType.Int32,
+      DataType.Int64, DataType.Float, DataType.Double, DataType.String, DataType.VarChar, DataType.Array, DataType.JSON,
+      DataType.Text, DataType.Timestamptz, DataType.Geometry, DataType.BinaryVector, DataType.FloatVector,
+      DataType.Float16Vector, DataType.BFloat16Vector, DataType.SparseFloatVector, DataType.Int8Vector);
+
+  private static FieldData structColumn(StructArrayFieldSchema struct, List<Map<String, Object>> rows, long firstIndex) {
+    List<@Nullable Object> values = new ArrayList<>(rows.size());
+    for (Map<String, Object> row : rows) {
+      values.add(row.get(struct.getName()));
+    }
+    try {
+      return StructArrays.encode(struct, values);
+    } catch (IllegalArgumentException whole) {
+      for (int i = 0; i < rows.size(); i++) { // the row at fault, for the message
+        try {
+          StructArrays.encode(struct, java.util.Collections.singletonList(values.get(i)));
+        } catch (IllegalArgumentException e) {
+          throw new RowConversionException(firstIndex + i, struct.getName(), "a List of Maps of the struct's sub-fields",
+              e.getMessage() != null ? e.getMessage() : "a wrong value");
+        }
+      }
+      throw whole;
+    }
   }
 
   private FieldData column(FieldSchema f, List<Map<String, Object>> rows, long firstIndex) {
@@ -210,6 +252,17 @@ final class RowEncoder {
       }
       case JSON:
         return ByteString.copyFromUtf8(Json.write(v));
+      case Text:
+        if (!(v instanceof String text)) {
+          throw wrong(v);
+        }
+        return text;
+      case Timestamptz:
+        return FieldValues.timestamptz(v);
+      case Geometry:
+        return FieldValues.geometry(v);
+      case Int8Vector:
+        return FieldValues.int8Vector(v, intParam(f, "dim", -1));
       case Array: {
         if (!(v instanceof List<?> list)) {
           throw wrong(v);
@@ -361,7 +414,8 @@ final class RowEncoder {
       }
       case BinaryVector:
       case Float16Vector:
-      case BFloat16Vector: {
+      case BFloat16Vector:
+      case Int8Vector: {
         ByteString.Output out = ByteString.newOutput();
         for (Object v : values) {
           out.write((byte[]) v, 0, ((byte[]) v).length);
@@ -369,6 +423,8 @@ final class RowEncoder {
         VectorField.Builder vf = VectorField.newBuilder().setDim(intParam(f, "dim", 0));
         if (type == DataType.BinaryVector) {
           vf.setBinaryVector(out.toByteString());
+        } else if (type == DataType.Int8Vector) {
+          vf.setInt8Vector(out.toByteString());
         } else if (type == DataType.Float16Vector) {
           vf.setFloat16Vector(out.toByteString());
         } else {
@@ -397,6 +453,11 @@ final class RowEncoder {
         fd.setScalars(ScalarField.newBuilder().setArrayData(a));
         return;
       }
+      case Text:
+      case Timestamptz:
+      case Geometry:
+        fd.setScalars(FieldValues.stringColumn(type, values));
+        return;
       default:
         fd.setScalars(scalars(type, values));
     }
@@ -479,6 +540,10 @@ final class RowEncoder {
       case Float16Vector, BFloat16Vector -> "float[], double[] or List<Number> of " + dim
           + " elements, or byte[] of " + (2 * dim) + " bytes";
       case SparseFloatVector -> "Map<Integer or Long, Number> (index to value), not empty";
+      case Text -> "String";
+      case Timestamptz -> "Instant, OffsetDateTime, ZonedDateTime or an ISO-8601 date-time String";
+      case Geometry -> "String (WKT, for example POINT (1 2))";
+      case Int8Vector -> "byte[], int[] or List<Number> of " + dim + " whole numbers in [-128, 127]";
       default -> "(unsupported type " + f.getDataType() + ")";
     };
     return base + nullable;

@@ -1,6 +1,7 @@
 package io.github.reactivemilvus.client;
 
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How {@code insert} and {@code upsert} cut a row stream into batches and how many they send at
@@ -11,13 +12,14 @@ import java.util.Objects;
  * 8 MiB, 2 in flight. Immutable.
  */
 public final class WriteOptions {
-  public static final WriteOptions DEFAULTS = new WriteOptions(1_000, 8L << 20, 2, "");
+  public static final WriteOptions DEFAULTS = new WriteOptions(1_000, 8L << 20, 2, "", result -> { });
   private final int batchRows;
   private final long batchBytes;
   private final int maxInFlight;
   private final String partition;
+  private final Consumer<WriteResult> lateResults;
 
-  private WriteOptions(int batchRows, long batchBytes, int maxInFlight, String partition) {
+  private WriteOptions(int batchRows, long batchBytes, int maxInFlight, String partition, Consumer<WriteResult> lateResults) {
     if (batchRows <= 0 || batchBytes <= 0 || maxInFlight <= 0) {
       throw new IllegalArgumentException("batchRows, batchBytes and maxInFlight must be positive, were "
           + batchRows + ", " + batchBytes + ", " + maxInFlight);
@@ -26,11 +28,12 @@ public final class WriteOptions {
     this.batchBytes = batchBytes;
     this.maxInFlight = maxInFlight;
     this.partition = Objects.requireNonNull(partition, "partition");
+    this.lateResults = Objects.requireNonNull(lateResults, "lateResults");
   }
 
   /** A copy with at most {@code rows} rows per batch; not positive throws {@link IllegalArgumentException}. */
   public WriteOptions withBatchRows(int rows) {
-    return new WriteOptions(rows, batchBytes, maxInFlight, partition);
+    return new WriteOptions(rows, batchBytes, maxInFlight, partition, lateResults);
   }
 
   /**
@@ -38,7 +41,7 @@ public final class WriteOptions {
    * {@link IllegalArgumentException}.
    */
   public WriteOptions withBatchBytes(long bytes) {
-    return new WriteOptions(batchRows, bytes, maxInFlight, partition);
+    return new WriteOptions(batchRows, bytes, maxInFlight, partition, lateResults);
   }
 
   /**
@@ -46,12 +49,27 @@ public final class WriteOptions {
    * {@link IllegalArgumentException}.
    */
   public WriteOptions withMaxInFlight(int batches) {
-    return new WriteOptions(batchRows, batchBytes, batches, partition);
+    return new WriteOptions(batchRows, batchBytes, batches, partition, lateResults);
   }
 
   /** Write into this partition; empty (default) writes to the default partition. */
   public WriteOptions withPartition(String partitionName) {
-    return new WriteOptions(batchRows, batchBytes, maxInFlight, partitionName);
+    return new WriteOptions(batchRows, batchBytes, maxInFlight, partitionName, lateResults);
+  }
+
+  /**
+   * A copy that hands {@code consumer} the result of each batch that was sent before the write
+   * stream was cancelled and finished after it (a cancelled stream never cancels a sent batch:
+   * Milvus may already have applied it). Called on a gRPC callback thread; must not block. The
+   * default only logs them (WARN).
+   */
+  public WriteOptions withLateResults(Consumer<WriteResult> consumer) {
+    return new WriteOptions(batchRows, batchBytes, maxInFlight, partition, Objects.requireNonNull(consumer, "consumer"));
+  }
+
+  /** Where the results of batches finished after a cancel go (see {@link #withLateResults}). */
+  public Consumer<WriteResult> lateResults() {
+    return lateResults;
   }
 
   /** The most rows per batch (default 1,000). */

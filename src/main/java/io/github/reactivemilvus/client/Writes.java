@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.util.function.Tuple2;
@@ -20,25 +22,69 @@ import reactor.util.function.Tuple2;
  * {@code maxInFlight} batches unanswered, results in stream order.
  */
 final class Writes {
+  private static final Logger LOG = LoggerFactory.getLogger(Writes.class);
   private final MilvusStub stub;
   private final SchemaCache schemas;
+  private final WriteClock clock;
 
-  Writes(MilvusStub stub, SchemaCache schemas) {
+  Writes(MilvusStub stub, SchemaCache schemas, WriteClock clock) {
     this.stub = stub;
     this.schemas = schemas;
+    this.clock = clock;
   }
 
+  /**
+   * The write stream: batches encoded as rows arrive (a row that does not fit fails the stream
+   * before its batch is sent), sent through {@link SettlingWrites}: when the rows or a batch fail,
+   * or the subscriber cancels, the batches already sent finish and are reported (to the
+   * subscriber before the error, or to {@link WriteOptions#lateResults()} after a cancel). Every
+   * acknowledged batch moves the collection's Session timestamp.
+   */
   Flux<WriteResult> write(String collection, Flux<Map<String, Object>> rows, WriteOptions options, boolean upsert) {
     Objects.requireNonNull(rows, "rows");
     Objects.requireNonNull(options, "options");
     return schemas.get(collection).flatMapMany(first -> Flux.defer(() -> {
       AtomicLong batches = new AtomicLong();
-      return rows.index().bufferUntil(batchCut(options), true)
-          .flatMapSequential(batch -> {
-            long index = batches.getAndIncrement();
-            // each batch with the schema cached now, described again once if the collection changed
-            return schemas.withSchema(collection, codec -> sendBatch(collection, codec, batch, index, options, upsert));
-          }, options.maxInFlight(), 1);
+      Flux<Mono<WriteResult>> prepared = rows.index().bufferUntil(batchCut(options), true)
+          .concatMap(batch -> following(collection, batch, batches.getAndIncrement(), options, upsert));
+      return SettlingWrites.send(prepared, send -> send, options.maxInFlight(), late -> {
+        LOG.warn("{} into '{}': batch {} (rows {} to {}) was written after the stream was cancelled", upsert ? "upsert" : "insert",
+            collection, late.batch(), late.firstRow(), late.firstRow() + late.rows() - 1);
+        options.lateResults().accept(late);
+      });
+    }));
+  }
+
+  /**
+   * The batch prepared with the schema cached now; prepared again, once, with the collection described
+   * anew when encoding or sending fails in a way a changed collection explains
+   * ({@link SchemaCache#mayBeStale}) and the server's collection is now another one.
+   */
+  private Mono<Mono<WriteResult>> following(String collection, List<Tuple2<Long, Map<String, Object>>> batch, long batchIndex,
+      WriteOptions options, boolean upsert) {
+    return schemas.get(collection).flatMap(codec -> Mono.fromCallable(() -> prepare(collection, codec, batch, batchIndex, options, upsert))
+        .map(send -> send.onErrorResume(SchemaCache::mayBeStale, e -> schemas.refreshed(collection, codec)
+            .flatMap(fresh -> prepare(collection, fresh, batch, batchIndex, options, upsert))
+            .switchIfEmpty(Mono.error(e))))
+        .onErrorResume(SchemaCache::mayBeStale, e -> schemas.refreshed(collection, codec)
+            .map(fresh -> prepare(collection, fresh, batch, batchIndex, options, upsert))
+            .switchIfEmpty(Mono.error(e))));
+  }
+
+  /**
+   * {@link #write} summed up: rows acknowledged, batches answered and the first failure, once every
+   * sent batch has finished. Fails only when the collection's schema cannot be read.
+   */
+  Mono<WriteSummary> summary(String collection, Flux<Map<String, Object>> rows, WriteOptions options, boolean upsert) {
+    return schemas.get(collection).then(Mono.defer(() -> {
+      long[] sums = new long[2];
+      return write(collection, rows, options, upsert)
+          .doOnNext(r -> {
+            sums[0] += upsert ? r.upsertCount() : r.insertCount();
+            sums[1]++;
+          })
+          .then(Mono.fromSupplier(() -> new WriteSummary(sums[0], sums[1], null)))
+          .onErrorResume(e -> Mono.just(new WriteSummary(sums[0], sums[1], e)));
     }));
   }
 
@@ -58,17 +104,18 @@ final class Writes {
     };
   }
 
-  private Mono<WriteResult> sendBatch(String collection, RowEncoder codec, List<Tuple2<Long, Map<String, Object>>> batch,
+  /** Encodes the batch now (a row that does not fit throws here) and returns its send, not yet subscribed. */
+  private Mono<WriteResult> prepare(String collection, RowEncoder codec, List<Tuple2<Long, Map<String, Object>>> batch,
       long batchIndex, WriteOptions options, boolean upsert) {
-    return Mono.defer(() -> {
-      long first = batch.get(0).getT1();
-      List<Map<String, Object>> rows = new ArrayList<>(batch.size());
-      batch.forEach(t -> rows.add(t.getT2()));
-      List<FieldData> columns = codec.encode(rows, first, upsert);
-      Mono<MutationResult> call = upsert
-          ? stub.call(MilvusServiceGrpc.getUpsertMethod(), Requests.upsertRequest(collection, options.partition(), columns, rows.size()))
-          : stub.call(MilvusServiceGrpc.getInsertMethod(), Requests.insertRequest(collection, options.partition(), columns, rows.size()));
-      return call.map(r -> Responses.writeResult(batchIndex, first, rows.size(), r));
-    });
+    long first = batch.get(0).getT1();
+    List<Map<String, Object>> rows = new ArrayList<>(batch.size());
+    batch.forEach(t -> rows.add(t.getT2()));
+    List<FieldData> columns = codec.encode(rows, first, upsert);
+    Mono<MutationResult> call = upsert
+        ? stub.call(MilvusServiceGrpc.getUpsertMethod(), Requests.upsertRequest(collection, options.partition(), columns, rows.size()))
+        : stub.call(MilvusServiceGrpc.getInsertMethod(), Requests.insertRequest(collection, options.partition(), columns, rows.size()));
+    return call.map(r -> Responses.writeResult(batchIndex, first, rows.size(), r))
+        .doOnNext(r -> clock.written(collection, r.timestamp()));
   }
+
 }

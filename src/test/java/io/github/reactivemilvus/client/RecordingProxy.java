@@ -50,6 +50,7 @@ final class RecordingProxy implements AutoCloseable {
   private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> inFlight = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> maxInFlight = new ConcurrentHashMap<>();
+  private final Map<String, java.util.List<byte[]>> requests = new ConcurrentHashMap<>();
 
   private RecordingProxy(String target) throws IOException {
     upstream = NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(256 << 20).build();
@@ -88,6 +89,7 @@ final class RecordingProxy implements AutoCloseable {
   private void forward(MethodDescriptor<byte[], byte[]> method, byte[] request, StreamObserver<byte[]> observer) {
     String name = method.getBareMethodName();
     calls.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+    requests.computeIfAbsent(name, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(request);
     int now = inFlight.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
     maxInFlight.computeIfAbsent(name, k -> new AtomicInteger()).accumulateAndGet(now, Math::max);
     Metadata headers = new Metadata();
@@ -123,6 +125,11 @@ final class RecordingProxy implements AutoCloseable {
   int calls(String method) {
     AtomicInteger n = calls.get(method);
     return n == null ? 0 : n.get();
+  }
+
+  /** The request messages of {@code method}, as sent, in arrival order. */
+  java.util.List<byte[]> requests(String method) {
+    return java.util.List.copyOf(requests.getOrDefault(method, java.util.List.of()));
   }
 
   int maxInFlight(String method) {
