@@ -16,6 +16,7 @@ import io.github.reactivemilvus.proto.FunctionSchema;
 import io.github.reactivemilvus.proto.FunctionType;
 import io.github.reactivemilvus.proto.GetCollectionStatisticsRequest;
 import io.github.reactivemilvus.proto.GetLoadStateRequest;
+import io.github.reactivemilvus.proto.GetLoadingProgressRequest;
 import io.github.reactivemilvus.proto.GetReplicasRequest;
 import io.github.reactivemilvus.proto.LoadCollectionRequest;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
@@ -281,6 +282,13 @@ public final class CollectionAdmin {
   public Mono<LoadState> loadState(String collection) {
     return stub.call(MilvusServiceGrpc.getGetLoadStateMethod(),
         GetLoadStateRequest.newBuilder().setCollectionName(name(collection)).build()).map(r -> LoadState.of(r.getState()));
+  }
+
+  /** How much of the collection is loaded, in percent (100 once loaded). A read. */
+  @Rpc(value = "GetLoadingProgress", sdk = {})
+  public Mono<Long> loadingProgress(String collection) {
+    return stub.call(MilvusServiceGrpc.getGetLoadingProgressMethod(),
+        GetLoadingProgressRequest.newBuilder().setCollectionName(name(collection)).build()).map(r -> r.getProgress());
   }
 
   /** The replicas of a loaded collection, with their shards and nodes. A read. */

@@ -1,6 +1,8 @@
 package io.github.reactivemilvus.client;
 
 import io.github.reactivemilvus.MilvusStub;
+import io.github.reactivemilvus.proto.AddFileResourceRequest;
+import io.github.reactivemilvus.proto.AllocTimestampRequest;
 import io.github.reactivemilvus.proto.CheckHealthRequest;
 import io.github.reactivemilvus.proto.ConnectRequest;
 import io.github.reactivemilvus.proto.FlushAllRequest;
@@ -16,7 +18,9 @@ import io.github.reactivemilvus.proto.GetQuerySegmentInfoRequest;
 import io.github.reactivemilvus.proto.GetVersionRequest;
 import io.github.reactivemilvus.proto.LoadCollectionRequest;
 import io.github.reactivemilvus.proto.ManualCompactionRequest;
+import io.github.reactivemilvus.proto.ListFileResourcesRequest;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
+import io.github.reactivemilvus.proto.RemoveFileResourceRequest;
 import io.github.reactivemilvus.proto.RunAnalyzerRequest;
 import io.github.reactivemilvus.proto.ServerInfo;
 import com.google.protobuf.ByteString;
@@ -197,6 +201,7 @@ public final class Maintenance {
   }
 
   /** Completes once {@link #isFlushed} says so, asking every {@code interval}; {@code timeout} bounds the wait. */
+  @Rpc(value = "GetFlushState", sdk = {})
   public Mono<Void> waitFlushed(FlushTicket ticket, Duration interval, Duration timeout) {
     return poll(isFlushed(ticket), interval, timeout, "the flush").then();
   }
@@ -380,5 +385,36 @@ public final class Maintenance {
     return stub.call(MilvusServiceGrpc.getGetMetricsMethod(),
         GetMetricsRequest.newBuilder().setRequest(Objects.requireNonNull(requestJson, "requestJson")).build())
         .map(r -> r.getResponse());
+  }
+
+  /** A file the server's analyzers can use (for example a dictionary): its id, name and storage path. */
+  public record FileResource(long id, String name, String path) { }
+
+  /** Registers the file at {@code path} of the server's object storage as file resource {@code name}. A write. */
+  @Rpc(value = "AddFileResource", sdk = {})
+  public Mono<Void> addFileResource(String name, String path) {
+    return stub.call(MilvusServiceGrpc.getAddFileResourceMethod(), AddFileResourceRequest.newBuilder()
+        .setName(Props.requireName(name, "name")).setPath(Props.requireName(path, "path")).build()).then();
+  }
+
+  /** Removes file resource {@code name}. A write. */
+  @Rpc(value = "RemoveFileResource", sdk = {})
+  public Mono<Void> removeFileResource(String name) {
+    return stub.call(MilvusServiceGrpc.getRemoveFileResourceMethod(),
+        RemoveFileResourceRequest.newBuilder().setName(Props.requireName(name, "name")).build()).then();
+  }
+
+  /** The registered file resources. A read. */
+  @Rpc(value = "ListFileResources", sdk = {})
+  public Mono<List<FileResource>> listFileResources() {
+    return stub.call(MilvusServiceGrpc.getListFileResourcesMethod(), ListFileResourcesRequest.getDefaultInstance())
+        .map(r -> r.getResourcesList().stream().map(f -> new FileResource(f.getId(), f.getName(), f.getPath())).toList());
+  }
+
+  /** A fresh hybrid timestamp from the server's timestamp oracle (usable as a guarantee timestamp). A read. */
+  @Rpc(value = "AllocTimestamp", sdk = {})
+  public Mono<Long> allocTimestamp() {
+    return stub.call(MilvusServiceGrpc.getAllocTimestampMethod(), AllocTimestampRequest.getDefaultInstance())
+        .map(r -> r.getTimestamp());
   }
 }

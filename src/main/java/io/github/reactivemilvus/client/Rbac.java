@@ -2,6 +2,14 @@ package io.github.reactivemilvus.client;
 
 import io.github.reactivemilvus.MilvusStub;
 import io.github.reactivemilvus.proto.AlterRoleRequest;
+import io.github.reactivemilvus.proto.AddUserTagsRequest;
+import io.github.reactivemilvus.proto.CreateRowPolicyRequest;
+import io.github.reactivemilvus.proto.DeleteUserTagsRequest;
+import io.github.reactivemilvus.proto.DropRowPolicyRequest;
+import io.github.reactivemilvus.proto.GetUserTagsRequest;
+import io.github.reactivemilvus.proto.ListRowPoliciesRequest;
+import io.github.reactivemilvus.proto.ListUsersWithTagRequest;
+import io.github.reactivemilvus.proto.RowPolicyAction;
 import io.github.reactivemilvus.proto.CreateCredentialRequest;
 import io.github.reactivemilvus.proto.CreatePrivilegeGroupRequest;
 import io.github.reactivemilvus.proto.CreateRoleRequest;
@@ -32,6 +40,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import reactor.core.publisher.Mono;
 
@@ -295,5 +305,98 @@ public final class Rbac {
         .addAllPrivileges(Props.names(privileges, "privileges").stream()
             .map(p -> PrivilegeEntity.newBuilder().setName(p).build()).toList()).build();
     return stub.call(MilvusServiceGrpc.getOperatePrivilegeGroupMethod(), request).then();
+  }
+
+  // ---- user tags ----
+
+  /** Sets tags (key-value labels) on user {@code user}. A write. */
+  @Rpc(value = "AddUserTags", sdk = {})
+  public Mono<Void> addUserTags(String user, Map<String, String> tags) {
+    if (tags.isEmpty()) {
+      throw new IllegalArgumentException("tags must not be empty");
+    }
+    tags.forEach((k, v) -> Objects.requireNonNull(v, () -> "value of tag " + k));
+    return stub.call(MilvusServiceGrpc.getAddUserTagsMethod(), AddUserTagsRequest.newBuilder()
+        .setUserName(Props.requireName(user, "user")).putAllTags(tags).build()).then();
+  }
+
+  /** Removes tags of user {@code user} by key. A write. */
+  @Rpc(value = "DeleteUserTags", sdk = {})
+  public Mono<Void> deleteUserTags(String user, Collection<String> keys) {
+    return stub.call(MilvusServiceGrpc.getDeleteUserTagsMethod(), DeleteUserTagsRequest.newBuilder()
+        .setUserName(Props.requireName(user, "user")).addAllTagKeys(Props.names(keys, "tag keys")).build()).then();
+  }
+
+  /** The tags of user {@code user}. A read. */
+  @Rpc(value = "GetUserTags", sdk = {})
+  public Mono<Map<String, String>> getUserTags(String user) {
+    return stub.call(MilvusServiceGrpc.getGetUserTagsMethod(),
+        GetUserTagsRequest.newBuilder().setUserName(Props.requireName(user, "user")).build()).map(r -> Map.copyOf(r.getTagsMap()));
+  }
+
+  /** The users whose tag {@code key} has value {@code value}. A read. */
+  @Rpc(value = "ListUsersWithTag", sdk = {})
+  public Mono<List<String>> listUsersWithTag(String key, String value) {
+    return stub.call(MilvusServiceGrpc.getListUsersWithTagMethod(), ListUsersWithTagRequest.newBuilder()
+        .setTagKey(Props.requireName(key, "tag key")).setTagValue(Objects.requireNonNull(value, "value")).build())
+        .map(r -> List.copyOf(r.getUserNamesList()));
+  }
+
+  // ---- row policies ----
+
+  /** What a row policy controls. */
+  public enum RowAction {
+    /** Queries see only rows matching the policy's filter. */
+    QUERY,
+    /** Searches see only rows matching the policy's filter. */
+    SEARCH,
+    /** Inserted rows must pass the policy's check. */
+    INSERT,
+    /** Deletes reach only rows matching the policy's filter. */
+    DELETE,
+    /** Upserted rows must pass the policy's check. */
+    UPSERT
+  }
+
+  /**
+   * A row-level security policy of a collection: for {@code roles} and {@code actions}, reads and deletes see
+   * only rows matching {@code usingExpr}, writes must pass {@code checkExpr}.
+   */
+  public record RowPolicy(String name, Set<RowAction> actions, List<String> roles, String usingExpr, String checkExpr,
+      String description) {
+    /** Copies the set and list. */
+    public RowPolicy {
+      actions = Set.copyOf(actions);
+      roles = List.copyOf(roles);
+    }
+  }
+
+  /** Creates a row policy on {@code collection} ({@code description} and {@code createdAt} are the server's). A write. */
+  @Rpc(value = "CreateRowPolicy", sdk = {})
+  public Mono<Void> createRowPolicy(String collection, RowPolicy policy) {
+    Objects.requireNonNull(policy, "policy");
+    CreateRowPolicyRequest request = CreateRowPolicyRequest.newBuilder().setCollectionName(Props.requireName(collection, "collection"))
+        .setPolicyName(Props.requireName(policy.name(), "policy name"))
+        .addAllActions(policy.actions().stream().sorted().map(a -> RowPolicyAction.forNumber(a.ordinal())).toList())
+        .addAllRoles(policy.roles()).setUsingExpr(policy.usingExpr()).setCheckExpr(policy.checkExpr()).build();
+    return stub.call(MilvusServiceGrpc.getCreateRowPolicyMethod(), request).then();
+  }
+
+  /** Drops row policy {@code policy} of {@code collection}. A write. */
+  @Rpc(value = "DropRowPolicy", sdk = {})
+  public Mono<Void> dropRowPolicy(String collection, String policy) {
+    return stub.call(MilvusServiceGrpc.getDropRowPolicyMethod(), DropRowPolicyRequest.newBuilder()
+        .setCollectionName(Props.requireName(collection, "collection")).setPolicyName(Props.requireName(policy, "policy name"))
+        .build()).then();
+  }
+
+  /** The row policies of {@code collection}. A read. */
+  @Rpc(value = "ListRowPolicies", sdk = {})
+  public Mono<List<RowPolicy>> listRowPolicies(String collection) {
+    return stub.call(MilvusServiceGrpc.getListRowPoliciesMethod(), ListRowPoliciesRequest.newBuilder()
+        .setCollectionName(Props.requireName(collection, "collection")).build())
+        .map(r -> r.getPoliciesList().stream().map(p -> new RowPolicy(p.getPolicyName(),
+            p.getActionsList().stream().map(a -> RowAction.values()[a.getNumber()]).collect(java.util.stream.Collectors.toSet()),
+            p.getRolesList(), p.getUsingExpr(), p.getCheckExpr(), p.getDescription())).toList());
   }
 }
