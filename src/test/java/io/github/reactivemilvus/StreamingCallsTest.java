@@ -66,7 +66,7 @@ class StreamingCallsTest {
       }
       // the stream stays open: it ends by the client's cancel or deadline
     });
-    SCRIPT.stream(MilvusServiceGrpc.getCreateReplicateStreamMethod(), (call, request) -> call.sendMessage(
+    SCRIPT.streamClosingOnHalfClose(MilvusServiceGrpc.getCreateReplicateStreamMethod(), (call, request) -> call.sendMessage(
         ReplicateResponse.newBuilder().setReplicateConfirmedMessageInfo(ReplicateConfirmedMessageInfo.newBuilder()
             .setConfirmedTimeTick(request.getReplicateMessage().getMessage().getId().getId().length())).build()));
     server = FaultServer.builder().interceptor(SCRIPT).start();

@@ -30,6 +30,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import reactor.core.publisher.Mono;
 
 /**
@@ -39,20 +40,28 @@ import reactor.core.publisher.Mono;
  * headers (its database), deadline, limits and retry policy; a non-success status fails with a
  * {@link io.github.reactivemilvus.MilvusConnectionException} naming the collection.
  *
- * <p>Operations that change a collection's schema do not reach the schema cache of a
- * {@link MilvusClient}: call {@link MilvusClient#forgetSchema(String)} after them. Immutable and
- * thread-safe.
+ * <p>Operations that change a collection's schema (fields, functions) make the {@link MilvusClient} that
+ * made this group ({@link MilvusClient#collectionAdmin()}) forget its cached schema; a group made with
+ * {@link #of(MilvusStub)} has no cache to keep in step. Immutable and thread-safe.
  */
 public final class CollectionAdmin {
   private final MilvusStub stub;
+  /** Forgets a collection's cached schema (the client's, when made by {@link MilvusClient#collectionAdmin()}). */
+  private final Consumer<String> forgetSchema;
 
-  CollectionAdmin(MilvusStub stub) {
+  CollectionAdmin(MilvusStub stub, Consumer<String> forgetSchema) {
     this.stub = stub;
+    this.forgetSchema = forgetSchema;
   }
 
-  /** The collection operations over {@code stub}. */
+  /** The collection operations over {@code stub}, with no schema cache to keep in step. */
   public static CollectionAdmin of(MilvusStub stub) {
-    return new CollectionAdmin(Objects.requireNonNull(stub, "stub"));
+    return new CollectionAdmin(Objects.requireNonNull(stub, "stub"), name -> { });
+  }
+
+  /** {@code call}, after which the collection's cached schema is forgotten (also when it fails). */
+  private Mono<Void> changingSchema(String collection, Mono<?> call) {
+    return call.then().doFinally(s -> forgetSchema.accept(collection));
   }
 
   /** A collection as listed with details; {@code createdUtcMillis} is 0 when the server does not say. */
@@ -166,9 +175,7 @@ public final class CollectionAdmin {
       throw new MilvusConnectionException(FailureKind.SERVER_STATUS, stub.alias(), null,
           "collection '" + r.getCollectionName() + "': code " + code + ": " + status.getReason(), null, code, null);
     }
-    return new CollectionDescription(r.getCollectionName(), r.getCollectionID(), r.getDbName(),
-        Schema.fromProto(r.getSchema()), r.getShardsNum(), r.getAliasesList(), r.getConsistencyLevel().name(),
-        Props.toMap(r.getPropertiesList()));
+    return Responses.collection(r);
   }
 
   /** The collection's row count ({@code row_count} of its statistics; deleted rows may still count). A read. */
@@ -209,17 +216,17 @@ public final class CollectionAdmin {
     if (properties.isEmpty()) {
       throw new IllegalArgumentException("properties must not be empty");
     }
-    return stub.call(MilvusServiceGrpc.getAlterCollectionFieldMethod(), AlterCollectionFieldRequest.newBuilder()
-        .setCollectionName(name(collection)).setFieldName(Props.requireName(field, "field"))
-        .addAllProperties(Props.toPairs(properties)).build()).then();
+    return changingSchema(collection, stub.call(MilvusServiceGrpc.getAlterCollectionFieldMethod(),
+        AlterCollectionFieldRequest.newBuilder().setCollectionName(name(collection)).setFieldName(Props.requireName(field, "field"))
+            .addAllProperties(Props.toPairs(properties)).build()));
   }
 
   /** Removes properties of one field by key. A write. */
   @Rpc(value = "AlterCollectionField", sdk = "dropCollectionFieldProperties")
   public Mono<Void> dropFieldProperties(String collection, String field, Collection<String> keys) {
-    return stub.call(MilvusServiceGrpc.getAlterCollectionFieldMethod(), AlterCollectionFieldRequest.newBuilder()
-        .setCollectionName(name(collection)).setFieldName(Props.requireName(field, "field"))
-        .addAllDeleteKeys(Props.names(keys, "property keys")).build()).then();
+    return changingSchema(collection, stub.call(MilvusServiceGrpc.getAlterCollectionFieldMethod(),
+        AlterCollectionFieldRequest.newBuilder().setCollectionName(name(collection)).setFieldName(Props.requireName(field, "field"))
+            .addAllDeleteKeys(Props.names(keys, "property keys")).build()));
   }
 
   /**
@@ -229,33 +236,33 @@ public final class CollectionAdmin {
   @Rpc(value = "AddCollectionField", sdk = "addCollectionField")
   public Mono<Void> addField(String collection, Field field) {
     Objects.requireNonNull(field, "field");
-    return stub.call(MilvusServiceGrpc.getAddCollectionFieldMethod(), AddCollectionFieldRequest.newBuilder()
-        .setCollectionName(name(collection)).setSchema(field.toProto().toByteString()).build()).then();
+    return changingSchema(collection, stub.call(MilvusServiceGrpc.getAddCollectionFieldMethod(), AddCollectionFieldRequest
+        .newBuilder().setCollectionName(name(collection)).setSchema(field.toProto().toByteString()).build()));
   }
 
   /** Adds a function to the collection's schema. A write. */
   @Rpc(value = "AddCollectionFunction", sdk = "addCollectionFunction")
   public Mono<Void> addFunction(String collection, CollectionFunction function) {
     Objects.requireNonNull(function, "function");
-    return stub.call(MilvusServiceGrpc.getAddCollectionFunctionMethod(), AddCollectionFunctionRequest.newBuilder()
-        .setCollectionName(name(collection)).setFunctionSchema(function.toProto()).build()).then();
+    return changingSchema(collection, stub.call(MilvusServiceGrpc.getAddCollectionFunctionMethod(),
+        AddCollectionFunctionRequest.newBuilder().setCollectionName(name(collection)).setFunctionSchema(function.toProto()).build()));
   }
 
   /** Replaces the collection function of the same name. A write. */
   @Rpc(value = "AlterCollectionFunction", sdk = "alterCollectionFunction")
   public Mono<Void> alterFunction(String collection, CollectionFunction function) {
     Objects.requireNonNull(function, "function");
-    return stub.call(MilvusServiceGrpc.getAlterCollectionFunctionMethod(), AlterCollectionFunctionRequest.newBuilder()
-        .setCollectionName(name(collection)).setFunctionName(function.name()).setFunctionSchema(function.toProto()).build())
-        .then();
+    return changingSchema(collection, stub.call(MilvusServiceGrpc.getAlterCollectionFunctionMethod(),
+        AlterCollectionFunctionRequest.newBuilder().setCollectionName(name(collection)).setFunctionName(function.name())
+            .setFunctionSchema(function.toProto()).build()));
   }
 
   /** Drops the collection function {@code functionName}. A write. */
   @Rpc(value = "DropCollectionFunction", sdk = "dropCollectionFunction")
   public Mono<Void> dropFunction(String collection, String functionName) {
-    return stub.call(MilvusServiceGrpc.getDropCollectionFunctionMethod(), DropCollectionFunctionRequest.newBuilder()
-        .setCollectionName(name(collection)).setFunctionName(Props.requireName(functionName, "function name")).build())
-        .then();
+    return changingSchema(collection, stub.call(MilvusServiceGrpc.getDropCollectionFunctionMethod(),
+        DropCollectionFunctionRequest.newBuilder().setCollectionName(name(collection))
+            .setFunctionName(Props.requireName(functionName, "function name")).build()));
   }
 
   /** Loads the collection as {@code options} say; the server may answer before loading finished. A write. */
@@ -281,7 +288,8 @@ public final class CollectionAdmin {
   @Rpc(value = "GetLoadState", sdk = {"getLoadState", "getLoadStateV2"})
   public Mono<LoadState> loadState(String collection) {
     return stub.call(MilvusServiceGrpc.getGetLoadStateMethod(),
-        GetLoadStateRequest.newBuilder().setCollectionName(name(collection)).build()).map(r -> LoadState.of(r.getState()));
+        GetLoadStateRequest.newBuilder().setCollectionName(name(collection)).build())
+        .map(r -> Responses.loadState(r.getStateValue()));
   }
 
   /** How much of the collection is loaded, in percent (100 once loaded). A read. */

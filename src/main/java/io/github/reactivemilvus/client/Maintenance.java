@@ -163,15 +163,6 @@ public final class Maintenance {
   /** The server's build: version tag, build time, git commit, Go version and deploy mode. */
   public record ServerBuild(String version, String buildTime, String gitCommit, String goVersion, String deployMode) { }
 
-  /** A health report: whether the server is healthy, why not, and its quota states. */
-  public record Health(boolean healthy, List<String> reasons, List<String> quotaStates) {
-    /** Copies the lists. */
-    public Health {
-      reasons = List.copyOf(reasons);
-      quotaStates = List.copyOf(quotaStates);
-    }
-  }
-
   // ---- flush ----
 
   /**
@@ -374,9 +365,8 @@ public final class Maintenance {
 
   /** The health report: a success may still say unhealthy, with reasons. A read. */
   @Rpc(value = "CheckHealth", sdk = "checkHealth")
-  public Mono<Health> checkHealth() {
-    return stub.call(MilvusServiceGrpc.getCheckHealthMethod(), CheckHealthRequest.getDefaultInstance())
-        .map(r -> new Health(r.getIsHealthy(), r.getReasonsList(), r.getQuotaStatesList().stream().map(Enum::name).toList()));
+  public Mono<ServerHealth> checkHealth() {
+    return stub.call(MilvusServiceGrpc.getCheckHealthMethod(), CheckHealthRequest.getDefaultInstance()).map(Responses::health);
   }
 
   /** The server's answer (JSON) to a metrics request, for example {@code {"metric_type": "system_info"}}. A read. */

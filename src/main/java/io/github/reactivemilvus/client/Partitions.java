@@ -92,7 +92,7 @@ public final class Partitions {
   public Mono<LoadState> loadState(String collection, Collection<String> partitions) {
     return stub.call(MilvusServiceGrpc.getGetLoadStateMethod(), GetLoadStateRequest.newBuilder()
         .setCollectionName(name(collection)).addAllPartitionNames(Props.names(partitions, "partitions")).build())
-        .map(r -> LoadState.of(r.getState()));
+        .map(r -> Responses.loadState(r.getStateValue()));
   }
 
   private static String name(String collection) {

@@ -8,6 +8,7 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -23,6 +24,7 @@ import java.util.function.Function;
 public final class ScriptedRpcs implements ServerInterceptor {
   private final Map<String, Function<Object, Object>> unary = new ConcurrentHashMap<>();
   private final Map<String, BiConsumer<ServerCall<Object, Object>, Object>> streaming = new ConcurrentHashMap<>();
+  private final Set<String> closingOnHalfClose = ConcurrentHashMap.newKeySet();
   private final List<Object> requests = new CopyOnWriteArrayList<>();
   private final List<Metadata> headers = new CopyOnWriteArrayList<>();
   private volatile CountDownLatch cancelled = new CountDownLatch(1);
@@ -42,6 +44,12 @@ public final class ScriptedRpcs implements ServerInterceptor {
   public <Q, R> ScriptedRpcs stream(MethodDescriptor<Q, R> method, BiConsumer<ServerCall<Q, R>, Q> script) {
     streaming.put(method.getFullMethodName(), (BiConsumer<ServerCall<Object, Object>, Object>) (BiConsumer<?, ?>) script);
     return this;
+  }
+
+  /** As {@link #stream}, and the server closes the call (OK) once the client half-closed it. */
+  public <Q, R> ScriptedRpcs streamClosingOnHalfClose(MethodDescriptor<Q, R> method, BiConsumer<ServerCall<Q, R>, Q> script) {
+    closingOnHalfClose.add(method.getFullMethodName());
+    return stream(method, script);
   }
 
   /** Request messages received by scripted methods, in arrival order. */
@@ -108,6 +116,13 @@ public final class ScriptedRpcs implements ServerInterceptor {
         }
         script.accept(raw, message);
         call.request(1);
+      }
+
+      @Override
+      public void onHalfClose() {
+        if (script != null && closingOnHalfClose.contains(name)) {
+          call.close(Status.OK, new Metadata());
+        }
       }
 
       @Override
