@@ -17,6 +17,11 @@ public enum FailureKind {
   DATABASE_NOT_FOUND("database not found"),
   /** The server answered with a non-success status. */
   SERVER_STATUS("server error"),
+  /**
+   * The authenticated user lacks a privilege the call needs: gRPC {@code PERMISSION_DENIED}, or a response
+   * status of code 1401 (privilege not permitted) or legacy error_code 3 (PermissionDenied). Never retried.
+   */
+  PERMISSION_DENIED("permission denied"),
   /** A gRPC error that is none of the above (for example DEADLINE_EXCEEDED on a call). */
   RPC("call failed"),
   /** The alias's in-flight and pending call limits are both full. */

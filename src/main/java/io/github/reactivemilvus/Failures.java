@@ -50,10 +50,16 @@ final class Failures {
     return status.getCode() == 0 && status.getErrorCodeValue() == 0;
   }
 
+  /** Milvus's privilege refusal: code 1401 (privilege not permitted), or legacy error_code PermissionDenied (3). */
+  static boolean isPermissionDenied(Status status) {
+    return status.getCode() == 1401 || status.getErrorCodeValue() == 3;
+  }
+
   /**
    * Code 800 (Milvus 2.3 and later), or the generic code Milvus Lite uses (1) with its message
    * "database 'x' does not exist".
    */
+
   static boolean isDatabaseNotFound(Status status) {
     if (isSuccess(status)) {
       return false;
@@ -156,7 +162,8 @@ final class Failures {
     }
     if (error instanceof ServerStatusException s) {
       int code = serverCode(s.status);
-      FailureKind kind = isDatabaseNotFound(s.status) ? FailureKind.DATABASE_NOT_FOUND : FailureKind.SERVER_STATUS;
+      FailureKind kind = isDatabaseNotFound(s.status) ? FailureKind.DATABASE_NOT_FOUND
+          : isPermissionDenied(s.status) ? FailureKind.PERMISSION_DENIED : FailureKind.SERVER_STATUS;
       return new MilvusConnectionException(kind, alias, address,
           "code " + s.status.getCode() + " (error_code " + s.status.getErrorCodeValue() + "): " + s.status.getReason(),
           null, code, MilvusError.ofStatus(s.status), null);
@@ -199,6 +206,8 @@ final class Failures {
     switch (grpc.getCode()) {
       case UNAUTHENTICATED:
         return FailureKind.AUTHENTICATION;
+      case PERMISSION_DENIED:
+        return FailureKind.PERMISSION_DENIED;
       case UNKNOWN:
         // Milvus reports refused credentials as UNKNOWN: its words are the only signal
         return isAuthText(String.valueOf(grpc.getDescription()).toLowerCase(Locale.ROOT)) ? FailureKind.AUTHENTICATION

@@ -14,8 +14,9 @@ import java.util.Optional;
  * calls without effects: Has*, Describe*, Show*, List*, Get*, Select*, Search, HybridSearch, Query,
  * CalcDistance, CheckHealth, Connect, AllocTimestamp, RunAnalyzer, BackupRBAC, Dummy, RegisterLink.
  * Everything else is a write, including Load/Release, Flush and Compaction, which change server
- * state. The two streaming RPCs (CreateReplicateStream, DumpMessages) are not in the table and not
- * callable through the library. Immutable, thread-safe.
+ * state. The two streaming RPCs (CreateReplicateStream, DumpMessages) are not in the table: they go
+ * through {@link MilvusStub#serverStream} and {@link MilvusStub#bidiStream}, never retried. Immutable,
+ * thread-safe.
  */
 public final class MilvusRpcs {
   /** The service every full method name here starts with, followed by {@code /}. */

@@ -1,6 +1,7 @@
 package io.github.reactivemilvus;
 
 import io.github.reactivemilvus.config.RetryPolicy;
+import io.github.reactivemilvus.internal.StreamingCalls;
 import io.github.reactivemilvus.proto.BoolResponse;
 import io.github.reactivemilvus.proto.CheckHealthRequest;
 import io.github.reactivemilvus.proto.CheckHealthResponse;
@@ -15,12 +16,18 @@ import io.github.reactivemilvus.proto.MilvusServiceGrpc;
 import io.github.reactivemilvus.proto.ShowCollectionsRequest;
 import io.github.reactivemilvus.proto.ShowCollectionsResponse;
 import io.github.reactivemilvus.proto.Status;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 
@@ -151,8 +158,8 @@ public final class MilvusStub {
    * Milvus code ({@link MilvusConnectionException#serverCode()}) and reason, naming the alias and,
    * when the request has a {@code collection_name}, the collection. gRPC failures are classified
    * as for the other methods. Only unary methods: a streaming descriptor is rejected with
-   * {@link IllegalArgumentException} (the MilvusService streams CreateReplicateStream and
-   * DumpMessages are not supported). The response arrives on the channel's callback executor.
+   * {@link IllegalArgumentException} (streams go through {@link #serverStream} and
+   * {@link #bidiStream}). The response arrives on the channel's callback executor.
    */
   public <Q, R> Mono<R> call(MethodDescriptor<Q, R> method, Q request) {
     Objects.requireNonNull(method, "method");
@@ -169,6 +176,69 @@ public final class MilvusStub {
     }
     return new StubCall<>(registry, alias, deadline, StubRpc.of(method, ResponseStatus::of, kind == RpcKind.READ), request,
         true);
+  }
+
+  /**
+   * Runs a server-streaming gRPC method (for example MilvusService's {@code DumpMessages}) over this alias
+   * as a cold {@link Flux}, on the path of {@link #call}: the alias's channel (connecting first if needed),
+   * its headers and call limits (a stream holds one call permit until it ends), and this stub's deadline or
+   * else the alias's {@code call_timeout}, which bounds the whole stream: give a long stream a deadline of
+   * its own with {@link #withDeadline}.
+   *
+   * <p>Demand reaches gRPC: a message is requested from the server's stream only when the subscriber asked
+   * for one, so a slow subscriber applies backpressure through HTTP/2 flow control. Cancelling cancels the
+   * stream. A message whose Milvus status is not a success ends the Flux with a
+   * {@link MilvusConnectionException} of kind {@link FailureKind#SERVER_STATUS}; every failure is classified
+   * as for {@link #call}. Streams are never retried: a failure after messages were delivered cannot be
+   * repeated without repeating them. Messages arrive on the channel's callback executor.
+   *
+   * @throws IllegalArgumentException when {@code method} is not server-streaming
+   */
+  public <Q, R> Flux<R> serverStream(MethodDescriptor<Q, R> method, Q request) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(request, "request");
+    if (method.getType() != MethodDescriptor.MethodType.SERVER_STREAMING) {
+      throw new IllegalArgumentException(method.getFullMethodName() + " is " + method.getType() + ", not server-streaming");
+    }
+    return stream((channel, options) -> StreamingCalls.serverStreaming(channel, method, request, options));
+  }
+
+  /**
+   * Runs a bidirectional-streaming gRPC method (for example MilvusService's {@code CreateReplicateStream})
+   * as a cold {@link Flux}: {@code requests} is subscribed once the call started and its messages are sent
+   * one at a time, each once the transport is ready for it; its completion half-closes the call, its failure
+   * cancels the call and ends the Flux with that failure. Responses, demand, deadline, limits, cancellation
+   * and failures are as for {@link #serverStream}.
+   *
+   * @throws IllegalArgumentException when {@code method} is not bidirectional-streaming
+   */
+  public <Q, R> Flux<R> bidiStream(MethodDescriptor<Q, R> method, Publisher<Q> requests) {
+    Objects.requireNonNull(method, "method");
+    Objects.requireNonNull(requests, "requests");
+    if (method.getType() != MethodDescriptor.MethodType.BIDI_STREAMING) {
+      throw new IllegalArgumentException(method.getFullMethodName() + " is " + method.getType() + ", not bidirectional");
+    }
+    return stream((channel, options) -> StreamingCalls.bidiStreaming(channel, method, requests, options));
+  }
+
+  private <R> Flux<R> stream(BiFunction<ManagedChannel, CallOptions, Flux<R>> call) {
+    return Flux.defer(() -> {
+      AliasEntry entry = registry.entry(alias);
+      String address = entry.info().address();
+      CallOptions options = deadline == null ? CallOptions.DEFAULT
+          : CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+      return entry.channelAtSubscription().flatMapMany(channel -> call.apply(channel, options))
+          .map(MilvusStub::checked)
+          .onErrorMap(e -> Failures.classify(e, alias, address, false));
+    });
+  }
+
+  private static <R> R checked(R response) {
+    Status status = ResponseStatus.of(response);
+    if (!Failures.isSuccess(status)) {
+      throw new Failures.ServerStatusException(status);
+    }
+    return response;
   }
 
   /** Every call of this stub is one {@link StubCall}: the alias is looked up when it is subscribed. */

@@ -76,6 +76,14 @@ public final class MilvusClient {
   private final Writes writes;
   private final Iterators iterators;
   private final WriteClock clock = new WriteClock();
+  private final Databases databases;
+  private final CollectionAdmin collectionAdmin;
+  private final Indexes indexes;
+  private final Partitions partitions;
+  private final Rbac rbac;
+  private final ResourceGroups resourceGroups;
+  private final Maintenance maintenance;
+  private final Replication replication;
 
   private MilvusClient(MilvusStub stub) {
     this.stub = stub;
@@ -83,6 +91,59 @@ public final class MilvusClient {
     this.schemas = new SchemaCache(this::describe);
     this.writes = new Writes(stub, schemas, clock);
     this.iterators = new Iterators(stub, schemas);
+    this.databases = new Databases(stub);
+    this.collectionAdmin = new CollectionAdmin(stub, schemas::forget);
+    this.indexes = new Indexes(stub);
+    this.partitions = new Partitions(stub);
+    this.rbac = new Rbac(stub);
+    this.resourceGroups = new ResourceGroups(stub);
+    this.maintenance = new Maintenance(stub, stub.scheduler());
+    this.replication = new Replication(stub);
+  }
+
+  // ---- operation groups (all over this client's stub) ----
+
+  /** Database properties and descriptions. */
+  public Databases databases() {
+    return databases;
+  }
+
+  /**
+   * Collection properties, field and function changes, truncation, statistics, load state and options,
+   * replicas, aliases by name; schema changes made through it make this client forget the cached schema.
+   */
+  public CollectionAdmin collectionAdmin() {
+    return collectionAdmin;
+  }
+
+  /** Index properties and names. */
+  public Indexes indexes() {
+    return indexes;
+  }
+
+  /** Partitions: has, load, release, statistics, load state. */
+  public Partitions partitions() {
+    return partitions;
+  }
+
+  /** Users, roles, privileges, privilege groups, user tags and row policies. */
+  public Rbac rbac() {
+    return rbac;
+  }
+
+  /** Resource groups and node and replica transfers. */
+  public ResourceGroups resourceGroups() {
+    return resourceGroups;
+  }
+
+  /** Flush, segments, compaction, the analyzer, server build, health and metrics. */
+  public Maintenance maintenance() {
+    return maintenance;
+  }
+
+  /** Cross-cluster replication and the WAL dump stream. */
+  public Replication replication() {
+    return replication;
   }
 
   /** A client for {@code alias}; an unknown alias fails each operation, not this call. */
@@ -103,6 +164,7 @@ public final class MilvusClient {
   }
 
   /** The server's health (Milvus 2.3+; a server without CheckHealth fails with UNIMPLEMENTED). A read. */
+  @Rpc(value = "CheckHealth", sdk = "checkHealth")
   public Mono<ServerHealth> checkHealth() {
     return stub.checkHealth().map(Responses::health);
   }
@@ -113,17 +175,20 @@ public final class MilvusClient {
    * Creates database {@code name}; the Mono completes empty once the server created it. A write: retried only
    * with {@code retry_writes}.
    */
+  @Rpc(value = "CreateDatabase", sdk = "createDatabase")
   public Mono<Void> createDatabase(String name) {
     return stub.call(MilvusServiceGrpc.getCreateDatabaseMethod(), CreateDatabaseRequest.newBuilder().setDbName(name).build()).then();
   }
 
   /** The server's database names. A read, retried on {@code UNAVAILABLE} and rate limiting. */
+  @Rpc(value = "ListDatabases", sdk = "listDatabases")
   public Mono<List<String>> listDatabases() {
     return stub.call(MilvusServiceGrpc.getListDatabasesMethod(), ListDatabasesRequest.getDefaultInstance())
         .map(r -> List.copyOf(r.getDbNamesList()));
   }
 
   /** The database's properties (for example {@code database.replica.number}), by key. */
+  @Rpc(value = "DescribeDatabase", sdk = {})
   public Mono<Map<String, String>> describeDatabase(String name) {
     return stub.call(MilvusServiceGrpc.getDescribeDatabaseMethod(), DescribeDatabaseRequest.newBuilder().setDbName(name).build())
         .map(r -> Responses.toMap(r.getPropertiesList()));
@@ -133,6 +198,7 @@ public final class MilvusClient {
    * Drops database {@code name} (the server refuses one that still holds collections); completes empty. A
    * write: retried only with {@code retry_writes}.
    */
+  @Rpc(value = "DropDatabase", sdk = "dropDatabase")
   public Mono<Void> dropDatabase(String name) {
     return stub.call(MilvusServiceGrpc.getDropDatabaseMethod(), DropDatabaseRequest.newBuilder().setDbName(name).build()).then();
   }
@@ -144,11 +210,13 @@ public final class MilvusClient {
    * {@code vector} of {@code dimension}, the dynamic field enabled, an AUTOINDEX on the vector
    * with {@code metric} ({@code L2}, {@code IP} or {@code COSINE}), then loaded.
    */
+  @Rpc(value = {"CreateCollection", "CreateIndex", "LoadCollection"}, sdk = "createCollection")
   public Mono<Void> createCollection(String name, int dimension, MetricType metric) {
     return createCollection(name, dimension, Objects.requireNonNull(metric, "metric").name());
   }
 
   /** As {@link #createCollection(String, int, MetricType)}, the metric given by name. */
+  @Rpc(value = {"CreateCollection", "CreateIndex", "LoadCollection"}, sdk = "createCollection")
   public Mono<Void> createCollection(String name, int dimension, String metric) {
     Schema schema = Schema.builder().enableDynamicField(true)
         .field(Field.int64("id").primaryKey()).field(Field.floatVector("vector", dimension)).build();
@@ -161,6 +229,7 @@ public final class MilvusClient {
    * level {@link ConsistencyLevel#BOUNDED} (as the Java SDK and pymilvus do; the protocol's default
    * would be Strong), waiting as {@link WaitOptions#DEFAULTS} says for each index build.
    */
+  @Rpc(value = {"CreateCollection", "CreateIndex", "LoadCollection"}, sdk = "createCollection")
   public Mono<Void> createCollection(String name, Schema schema, List<IndexParam> indexes) {
     return createCollection(name, schema, indexes, ConsistencyLevel.BOUNDED, WaitOptions.DEFAULTS);
   }
@@ -235,6 +304,7 @@ public final class MilvusClient {
    * Whether the alias's database has collection {@code name}. A read, retried on {@code UNAVAILABLE} and rate
    * limiting.
    */
+  @Rpc(value = "HasCollection", sdk = "hasCollection")
   public Mono<Boolean> hasCollection(String name) {
     return stub.call(MilvusServiceGrpc.getHasCollectionMethod(), HasCollectionRequest.newBuilder().setCollectionName(name).build())
         .map(r -> r.getValue());
@@ -244,6 +314,7 @@ public final class MilvusClient {
    * The server's description of collection {@code name} (schema, shards, aliases, properties); an unknown
    * collection fails the Mono. A read; the client's schema cache is neither used nor updated.
    */
+  @Rpc(value = "DescribeCollection", sdk = "describeCollection")
   public Mono<CollectionDescription> describeCollection(String name) {
     return describe(name).map(Responses::collection);
   }
@@ -254,6 +325,7 @@ public final class MilvusClient {
   }
 
   /** Collection names of the alias's database. */
+  @Rpc(value = "ShowCollections", sdk = "listCollections")
   public Mono<List<String>> listCollections() {
     return stub.call(MilvusServiceGrpc.getShowCollectionsMethod(), ShowCollectionsRequest.getDefaultInstance())
         .map(r -> List.copyOf(r.getCollectionNamesList()));
@@ -263,6 +335,7 @@ public final class MilvusClient {
    * Drops collection {@code name} and forgets its cached schema (on subscription); completes empty. A write:
    * retried only with {@code retry_writes}.
    */
+  @Rpc(value = "DropCollection", sdk = "dropCollection")
   public Mono<Void> dropCollection(String name) {
     return Mono.defer(() -> {
       schemas.forget(name);
@@ -275,6 +348,7 @@ public final class MilvusClient {
    * Renames a collection in the alias's database and forgets the cached schemas of both names (on
    * subscription); completes empty. A write: retried only with {@code retry_writes}.
    */
+  @Rpc(value = "RenameCollection", sdk = "renameCollection")
   public Mono<Void> renameCollection(String oldName, String newName) {
     return Mono.defer(() -> {
       schemas.forget(oldName);
@@ -285,6 +359,7 @@ public final class MilvusClient {
   }
 
   /** {@link #loadCollection(String, WaitOptions)} with {@link WaitOptions#DEFAULTS}: waits until loaded. */
+  @Rpc(value = "LoadCollection", sdk = "loadCollection")
   public Mono<Void> loadCollection(String name) {
     return loadCollection(name, WaitOptions.DEFAULTS);
   }
@@ -318,18 +393,21 @@ public final class MilvusClient {
    * Releases collection {@code name} from memory (searches and queries then fail until it is loaded again);
    * completes empty. A write.
    */
+  @Rpc(value = "ReleaseCollection", sdk = "releaseCollection")
   public Mono<Void> releaseCollection(String name) {
     return stub.call(MilvusServiceGrpc.getReleaseCollectionMethod(),
         ReleaseCollectionRequest.newBuilder().setCollectionName(name).build()).then();
   }
 
   /** Whether collection {@code name} is loaded, loading, not loaded, or does not exist. A read. */
+  @Rpc(value = "GetLoadState", sdk = {"getLoadState", "getLoadStateV2"})
   public Mono<LoadState> getLoadState(String name) {
     return stub.call(MilvusServiceGrpc.getGetLoadStateMethod(), GetLoadStateRequest.newBuilder().setCollectionName(name).build())
         .map(r -> Responses.loadState(r.getStateValue()));
   }
 
   /** {@link #flush(String, WaitOptions)} with {@link WaitOptions#DEFAULTS}: waits until flushed. */
+  @Rpc(value = "Flush", sdk = {})
   public Mono<Void> flush(String name) {
     return flush(name, WaitOptions.DEFAULTS);
   }
@@ -369,12 +447,14 @@ public final class MilvusClient {
    * Creates partition {@code partition} in {@code collection}; completes empty. A write: retried only with
    * {@code retry_writes}.
    */
+  @Rpc(value = "CreatePartition", sdk = {})
   public Mono<Void> createPartition(String collection, String partition) {
     return stub.call(MilvusServiceGrpc.getCreatePartitionMethod(),
         CreatePartitionRequest.newBuilder().setCollectionName(collection).setPartitionName(partition).build()).then();
   }
 
   /** The partition names of {@code collection}, {@code _default} included. A read. */
+  @Rpc(value = "ShowPartitions", sdk = {})
   public Mono<List<String>> listPartitions(String collection) {
     return stub.call(MilvusServiceGrpc.getShowPartitionsMethod(), ShowPartitionsRequest.newBuilder().setCollectionName(collection).build())
         .map(r -> List.copyOf(r.getPartitionNamesList()));
@@ -384,6 +464,7 @@ public final class MilvusClient {
    * Drops partition {@code partition} of {@code collection} (the server refuses a loaded one); completes
    * empty. A write.
    */
+  @Rpc(value = "DropPartition", sdk = {})
   public Mono<Void> dropPartition(String collection, String partition) {
     return stub.call(MilvusServiceGrpc.getDropPartitionMethod(),
         DropPartitionRequest.newBuilder().setCollectionName(collection).setPartitionName(partition).build()).then();
@@ -392,6 +473,7 @@ public final class MilvusClient {
   // ---- indexes ----
 
   /** {@link #createIndex(String, IndexParam, WaitOptions)} with {@link WaitOptions#DEFAULTS}: waits until built. */
+  @Rpc(value = "CreateIndex", sdk = "createIndex")
   public Mono<Void> createIndex(String collection, IndexParam index) {
     return createIndex(collection, index, WaitOptions.DEFAULTS);
   }
@@ -424,12 +506,14 @@ public final class MilvusClient {
   }
 
   /** The collection's indexes (all fields). */
+  @Rpc(value = "DescribeIndex", sdk = "describeIndex")
   public Mono<List<IndexDescription>> describeIndexes(String collection) {
     return stub.call(MilvusServiceGrpc.getDescribeIndexMethod(), DescribeIndexRequest.newBuilder().setCollectionName(collection).build())
         .map(Responses::indexes);
   }
 
   /** Drops the index named {@code indexName} (by default an index is named after its field). */
+  @Rpc(value = "DropIndex", sdk = "dropIndex")
   public Mono<Void> dropIndex(String collection, String indexName) {
     return stub.call(MilvusServiceGrpc.getDropIndexMethod(),
         DropIndexRequest.newBuilder().setCollectionName(collection).setIndexName(indexName).build()).then();
@@ -441,12 +525,14 @@ public final class MilvusClient {
    * Creates collection alias {@code alias} (a Milvus alias, not a registry alias) for {@code collection};
    * completes empty. A write.
    */
+  @Rpc(value = "CreateAlias", sdk = "createAlias")
   public Mono<Void> createAlias(String collection, String alias) {
     return stub.call(MilvusServiceGrpc.getCreateAliasMethod(),
         CreateAliasRequest.newBuilder().setCollectionName(collection).setAlias(alias).build()).then();
   }
 
   /** Points an existing collection alias at {@code collection}. */
+  @Rpc(value = "AlterAlias", sdk = "alterAlias")
   public Mono<Void> alterAlias(String collection, String alias) {
     return Mono.defer(() -> {
       schemas.forget(alias);
@@ -459,6 +545,7 @@ public final class MilvusClient {
    * Drops collection alias {@code alias} and forgets a schema cached under that name (on subscription);
    * completes empty. A write.
    */
+  @Rpc(value = "DropAlias", sdk = "dropAlias")
   public Mono<Void> dropAlias(String alias) {
     return Mono.defer(() -> {
       schemas.forget(alias);
@@ -467,6 +554,7 @@ public final class MilvusClient {
   }
 
   /** The collection aliases pointing at {@code collection}. */
+  @Rpc(value = "ListAliases", sdk = "listAliases")
   public Mono<List<String>> listAliases(String collection) {
     return stub.call(MilvusServiceGrpc.getListAliasesMethod(), ListAliasesRequest.newBuilder().setCollectionName(collection).build())
         .map(r -> List.copyOf(r.getAliasesList()));
@@ -475,6 +563,7 @@ public final class MilvusClient {
   // ---- writes ----
 
   /** {@link #insert(String, Flux, WriteOptions)} with {@link WriteOptions#DEFAULTS}. */
+  @Rpc(value = {"Insert", "DescribeCollection"}, sdk = "insert")
   public Flux<WriteResult> insert(String collection, Flux<Map<String, Object>> rows) {
     return insert(collection, rows, WriteOptions.DEFAULTS);
   }
@@ -487,16 +576,19 @@ public final class MilvusClient {
    * sent (earlier batches stay written). Inserts are writes: not retried unless the alias's
    * policy has {@code retry_writes} (a retried insert may write twice).
    */
+  @Rpc(value = {"Insert", "DescribeCollection"}, sdk = "insert")
   public Flux<WriteResult> insert(String collection, Flux<Map<String, Object>> rows, WriteOptions options) {
     return writes.write(collection, rows, options, false);
   }
 
   /** {@link #upsert(String, Flux, WriteOptions)} with {@link WriteOptions#DEFAULTS}. */
+  @Rpc(value = {"Upsert", "DescribeCollection"}, sdk = "upsert")
   public Flux<WriteResult> upsert(String collection, Flux<Map<String, Object>> rows) {
     return upsert(collection, rows, WriteOptions.DEFAULTS);
   }
 
   /** As {@link #insert(String, Flux, WriteOptions)}, replacing rows with the same primary key. */
+  @Rpc(value = {"Upsert", "DescribeCollection"}, sdk = "upsert")
   public Flux<WriteResult> upsert(String collection, Flux<Map<String, Object>> rows, WriteOptions options) {
     return writes.write(collection, rows, options, true);
   }
@@ -518,12 +610,14 @@ public final class MilvusClient {
   }
 
   /** Deletes rows by primary key; the Mono holds the count the server reports. */
+  @Rpc(value = {"Delete", "DescribeCollection"}, sdk = "delete")
   public Mono<Long> delete(String collection, Collection<?> ids) {
     List<Object> idList = List.copyOf(ids);
     return schemas.withSchema(collection, codec -> deleteWhere(collection, Requests.idFilter(codec, idList)));
   }
 
   /** Deletes the rows matching {@code filter}; the Mono holds the count the server reports. */
+  @Rpc(value = "Delete", sdk = "delete")
   public Mono<Long> deleteWhere(String collection, String filter) {
     Objects.requireNonNull(filter, "filter");
     if (filter.isBlank()) {
@@ -537,6 +631,7 @@ public final class MilvusClient {
   // ---- reads ----
 
   /** The hits of each query vector, best first, in the order of {@link Search.Builder#vector}. */
+  @Rpc(value = {"Search", "DescribeCollection"}, sdk = {"search", "searchAsync"})
   public Mono<List<List<Hit>>> search(Search search) {
     Objects.requireNonNull(search, "search");
     return schemas.withSchema(search.collection, codec -> stub.call(MilvusServiceGrpc.getSearchMethod(),
@@ -569,11 +664,13 @@ public final class MilvusClient {
   }
 
   /** A hybrid search fused by RRF with parameter {@code k}: {@link #hybridSearch} with {@link HybridSearch.Builder#rrf}. */
+  @Rpc(value = {"HybridSearch", "DescribeCollection"}, sdk = {"hybridSearch", "hybridSearchAsync"})
   public Mono<List<List<Hit>>> hybridSearchRrf(List<Search> searches, int k, int limit, String... outputFields) {
     return Mono.defer(() -> hybridSearch(hybrid(searches, limit, outputFields).rrf(k).build()));
   }
 
   /** A hybrid search ranked by a weighted sum of the normalised scores, one weight per search. */
+  @Rpc(value = {"HybridSearch", "DescribeCollection"}, sdk = {"hybridSearch", "hybridSearchAsync"})
   public Mono<List<List<Hit>>> hybridSearchWeighted(List<Search> searches, List<Double> weights, int limit, String... outputFields) {
     return Mono.defer(() -> {
       double[] w = new double[weights.size()];
@@ -594,6 +691,7 @@ public final class MilvusClient {
   }
 
   /** The matching rows (all of them up to the limit) with the requested fields. */
+  @Rpc(value = {"Query", "DescribeCollection"}, sdk = {"query", "queryAsync"})
   public Mono<List<Map<String, Object>>> query(Query query) {
     Objects.requireNonNull(query, "query");
     return stub.call(MilvusServiceGrpc.getQueryMethod(),
@@ -602,12 +700,14 @@ public final class MilvusClient {
   }
 
   /** As {@link #query(Query)}, each row mapped by {@code mapper} (for example {@link Rows#as(Class)}). */
+  @Rpc(value = {"Query", "DescribeCollection"}, sdk = {"query", "queryAsync"})
   public <T> Mono<List<T>> query(Query query, Function<? super Map<String, Object>, ? extends T> mapper) {
     Objects.requireNonNull(mapper, "mapper");
     return query(query).map(rows -> mapAll(rows, mapper));
   }
 
   /** The rows with these primary keys (those that exist), with {@code outputFields} ({@code "*"}: all). */
+  @Rpc(value = {"Query", "DescribeCollection"}, sdk = {"get", "getAsync"})
   public Mono<List<Map<String, Object>>> get(String collection, Collection<?> ids, String... outputFields) {
     List<Object> idList = List.copyOf(ids);
     return schemas.withSchema(collection, codec -> query(Query.builder(collection).filter(Requests.idFilter(codec, idList))
@@ -615,6 +715,7 @@ public final class MilvusClient {
   }
 
   /** As {@link #get(String, Collection, String...)}, each row mapped by {@code mapper}. */
+  @Rpc(value = {"Query", "DescribeCollection"}, sdk = {"get", "getAsync"})
   public <T> Mono<List<T>> get(String collection, Collection<?> ids, Function<? super Map<String, Object>, ? extends T> mapper,
       String... outputFields) {
     Objects.requireNonNull(mapper, "mapper");
@@ -635,11 +736,13 @@ public final class MilvusClient {
    * time; cancelling stops paging and cancels the page in flight. The query's limit (if any)
    * bounds the total; its offset is not supported here.
    */
+  @Rpc(value = {"Query", "DescribeCollection"}, sdk = "queryIterator")
   public Flux<Map<String, Object>> queryIterator(Query query, int pageSize) {
     return iterators.queryIterator(query, pageSize);
   }
 
   /** As {@link #queryIterator(Query, int)}, each row mapped by {@code mapper} (for example {@link Rows#as(Class)}). */
+  @Rpc(value = {"Query", "DescribeCollection"}, sdk = "queryIterator")
   public <T> Flux<T> queryIterator(Query query, int pageSize, Function<? super Map<String, Object>, ? extends T> mapper) {
     Objects.requireNonNull(mapper, "mapper");
     return queryIterator(query, pageSize).map(mapper);
@@ -651,6 +754,7 @@ public final class MilvusClient {
    * (excluding the keys already returned at that score), fetched only when downstream asks for
    * more; cancelling stops paging. The metric must be given ({@link Search.Builder#metricType}).
    */
+  @Rpc(value = {"Search", "DescribeCollection"}, sdk = "searchIterator")
   public Flux<Hit> searchIterator(Search search, int pageSize) {
     return iterators.searchIterator(search, pageSize);
   }
