@@ -35,6 +35,8 @@ final class AliasEntry {
   private final Handshake handshake;
   /** This alias's connect attempts: channel, handshake, timeout, failure classification. */
   private final ConnectAttempt connects;
+  /** The alias's credentials supplier and its refreshes; null when the config's credentials apply. */
+  private final @Nullable CredentialsRefresh credentials;
   private final AttemptSide attemptSide = new AttemptSide();
   private final Mono<ManagedChannel> byName;
   private final RegistryContext ctx;
@@ -55,9 +57,11 @@ final class AliasEntry {
     this.byName = byName;
     this.timeout = config.timeout() != null ? config.timeout() : ctx.defaultTimeout;
     this.info = config.info(alias, ctx.defaultTimeout);
-    this.callRetry = new CallRetry(alias, info.address(), config, ctx, () -> current);
+    Mono<MilvusCredentials> supplier = ctx.credentials.get(alias);
+    this.credentials = supplier == null ? null : new CredentialsRefresh(alias, info.address(), supplier, ctx, timeout);
+    this.callRetry = new CallRetry(alias, info.address(), config, ctx, () -> current, credentials);
     this.handshake = new Handshake(alias, config, info, ctx, timeout);
-    this.connects = new ConnectAttempt(alias, config, info, ctx, timeout, handshake);
+    this.connects = new ConnectAttempt(alias, config, info, ctx, timeout, handshake, credentials);
     bindGauges(ctx.metrics);
   }
 
@@ -384,6 +388,9 @@ final class AliasEntry {
       connecting = attempt;
       attempt = null;
       wasRetired = retired;
+    }
+    if (credentials != null) {
+      credentials.stop();
     }
     if (connecting != null) {
       // a connect under way stops now (releasing what it built) instead of dialling on to its timeout

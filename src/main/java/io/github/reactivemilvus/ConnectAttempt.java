@@ -26,9 +26,11 @@ final class ConnectAttempt {
   private final RegistryContext ctx;
   private final Duration timeout;
   private final Handshake handshake;
+  private final @Nullable CredentialsRefresh credentials;
 
   ConnectAttempt(String alias, ConnectionConfig config, ConnectionInfo info, RegistryContext ctx, Duration timeout,
-      Handshake handshake) {
+      Handshake handshake, @Nullable CredentialsRefresh credentials) {
+    this.credentials = credentials;
     this.alias = alias;
     this.config = config;
     this.info = info;
@@ -67,7 +69,9 @@ final class ConnectAttempt {
     Built built = new Built();
     AtomicBoolean probed = new AtomicBoolean();
     return Mono.usingWhen(
-            ctx.shared.acquire(config).map(group -> {
+            // with a credentials supplier, it is asked first: the handshake carries what it hands out
+            (credentials == null ? ctx.shared.acquire(config)
+                : credentials.connecting().then(ctx.shared.acquire(config))).map(group -> {
               AliasChannel ch = newAliasChannel(group);
               if (!built.own(ch)) {
                 ch.shutdownNow();
@@ -164,7 +168,7 @@ final class ConnectAttempt {
   }
 
   private AliasChannel newAliasChannel(ChannelGroup group) {
-    return new AliasChannel(alias, config, group, ctx.deadlines, ctx.gracePeriod, ctx.scheduler, ctx.shared::release, () -> {
+    return new AliasChannel(alias, config, credentials == null ? null : credentials.authorization(), group, ctx.deadlines, ctx.gracePeriod, ctx.scheduler, ctx.shared::release, () -> {
       ctx.metrics.callRejected(alias);
       ctx.emit(ConnectionEvent.Type.CALL_LIMIT_EXCEEDED, alias, info.address(), "call refused: both limits full");
     });
