@@ -110,7 +110,7 @@ final class CredentialsRefresh {
     supplier.timeout(timeout, ctx.scheduler)
         .switchIfEmpty(Mono.error(() -> failure("the credentials supplier completed without credentials", null)))
         .subscribe(credentials -> {
-          boolean changed = authorization.set(credentials.authorizationHeader());
+          boolean changed = authorization.set(credentials.authorizationHeader(), pending.number());
           Duration next = credentials.nextRefresh(ctx.scheduler.now(TimeUnit.MILLISECONDS));
           if (next != null) {
             schedule(started, next);

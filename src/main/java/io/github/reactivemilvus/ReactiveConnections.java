@@ -98,7 +98,8 @@ public final class ReactiveConnections implements AutoCloseable {
       throw e;
     }
     String userAgent = "reactive-milvus-connections/" + libraryVersion();
-    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent, b.transport));
+    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent, b.transport), b.scheduler,
+        () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     this.ctx = new RegistryContext(shared, new DeadlineSweeper(b.scheduler), b.scheduler, env.connectTimeout(), b.gracePeriod,
         b.eventBuffer);
     ctx.credentials = Map.copyOf(b.credentials);

@@ -19,6 +19,7 @@ public final class Authorization {
   private final Predicate<Status> rejectsCredentials;
   private volatile Value value;
   private volatile long refreshesBegun;
+  private long lastApplied; // guarded by this
 
   private Authorization(@Nullable String header, Predicate<Status> rejectsCredentials) {
     this.value = new Value(header, 0);
@@ -54,10 +55,15 @@ public final class Authorization {
   }
 
   /**
-   * Makes {@code header} the value later calls carry; returns whether it differs from the value
-   * before (only then the version moves on). Setters are serialized by the caller.
+   * Makes {@code header}, read by refresh number {@code refresh} ({@link #beginRefresh()}), the value
+   * later calls carry, unless a refresh begun later has set one already (a slow refresh never brings
+   * back an older value); returns whether the value changed (only then the version moves on).
    */
-  public synchronized boolean set(String header) {
+  public synchronized boolean set(String header, long refresh) {
+    if (refresh <= lastApplied) {
+      return false;
+    }
+    lastApplied = refresh;
     Value now = value;
     if (header.equals(now.header())) {
       return false;
