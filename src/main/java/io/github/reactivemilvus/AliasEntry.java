@@ -328,6 +328,9 @@ final class AliasEntry {
 
     @Override
     public void connected(AliasChannel ch) {
+      if (credentials != null) {
+        credentials.connected();
+      }
       watchTransport(ch, ConnectivityState.READY, false);
     }
 
@@ -335,6 +338,7 @@ final class AliasEntry {
     public void failed(int gen) {
       if (generation.get() == gen) {
         state = ConnectionState.FAILED;
+        stopCredentials(); // refreshed while connected only: the next connect asks the supplier again
       }
     }
 
@@ -342,7 +346,14 @@ final class AliasEntry {
     public void cancelled(int gen) {
       if (generation.get() == gen && state == ConnectionState.CONNECTING) {
         state = ConnectionState.CONFIGURED;
+        stopCredentials();
       }
+    }
+  }
+
+  private void stopCredentials() {
+    if (credentials != null) {
+      credentials.stop();
     }
   }
 
@@ -389,9 +400,7 @@ final class AliasEntry {
       attempt = null;
       wasRetired = retired;
     }
-    if (credentials != null) {
-      credentials.stop();
-    }
+    stopCredentials();
     if (connecting != null) {
       // a connect under way stops now (releasing what it built) instead of dialling on to its timeout
       connecting.upstream.dispose();

@@ -39,6 +39,10 @@ final class CredentialsRefresh {
   /** Moves on at each {@link #stop()}: a refresh of an earlier connection schedules nothing. */
   private long epoch; // guarded by this
   private @Nullable Pending latest; // guarded by this
+  /** Whether the alias is connected: refreshes are scheduled only then. */
+  private boolean active; // guarded by this
+  /** When the last credentials handed out want the next refresh; null: they state none. */
+  private @Nullable Duration next; // guarded by this
 
   /** A refresh: its number ({@link Authorization#beginRefresh()}) and whether it changed the value. */
   private record Pending(long number, Mono<Boolean> changed) {}
@@ -87,9 +91,18 @@ final class CredentialsRefresh {
     });
   }
 
-  /** Stops the schedule (the alias disconnected); the next connect asks the supplier again. */
+  /** The alias connected: the schedule the credentials state starts now. */
+  synchronized void connected() {
+    active = true;
+    if (next != null) {
+      schedule(epoch, next);
+    }
+  }
+
+  /** Stops the schedule (the alias disconnected, or its connect failed); the next connect asks the supplier again. */
   synchronized void stop() {
     epoch++;
+    active = false;
     scheduled.update(Disposables.disposed());
   }
 
@@ -111,9 +124,14 @@ final class CredentialsRefresh {
         .switchIfEmpty(Mono.error(() -> failure("the credentials supplier completed without credentials", null)))
         .subscribe(credentials -> {
           boolean changed = authorization.set(credentials.authorizationHeader(), pending.number());
-          Duration next = credentials.nextRefresh(ctx.scheduler.now(TimeUnit.MILLISECONDS));
-          if (next != null) {
-            schedule(started, next);
+          Duration after = credentials.nextRefresh(ctx.scheduler.now(TimeUnit.MILLISECONDS));
+          synchronized (this) {
+            if (started == epoch) {
+              next = after;
+            }
+          }
+          if (after != null) {
+            schedule(started, after);
           }
           done.tryEmitValue(changed);
         }, error -> {
@@ -130,8 +148,8 @@ final class CredentialsRefresh {
 
   private void schedule(long startedEpoch, Duration delay) {
     synchronized (this) {
-      if (startedEpoch != epoch) {
-        return; // the alias was disconnected since: the next connect asks again
+      if (startedEpoch != epoch || !active) {
+        return; // not connected (yet, or any more): a connect asks again, and connected() schedules
       }
       scheduled.update(ctx.scheduler.schedule(() -> begin(false), Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS));
     }

@@ -167,6 +167,18 @@ class CredentialsRefreshTest {
   }
 
   @Test
+  void aConnectRefusedForItsCredentialsFailsAsAuthenticationAndStopsTheSchedule() throws IOException {
+    handedOut.set(MilvusCredentials.userPassword("alice", "first").refreshAfter(Duration.ofMinutes(1)));
+    accepted.set("other");
+    start();
+    assertThatThrownBy(this::version).isInstanceOfSatisfying(MilvusConnectionException.class,
+        e -> assertThat(e.kind()).isEqualTo(FailureKind.AUTHENTICATION));
+    int asks = asked.get();
+    clock.advanceTimeBy(Duration.ofMinutes(10));
+    assertThat(asked.get()).as("no refresh for an alias that is not connected").isEqualTo(asks);
+  }
+
+  @Test
   void aSupplierThatFailsFailsTheConnectAsAuthentication() throws IOException {
     server = InProcessServerBuilder.forName(name).directExecutor().addService(new Answering()).build().start();
     registry = ReactiveConnections.builder().environment(Map.of()).scheduler(clock)
