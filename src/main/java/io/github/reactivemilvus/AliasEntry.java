@@ -35,6 +35,8 @@ final class AliasEntry {
   private final Handshake handshake;
   /** This alias's connect attempts: channel, handshake, timeout, failure classification. */
   private final ConnectAttempt connects;
+  /** The alias's credentials supplier and its refreshes; null when the config's credentials apply. */
+  private final @Nullable CredentialsRefresh credentials;
   private final AttemptSide attemptSide = new AttemptSide();
   private final Mono<ManagedChannel> byName;
   private final RegistryContext ctx;
@@ -55,9 +57,11 @@ final class AliasEntry {
     this.byName = byName;
     this.timeout = config.timeout() != null ? config.timeout() : ctx.defaultTimeout;
     this.info = config.info(alias, ctx.defaultTimeout);
-    this.callRetry = new CallRetry(alias, info.address(), config, ctx, () -> current);
+    Mono<MilvusCredentials> supplier = ctx.credentials.get(alias);
+    this.credentials = supplier == null ? null : new CredentialsRefresh(alias, info.address(), supplier, ctx, timeout);
+    this.callRetry = new CallRetry(alias, info.address(), config, ctx, () -> current, credentials);
     this.handshake = new Handshake(alias, config, info, ctx, timeout);
-    this.connects = new ConnectAttempt(alias, config, info, ctx, timeout, handshake);
+    this.connects = new ConnectAttempt(alias, config, info, ctx, timeout, handshake, credentials);
     bindGauges(ctx.metrics);
   }
 
@@ -324,6 +328,9 @@ final class AliasEntry {
 
     @Override
     public void connected(AliasChannel ch) {
+      if (credentials != null) {
+        credentials.connected();
+      }
       watchTransport(ch, ConnectivityState.READY, false);
     }
 
@@ -331,6 +338,7 @@ final class AliasEntry {
     public void failed(int gen) {
       if (generation.get() == gen) {
         state = ConnectionState.FAILED;
+        stopCredentials(); // refreshed while connected only: the next connect asks the supplier again
       }
     }
 
@@ -338,7 +346,14 @@ final class AliasEntry {
     public void cancelled(int gen) {
       if (generation.get() == gen && state == ConnectionState.CONNECTING) {
         state = ConnectionState.CONFIGURED;
+        stopCredentials();
       }
+    }
+  }
+
+  private void stopCredentials() {
+    if (credentials != null) {
+      credentials.stop();
     }
   }
 
@@ -385,6 +400,7 @@ final class AliasEntry {
       attempt = null;
       wasRetired = retired;
     }
+    stopCredentials();
     if (connecting != null) {
       // a connect under way stops now (releasing what it built) instead of dialling on to its timeout
       connecting.upstream.dispose();

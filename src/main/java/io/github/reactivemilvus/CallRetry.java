@@ -3,6 +3,8 @@ package io.github.reactivemilvus;
 import io.github.reactivemilvus.config.ConnectionConfig;
 import io.github.reactivemilvus.config.RetryPolicy;
 import io.github.reactivemilvus.internal.AliasChannel;
+import io.github.reactivemilvus.internal.Authorization;
+import io.github.reactivemilvus.internal.LocalCauses;
 import io.grpc.CallOptions;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -39,8 +41,11 @@ final class CallRetry {
   private final boolean retriesReads;
   private final boolean retriesWrites;
   private final Supplier<@Nullable AliasChannel> current;
+  private final @Nullable CredentialsRefresh credentials;
 
-  CallRetry(String alias, String address, ConnectionConfig config, RegistryContext ctx, Supplier<@Nullable AliasChannel> current) {
+  CallRetry(String alias, String address, ConnectionConfig config, RegistryContext ctx, Supplier<@Nullable AliasChannel> current,
+      @Nullable CredentialsRefresh credentials) {
+    this.credentials = credentials;
     this.alias = alias;
     this.address = address;
     this.policy = config.retryPolicy();
@@ -84,6 +89,18 @@ final class CallRetry {
    * failure, the policy and the budget allow, then the last failure, classified.
    */
   <T> Mono<T> afterFailure(StubRpc<?, ?, T> rpc, CallOptions options, Throwable first, Mono<T> attempt) {
+    Authorization.Rejected rejected = credentials == null ? null : LocalCauses.find(first, Authorization.Rejected.class);
+    if (credentials != null && rejected != null) {
+      // the server refused the credentials: nothing was applied, so even a write is sent again, once,
+      // when the supplier hands out others; what that attempt meets is handled as a first failure
+      return credentials.afterRejection(rejected)
+          .flatMap(newer -> newer ? attempt.onErrorResume(again -> retrying(rpc, options, again, attempt))
+              : Mono.<T>error(Failures.classify(first, alias, address, false)));
+    }
+    return retrying(rpc, options, first, attempt);
+  }
+
+  private <T> Mono<T> retrying(StubRpc<?, ?, T> rpc, CallOptions options, Throwable first, Mono<T> attempt) {
     Attempts attempts = new Attempts(rpc, options);
     if (!(rpc.idempotent() ? retriesReads : retriesWrites)) {
       attempts.countOnly(first); // takes its token: a failing server is failing whoever asks

@@ -26,9 +26,11 @@ final class ConnectAttempt {
   private final RegistryContext ctx;
   private final Duration timeout;
   private final Handshake handshake;
+  private final @Nullable CredentialsRefresh credentials;
 
   ConnectAttempt(String alias, ConnectionConfig config, ConnectionInfo info, RegistryContext ctx, Duration timeout,
-      Handshake handshake) {
+      Handshake handshake, @Nullable CredentialsRefresh credentials) {
+    this.credentials = credentials;
     this.alias = alias;
     this.config = config;
     this.info = info;
@@ -66,8 +68,11 @@ final class ConnectAttempt {
     AtomicReference<Throwable> lastFailure = new AtomicReference<>();
     Built built = new Built();
     AtomicBoolean probed = new AtomicBoolean();
+    // with a credentials supplier, it is asked first: the handshake carries what it hands out
+    Mono<ChannelGroup> channels = credentials == null ? ctx.shared.acquire(config)
+        : credentials.connecting().then(ctx.shared.acquire(config));
     return Mono.usingWhen(
-            ctx.shared.acquire(config).map(group -> {
+            channels.map(group -> {
               AliasChannel ch = newAliasChannel(group);
               if (!built.own(ch)) {
                 ch.shutdownNow();
@@ -164,7 +169,8 @@ final class ConnectAttempt {
   }
 
   private AliasChannel newAliasChannel(ChannelGroup group) {
-    return new AliasChannel(alias, config, group, ctx.deadlines, ctx.gracePeriod, ctx.scheduler, ctx.shared::release, () -> {
+    return new AliasChannel(alias, config, credentials == null ? null : credentials.authorization(), group, ctx.deadlines,
+        ctx.gracePeriod, ctx.scheduler, ctx.shared::release, () -> {
       ctx.metrics.callRejected(alias);
       ctx.emit(ConnectionEvent.Type.CALL_LIMIT_EXCEEDED, alias, info.address(), "call refused: both limits full");
     });

@@ -98,9 +98,11 @@ public final class ReactiveConnections implements AutoCloseable {
       throw e;
     }
     String userAgent = "reactive-milvus-connections/" + libraryVersion();
-    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent, b.transport));
+    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent, b.transport), b.scheduler,
+        () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     this.ctx = new RegistryContext(shared, new DeadlineSweeper(b.scheduler), b.scheduler, env.connectTimeout(), b.gracePeriod,
         b.eventBuffer);
+    ctx.credentials = Map.copyOf(b.credentials);
     this.shutdown = new RegistryShutdown(ctx, shared, loops, b.closeTimeout);
     aliases.put(DEFAULT_ALIAS, newEntry(DEFAULT_ALIAS, env.defaultConfig()));
   }
@@ -437,8 +439,29 @@ public final class ReactiveConnections implements AutoCloseable {
     private int eventBuffer = RegistryContext.DEFAULT_EVENT_BUFFER;
     private @Nullable Function<ConnectionConfig, ManagedChannel> transport; // null: Netty channels
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
+    private final Map<String, Mono<MilvusCredentials>> credentials = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Takes the credentials of {@code alias} from {@code supplier} instead of its config's {@code token}
+     * or {@code user}/{@code password}: the supplier is subscribed when a connect of the alias begins
+     * (the connect fails as {@link FailureKind#AUTHENTICATION} when it fails or completes empty), again
+     * on the schedule the credentials state ({@link MilvusCredentials#refreshAfter},
+     * {@link MilvusCredentials#expiresAt}) while the alias is connected, and once more when the server
+     * refuses a call's credentials: a stub call refused so is then sent again, once, if the supplier
+     * handed out other credentials, before it fails (a call on the alias's channel made with another stub
+     * fails, and the next one carries the new credentials). Calls carry the credentials current when they
+     * start; nothing reconnects. A refresh that fails keeps the current credentials and is tried again
+     * after at most {@code 5 s}. The supplier must be re-subscribable (each subscription asks afresh, e.g.
+     * {@code Mono.fromCallable} or a {@code WebClient} call); it runs on the thread that subscribes
+     * (the registry's scheduler, or a connect's or call's thread) and must not block there.
+     * Applies to an alias of that name whenever it is added; a later call for the same alias replaces it.
+     */
+    public Builder credentials(String alias, Mono<MilvusCredentials> supplier) {
+      this.credentials.put(Objects.requireNonNull(alias, "alias"), Objects.requireNonNull(supplier, "supplier"));
+      return this;
+    }
 
     /** Events one {@link ReactiveConnections#events()} subscriber may have waiting before it misses some (tests). */
     Builder eventBuffer(int events) {

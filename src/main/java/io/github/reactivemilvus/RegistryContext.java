@@ -4,6 +4,7 @@ import io.github.reactivemilvus.internal.DeadlineSweeper;
 import io.github.reactivemilvus.internal.SharedChannels;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
@@ -38,6 +40,8 @@ final class RegistryContext {
   final Duration gracePeriod;
   /** Replaced when a {@link ReactiveConnectionsMetrics} binder is bound. */
   volatile Metrics metrics = Metrics.NOOP;
+  /** The credentials suppliers by alias name (set once, before any alias is added). */
+  volatile Map<String, Mono<MilvusCredentials>> credentials = Map.of();
   private final Sinks.Many<ConnectionEvent> events = Sinks.many().multicast().directBestEffort();
   private final int eventBuffer;
   private final LongAdder dropped = new LongAdder();

@@ -11,6 +11,8 @@ import static io.github.reactivemilvus.config.Setting.KEEP_ALIVE;
 import static io.github.reactivemilvus.config.Setting.KEEP_ALIVE_TIME;
 import static io.github.reactivemilvus.config.Setting.KEEP_ALIVE_TIMEOUT;
 import static io.github.reactivemilvus.config.Setting.MAX_CONCURRENT_CALLS;
+import static io.github.reactivemilvus.config.Setting.MAX_CONNECTION_AGE;
+import static io.github.reactivemilvus.config.Setting.MAX_CONNECTION_AGE_JITTER;
 import static io.github.reactivemilvus.config.Setting.MAX_INBOUND_MESSAGE_SIZE;
 import static io.github.reactivemilvus.config.Setting.MAX_PENDING_CALLS;
 import static io.github.reactivemilvus.config.Setting.PASSWORD;
@@ -298,6 +300,16 @@ public final class ConnectionConfig {
     return value(IDLE_TIMEOUT);
   }
 
+  /** How old a pool channel may get before it is replaced ({@code max_connection_age}); null: never. */
+  public @Nullable Duration maxConnectionAge() {
+    return value(MAX_CONNECTION_AGE);
+  }
+
+  /** The fraction each channel's {@link #maxConnectionAge()} is drawn within, plus or minus. */
+  public double maxConnectionAgeJitter() {
+    return value(MAX_CONNECTION_AGE_JITTER);
+  }
+
   /**
    * The {@code authorization} header value ({@code base64(token)} or {@code base64(user:password)}),
    * or null without credentials. It carries the secret: never log or show it.
@@ -547,6 +559,16 @@ public final class ConnectionConfig {
     /** Sets {@link Setting#IDLE_TIMEOUT}. */
     public Builder idleTimeout(@Nullable Duration timeout) {
       return set(IDLE_TIMEOUT, timeout);
+    }
+
+    /** Sets {@link Setting#MAX_CONNECTION_AGE}; null: channels are never replaced for their age. */
+    public Builder maxConnectionAge(@Nullable Duration age) {
+      return set(MAX_CONNECTION_AGE, age);
+    }
+
+    /** Sets {@link Setting#MAX_CONNECTION_AGE_JITTER}. */
+    public Builder maxConnectionAgeJitter(double jitter) {
+      return set(MAX_CONNECTION_AGE_JITTER, jitter);
     }
 
     /**

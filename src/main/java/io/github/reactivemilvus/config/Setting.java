@@ -158,6 +158,22 @@ public final class Setting<T> {
   public static final Setting<Duration> IDLE_TIMEOUT = javaOnly(new Setting<Duration>("idle_timeout", Duration.class,
       Duration.ofHours(24), "24 h", DURATION, "idle channels are released after this"))
       .resolvedAs(Resolution.DIRECT).convertedBy(Values::duration);
+  /**
+   * {@code max_connection_age}: a pool channel older than this is replaced by a new one, ready
+   * first, while the old one finishes its calls; none by default.
+   */
+  public static final Setting<Duration> MAX_CONNECTION_AGE = javaOnly(new Setting<Duration>("max_connection_age",
+      Duration.class, null, "never", "duration ≥ 1 s",
+      "a pool channel older than this is replaced by a new one, ready first; the old one finishes its calls"
+          + " (rebalances connections behind an L4 load balancer)"))
+      .resolvedAs(Resolution.DIRECT).convertedBy(v -> Values.durationAtLeast(v, Duration.ofSeconds(1), "1 s",
+          "a channel needs time to connect"));
+  /** {@code max_connection_age_jitter}: each channel's age is drawn within plus or minus this fraction, 0-1. */
+  public static final Setting<Double> MAX_CONNECTION_AGE_JITTER = javaOnly(new Setting<Double>(
+      "max_connection_age_jitter", Double.class, 0.1, "0.1", "number 0–1",
+      "each channel's `max_connection_age` is drawn within ± this fraction, so the pool's channels are not replaced"
+          + " together"))
+      .resolvedAs(Resolution.DIRECT).convertedBy(v -> Values.numberIn(v, 0.0, 1.0));
   /** {@code retry_policy}: a built {@link RetryPolicy}; the {@code retry_*} keys apply on top of it. */
   public static final Setting<RetryPolicy> RETRY_POLICY = javaOnly(new Setting<RetryPolicy>("retry_policy",
       RetryPolicy.class, RetryPolicy.defaults(), "`RetryPolicy.defaults()`", "`RetryPolicy`",

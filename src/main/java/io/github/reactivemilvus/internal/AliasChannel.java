@@ -72,12 +72,23 @@ public final class AliasChannel extends ManagedChannel {
    */
   public AliasChannel(String alias, ConnectionConfig config, ChannelGroup group, DeadlineSweeper sweeper,
       Duration gracePeriod, Scheduler scheduler, Function<ChannelGroup, Mono<Void>> releaseGroup, Runnable onRejected) {
+    this(alias, config, null, group, sweeper, gracePeriod, scheduler, releaseGroup, onRejected);
+  }
+
+  /**
+   * As the other constructor, with the {@code authorization} header taken from {@code authorization}
+   * when each call starts (refreshed credentials); null takes it from the config.
+   */
+  public AliasChannel(String alias, ConnectionConfig config, @Nullable Authorization authorization, ChannelGroup group,
+      DeadlineSweeper sweeper, Duration gracePeriod, Scheduler scheduler, Function<ChannelGroup, Mono<Void>> releaseGroup,
+      Runnable onRejected) {
     this.alias = alias;
     this.address = config.address();
     this.group = group;
     // calls that waited start on the scheduler's non-blocking threads, never on the stack of the call that freed their permit
     this.limiter = new CallLimiter(config.maxConcurrentCalls(), config.maxPendingCalls(), scheduler::schedule);
-    this.headers = new AliasHeaders(config.authorizationHeader(), config.dbName());
+    this.headers = authorization == null ? new AliasHeaders(config.authorizationHeader(), config.dbName())
+        : new AliasHeaders(authorization, true, config.dbName());
     this.next = ClientInterceptors.intercept(group, headers);
     this.callTimeout = config.callTimeout();
     this.callTimeoutNanos = callTimeout == null ? 0 : callTimeout.toNanos();

@@ -10,11 +10,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -25,14 +27,29 @@ import reactor.core.scheduler.Schedulers;
 @Internal
 public final class SharedChannels {
   private static final Logger LOG = LoggerFactory.getLogger(SharedChannels.class);
+  /** How long a channel replacing an aged one may take to be ready (at most its age). */
+  private static final Duration MAX_READY_WAIT = Duration.ofSeconds(30);
   private final ChannelFactory factory;
+  private final @Nullable Scheduler scheduler;
+  private final DoubleSupplier random;
   private final Map<Key, Shared> groups = new HashMap<>();
   private boolean closed; // guarded by groups
   private final Set<ChannelGroup> shuttingDown = ConcurrentHashMap.newKeySet();
 
   /** Shared groups whose channels {@code factory} builds. */
   public SharedChannels(ChannelFactory factory) {
+    this(factory, null, Math::random);
+  }
+
+  /**
+   * Shared groups whose channels {@code factory} builds; a group whose config sets
+   * {@code max_connection_age} has its channels replaced as they age ({@link ChannelAging}), timed on
+   * {@code scheduler}, each age drawn with {@code random} (uniform in [0, 1)).
+   */
+  public SharedChannels(ChannelFactory factory, @Nullable Scheduler scheduler, DoubleSupplier random) {
     this.factory = factory;
+    this.scheduler = scheduler;
+    this.random = random;
   }
 
   /**
@@ -91,6 +108,13 @@ public final class SharedChannels {
       Shared shared = new Shared(new ChannelGroup(key, built));
       shared.references++;
       groups.put(key, shared);
+      if (scheduler != null && config.maxConnectionAge() != null) {
+        Duration age = Objects.requireNonNull(config.maxConnectionAge());
+        ChannelAging aging = new ChannelAging(shared.group, config, factory, scheduler, random,
+            age.compareTo(MAX_READY_WAIT) < 0 ? age : MAX_READY_WAIT);
+        shared.group.age(aging);
+        aging.start();
+      }
       return shared.group;
     }
   }
@@ -199,10 +223,11 @@ public final class SharedChannels {
     public static Key of(ConnectionConfig c) {
       return new Key(c.address(), c.secure(), c.tls(), c.serverPemPath(), c.clientPemPath(), c.clientKeyPath(),
           c.caPemPath(), c.serverName(), c.authorizationHeader(), c.poolSize(), c.keepAlive(),
-          c.keepAliveTime(), c.keepAliveTimeout(), c.maxInboundMessageSize(), orZero(c.idleTimeout()));
+          c.keepAliveTime(), c.keepAliveTimeout(), c.maxInboundMessageSize(), orZero(c.idleTimeout()),
+          orZero(c.maxConnectionAge()), c.maxConnectionAgeJitter());
     }
 
-    private static Duration orZero(Duration d) {
+    private static Duration orZero(@Nullable Duration d) {
       return d == null ? Duration.ZERO : d;
     }
 

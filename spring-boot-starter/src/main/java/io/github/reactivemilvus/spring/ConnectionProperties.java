@@ -38,7 +38,7 @@ final class ConnectionProperties {
   private static final int ALIAS_INDEX = 2;
 
   static final Set<String> DURATION_KEYS = Set.of("timeout", "call_timeout", "keep_alive_time",
-      "keep_alive_timeout", "idle_timeout", "retry_initial_backoff", "retry_max_backoff");
+      "keep_alive_timeout", "idle_timeout", "retry_initial_backoff", "retry_max_backoff", "max_connection_age");
   static final Set<String> SIZE_KEYS = Set.of("max_inbound_message_size");
   private static final Pattern PLAIN_NUMBER = Pattern.compile("\\s*[0-9]*\\.?[0-9]+\\s*");
   private static final Pattern CAMEL_HUMP = Pattern.compile("([a-z0-9])([A-Z])");

@@ -7,8 +7,10 @@ import io.github.reactivemilvus.ReactiveConnectionsMetrics;
 import io.github.reactivemilvus.client.MilvusClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -36,7 +38,8 @@ import reactor.core.publisher.Flux;
  * (so the process environment, system properties or any property source); a configured
  * {@code milvus.connections.default} replaces it. The registry closes gracefully with the
  * context ({@link ReactiveConnectionsLifecycle}). A {@link MilvusClient} of the {@code default}
- * alias is a bean too, unless the application declares its own.
+ * alias is a bean too, unless the application declares its own. A {@link MilvusCredentialsSupplier}
+ * bean supplies the credentials of its alias (refreshed without a reconnect).
  */
 @AutoConfiguration
 @EnableConfigurationProperties(MilvusProperties.class)
@@ -45,11 +48,19 @@ public class ReactiveMilvusAutoConfiguration {
   @Bean(destroyMethod = "")
   @ConditionalOnMissingBean
   ReactiveConnections reactiveConnections(MilvusProperties properties, Environment environment,
-      ObjectProvider<ReactiveConnectionsCustomizer> customizers) {
+      ObjectProvider<ReactiveConnectionsCustomizer> customizers, ObjectProvider<MilvusCredentialsSupplier> credentials) {
     List<ConnectionProperties.Alias> aliases = ConnectionProperties.read(environment);
     ReactiveConnections.Builder builder = ReactiveConnections.builder()
         .environment(milvusEnvironment(environment))
         .shutdownGracePeriod(properties.getRegistry().getGracePeriod());
+    Set<String> supplied = new HashSet<>();
+    credentials.orderedStream().forEach(supplier -> {
+      if (!supplied.add(supplier.alias())) {
+        throw new IllegalStateException("two MilvusCredentialsSupplier beans for alias '" + supplier.alias()
+            + "': declare one per alias");
+      }
+      builder.credentials(supplier.alias(), supplier.credentials());
+    });
     customizers.orderedStream().forEach(c -> c.customize(builder));
     ReactiveConnections registry;
     try {
