@@ -5,6 +5,8 @@
 #   benchmarks/run.sh full             # -f 2, 5 warm-ups, 5 x 2 s, every param (about 20 minutes)
 #   benchmarks/run.sh quick unary      # only some groups: hotpath storm many unary paired footprint (footprint: both footprint benchmarks)
 #   benchmarks/run.sh quick data       # insert and search through the typed client vs the SDK (not in the default set)
+#   benchmarks/run.sh quick service    # the WebFlux service on ours / the blocking SDK / the async SDK, open loop (in full's set)
+#   benchmarks/run.sh quick floors     # insert encoding and search decoding against their protobuf floors (in full's set)
 #
 # A run of named groups keeps the other files of results/<mode>/ and writes its environment and extra
 # results to env-<groups>.txt and extra-<groups>.jsonl, so one group can be rerun beside a full run.
@@ -13,7 +15,11 @@
 set -euo pipefail
 
 MODE="${1:-quick}"
-ONLY="${2:-hotpath storm many unary paired footprint}"
+if [[ "$MODE" == full ]]; then
+  ONLY="${2:-hotpath storm many unary paired footprint service floors}"
+else
+  ONLY="${2:-hotpath storm many unary paired footprint}"
+fi
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/.." && pwd)"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -29,6 +35,8 @@ case "$MODE" in
     MANY=(-f 1 -wi 1 -i 3)
     INSERT=(-f 1 -wi 1 -i 3)
     SEARCH=("64,256" 6 1000)
+    INSERT_FLOOR=(200000 6)
+    DECODE_FLOOR=(6 1000)
     ;;
   full)
     COMMON=(-f 2 -wi 5 -w 2s -i 5 -r 2s)
@@ -39,6 +47,8 @@ case "$MODE" in
     MANY=(-f 2 -wi 2 -i 8)
     INSERT=(-f 2 -wi 3 -i 5)
     SEARCH=("64,256" 12 1000)
+    INSERT_FLOOR=(1000000 8)
+    DECODE_FLOOR=(12 1000)
     ;;
   *)
     echo "usage: $0 quick|full [groups]" >&2
@@ -97,6 +107,17 @@ jmh() { # name, args...
   grep -E '^(Benchmark|[A-Za-z]+Benchmark\.)' "$OUT/$name.log" || true
 }
 
+main() { # name, unused, java args and main class...
+  local name="$1"
+  shift 2
+  echo ">> $name"
+  echo "load before $name: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$ENV"
+  "$JAVA" -Xms2g -Xmx2g -Dbench.extra="$EXTRA" -cp "$JAR" "$@" > "$OUT/$name.log" 2>&1 \
+    || { echo "!! $name failed, see $OUT/$name.log"; tail -20 "$OUT/$name.log"; }
+  grep -v '^\[extra\]' "$OUT/$name.log" | grep -v '^\[[a-z-]*\] latency' || true
+  echo "load after $name: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$ENV"
+}
+
 START=$(date +%s)
 for g in $ONLY; do
   case "$g" in
@@ -130,6 +151,15 @@ for g in $ONLY; do
         io.github.reactivemilvus.bench.SearchPaired "${SEARCH[@]}" > "$OUT/search-paired.log" 2>&1 \
         || { echo "!! search-paired failed, see $OUT/search-paired.log"; tail -20 "$OUT/search-paired.log"; }
       grep -v '^\[extra\]' "$OUT/search-paired.log" || true
+      ;;
+    service)
+      # one JVM per client (its threads and heap are its own), open-loop load, search latency 0 / 2 / 10 ms
+      main service "" -Dservice.report="$OUT/service.md" io.github.reactivemilvus.bench.ServiceBench "$MODE"
+      ;;
+    floors)
+      # the loopback server runs as a separate process here: the allocation counted is the client's alone
+      main insert-floor "" io.github.reactivemilvus.bench.InsertFloor "${INSERT_FLOOR[@]}"
+      main decode-floor "" io.github.reactivemilvus.bench.DecodeFloor "${DECODE_FLOOR[@]}"
       ;;
     footprint)
       jmh footprint '\.FootprintBenchmark' -f 1 -wi 0 -i 1

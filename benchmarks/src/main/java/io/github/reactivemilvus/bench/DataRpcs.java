@@ -25,6 +25,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 /**
@@ -40,7 +41,8 @@ import java.util.function.IntFunction;
  *       of at most 256 bytes.
  *   <li>Insert: success, {@code insert_cnt} = {@code num_rows}, int ids {@code 0 .. num_rows-1}.
  *   <li>Search: success, {@link #TOP_K} hits per query ({@code nq}, at least 1), int ids and
- *       scores, no output fields.
+ *       scores, no output fields; answered after {@link LoopbackMilvusServer#searchDelay} if one is
+ *       set (scheduled on a server event loop, no thread sleeps).
  * </ul>
  */
 final class DataRpcs {
@@ -82,6 +84,12 @@ final class DataRpcs {
   private static final ConcurrentHashMap<Integer, byte[]> INSERT_REPLIES = new ConcurrentHashMap<>();
   private static final ConcurrentHashMap<Integer, byte[]> SEARCH_REPLIES = new ConcurrentHashMap<>();
 
+  /**
+   * With {@code -Dloopback.largeSearch=true}, every Search is answered with the decode floor's
+   * results (nq 10 x topK 100, output fields id, title and a 128-d vector: 573 KB) whatever it asked.
+   */
+  static final byte[] LARGE_SEARCH_REPLY = Boolean.getBoolean("loopback.largeSearch") ? DecodeFloor.results().toByteArray() : null;
+
   private DataRpcs() {}
 
   /** {@code service} with its DescribeCollection, Insert and Search handlers replaced. */
@@ -102,10 +110,23 @@ final class DataRpcs {
       counters.insertedRows.add(rows);
       return INSERT_REPLIES.computeIfAbsent(rows, DataRpcs::insertReply);
     }));
-    b.addMethod(method(MilvusServiceGrpc.getSearchMethod(), 12, nq -> {
+    MethodDescriptor<Integer, byte[]> search = descriptor(MilvusServiceGrpc.getSearchMethod(), 12);
+    b.addMethod(ServerMethodDefinition.create(search, ServerCalls.asyncUnaryCall((nq, out) -> {
       counters.searchRpcs.increment();
-      return SEARCH_REPLIES.computeIfAbsent(Math.max(1, nq), DataRpcs::searchReply);
-    }));
+      byte[] reply = LARGE_SEARCH_REPLY != null ? LARGE_SEARCH_REPLY
+          : SEARCH_REPLIES.computeIfAbsent(Math.max(1, nq), DataRpcs::searchReply);
+      long delay = counters.searchDelayNanos();
+      if (delay <= 0) {
+        out.onNext(reply);
+        out.onCompleted();
+        return;
+      }
+      // the answer is scheduled on an event loop of the server, no thread waits for it
+      counters.timer().schedule(() -> {
+        out.onNext(reply);
+        out.onCompleted();
+      }, delay, TimeUnit.NANOSECONDS);
+    })));
     return b.build();
   }
 
@@ -149,16 +170,19 @@ final class DataRpcs {
    */
   private static ServerMethodDefinition<Integer, byte[]> method(
       MethodDescriptor<?, ?> like, int field, IntFunction<byte[]> reply) {
-    MethodDescriptor<Integer, byte[]> md = MethodDescriptor.<Integer, byte[]>newBuilder()
+    return ServerMethodDefinition.create(descriptor(like, field), ServerCalls.asyncUnaryCall((n, out) -> {
+      out.onNext(reply.apply(n));
+      out.onCompleted();
+    }));
+  }
+
+  private static MethodDescriptor<Integer, byte[]> descriptor(MethodDescriptor<?, ?> like, int field) {
+    return MethodDescriptor.<Integer, byte[]>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(like.getFullMethodName())
         .setRequestMarshaller(new VarintField(field))
         .setResponseMarshaller(BYTES)
         .build();
-    return ServerMethodDefinition.create(md, ServerCalls.asyncUnaryCall((n, out) -> {
-      out.onNext(reply.apply(n));
-      out.onCompleted();
-    }));
   }
 
   /** Reads one top-level varint field of a message, skipping all the others without copying them. */

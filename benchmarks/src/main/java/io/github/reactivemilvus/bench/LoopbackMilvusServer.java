@@ -79,6 +79,7 @@ public final class LoopbackMilvusServer implements AutoCloseable {
   final LongAdder searchRpcs = new LongAdder();
   final LongAdder describeRpcs = new LongAdder();
   private final Set<String> otherMethods = ConcurrentHashMap.newKeySet();
+  private volatile long searchDelayNanos;
 
   private LoopbackMilvusServer(int portCount, int workerThreads) throws IOException {
     if (portCount < 1) {
@@ -199,6 +200,23 @@ public final class LoopbackMilvusServer implements AutoCloseable {
   /** DescribeCollection RPCs answered (with the schema of {@link DataRpcs#COLLECTION}). */
   public long describeRpcs() {
     return describeRpcs.sum();
+  }
+
+  /**
+   * Answers every later Search {@code delay} after it arrived (scheduled on a server event loop; zero:
+   * at once), as a Milvus whose searches take that long would.
+   */
+  public void searchDelay(java.time.Duration delay) {
+    searchDelayNanos = delay.toNanos();
+  }
+
+  long searchDelayNanos() {
+    return searchDelayNanos;
+  }
+
+  /** Where delayed answers are scheduled: the server's worker event loops. */
+  java.util.concurrent.ScheduledExecutorService timer() {
+    return workers;
   }
 
   public Set<String> otherMethods() {
