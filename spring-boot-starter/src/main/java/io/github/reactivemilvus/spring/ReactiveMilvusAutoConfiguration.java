@@ -36,7 +36,8 @@ import reactor.core.publisher.Flux;
  * (so the process environment, system properties or any property source); a configured
  * {@code milvus.connections.default} replaces it. The registry closes gracefully with the
  * context ({@link ReactiveConnectionsLifecycle}). A {@link MilvusClient} of the {@code default}
- * alias is a bean too, unless the application declares its own.
+ * alias is a bean too, unless the application declares its own. {@link MilvusConnectionDetails} beans
+ * replace the uri, token and database of the alias they name (Spring Boot's service connections).
  */
 @AutoConfiguration
 @EnableConfigurationProperties(MilvusProperties.class)
@@ -45,8 +46,9 @@ public class ReactiveMilvusAutoConfiguration {
   @Bean(destroyMethod = "")
   @ConditionalOnMissingBean
   ReactiveConnections reactiveConnections(MilvusProperties properties, Environment environment,
-      ObjectProvider<ReactiveConnectionsCustomizer> customizers) {
-    List<ConnectionProperties.Alias> aliases = ConnectionProperties.read(environment);
+      ObjectProvider<ReactiveConnectionsCustomizer> customizers, ObjectProvider<MilvusConnectionDetails> details) {
+    List<ConnectionProperties.Alias> aliases = ConnectionProperties.withDetails(ConnectionProperties.read(environment),
+        details.orderedStream().toList());
     ReactiveConnections.Builder builder = ReactiveConnections.builder()
         .environment(milvusEnvironment(environment))
         .shutdownGracePeriod(properties.getRegistry().getGracePeriod());
