@@ -66,7 +66,7 @@ mvn_quiet() {
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   echo ">> installing the library ($ROOT)"
-  (cd "$ROOT" && mvn_quiet -DskipTests install)
+  (cd "$ROOT" && mvn_quiet -DskipTests install -pl library -am)
   echo ">> building benchmarks/target/benchmarks.jar"
   (cd "$HERE" && mvn_quiet -DskipTests package)
 fi

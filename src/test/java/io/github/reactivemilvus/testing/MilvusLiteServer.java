@@ -1,226 +1,138 @@
 package io.github.reactivemilvus.testing;
 
 import io.github.reactivemilvus.proto.GetVersionResponse;
+import io.github.reactivemilvus.test.server.LiteVersion;
+import io.github.reactivemilvus.test.server.MilvusLite;
 import io.grpc.StatusRuntimeException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
- * A real Milvus Lite 3.x server ({@code milvus-lite server}) in its own process group on
- * 127.0.0.1, on a free port, with a fresh temporary data directory.
+ * A real Milvus Lite 3.x server for the project's own tests: the published test artifact's
+ * {@link MilvusLite} (reactive-milvus-test-server: own process group on 127.0.0.1, a free port, a fresh
+ * data directory, stopped with its whole process tree, also when the JVM is killed), run from the
+ * project's venv ({@link TestVenv}: {@code -Dmilvus.venv}, installed by {@code scripts/install-test-servers.sh}),
+ * and checked to answer GetVersion before {@link #start()} returns.
  *
- * <p>Start one with {@link #start()} (blocking until it answers GetVersion), or use
- * {@link MilvusLiteExtension} to share one server across all test classes. No authentication and
- * no TLS (milvus-lite ignores {@code authorization}).
+ * <p>Start one with {@link #start()}, or use {@link MilvusLiteExtension} to share one server across all test
+ * classes. No authentication and no TLS. Chaos support: {@link #kill9()}, {@link #restartOnSamePort()}.
  *
- * <p>Chaos support: {@link #kill9()} SIGKILLs the whole group; {@link #restartOnSamePort()} then
- * starts a new process on the same port and data directory (the data directory's flock is freed by
- * the OS when the process dies).
- *
- * <p>Thread-safe: lifecycle methods are synchronized and block (call them from test threads only,
- * never from a Reactor or Netty thread). Accessors never block.
+ * <p>Thread-safe: lifecycle methods block (call them from test threads only, never from a Reactor or Netty
+ * thread). Accessors never block.
  */
 public final class MilvusLiteServer implements AutoCloseable {
 
   /** Milvus Lite version installed by {@code scripts/install-test-servers.sh}. */
-  public static final String VERSION = "3.2.2";
+  public static final String VERSION = LiteVersion.V3_2_2.version();
   /** What {@code GetVersion} answers. */
   public static final String EXPECTED_VERSION = "milvus_lite-" + VERSION;
 
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(
-      Long.getLong("milvus.lite.startTimeoutSeconds", 90));
-  private static final long TERM_GRACE_MILLIS = 5_000;
+  private final MilvusLite lite;
 
-  private final Path baseDir;
-  private final int port;
-  private Path dataDir;
-  private ServerProcess process;
-  private int generation;
-  private int generationLogs;
-  private boolean closed;
-
-  private MilvusLiteServer(Path baseDir, int port) {
-    this.baseDir = baseDir;
-    this.port = port;
+  private MilvusLiteServer(MilvusLite lite) {
+    this.lite = lite;
   }
 
-  /** Starts a new server (installing the venv first if needed) and waits until it answers. */
+  /** Starts a new server (installing the venv first if needed) and waits until it answers GetVersion. */
   public static MilvusLiteServer start() {
-    Path exe = TestVenv.executable("milvus-lite"); // fails with the install reason
-    Path base;
+    MilvusLite lite = MilvusLite.start(MilvusLite.options().venv(TestVenv.ensureInstalled()));
+    MilvusLiteServer server = new MilvusLiteServer(lite);
     try {
-      base = Files.createTempDirectory("milvus-lite-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ServerProcess.deleteOnExit(base);
-    MilvusLiteServer server = new MilvusLiteServer(base, FreePorts.freePort());
-    try {
-      server.launch(exe, server.newDataDir());
+      server.awaitVersion();
     } catch (RuntimeException e) {
-      server.close();
+      lite.close();
       throw e;
     }
     return server;
   }
 
+  /** The fixture this server is (for tests written against the published test artifact). */
+  public MilvusLite lite() {
+    return lite;
+  }
+
   public String host() {
-    return FreePorts.LOOPBACK;
+    return lite.host();
   }
 
   public int port() {
-    return port;
+    return lite.port();
   }
 
   /** {@code http://127.0.0.1:P}. */
   public String uri() {
-    return "http://" + host() + ":" + port;
+    return lite.uri();
   }
 
   /** {@code 127.0.0.1:P}, a grpc-java target. */
   public String target() {
-    return host() + ":" + port;
+    return lite.target();
   }
 
   /** Current data directory. */
-  public synchronized Path dataDir() {
-    return dataDir;
+  public Path dataDir() {
+    return lite.dataDir();
   }
 
   /** Process group id of the running server, or -1 when stopped. */
-  public synchronized long pgid() {
-    return process == null ? -1 : process.pgid();
+  public long pgid() {
+    return lite.pgid();
   }
 
   /** True while the server process group is running. */
-  public synchronized boolean isRunning() {
-    return process != null && process.groupAlive();
+  public boolean isRunning() {
+    return lite.isRunning();
   }
 
   /** Last lines of the current process output. */
-  public synchronized String logTail(int lines) {
-    return process == null ? "(not running)" : process.logTail(lines);
+  public String logTail(int lines) {
+    return lite.logTail(lines);
   }
 
   /** SIGTERM to the group, SIGKILL after a grace period; keeps the data directory. */
-  public synchronized void stop() {
-    if (process != null) {
-      process.terminate(TERM_GRACE_MILLIS);
-      process = null;
-    }
+  public void stop() {
+    lite.stop();
   }
 
   /** SIGKILL to the whole group (simulates a crash); keeps the data directory. */
-  public synchronized void kill9() {
-    if (process != null) {
-      process.kill9();
-      process = null;
-    }
+  public void kill9() {
+    lite.kill9();
   }
 
-  /**
-   * Stops the server if running (SIGKILL), then starts a new process on the same port and the
-   * same data directory and waits until it answers. If the same directory cannot be reopened
-   * (data dir still locked), it falls back to a fresh data directory.
-   */
-  public synchronized void restartOnSamePort() {
+  /** Kills the server and starts a new process on the same port and data directory; waits for GetVersion. */
+  public void restartOnSamePort() {
     restartOnSamePort(false);
   }
 
   /** Like {@link #restartOnSamePort()}; {@code freshDataDir} starts from an empty directory. */
-  public synchronized void restartOnSamePort(boolean freshDataDir) {
-    ensureOpen();
-    kill9();
-    Path exe = TestVenv.executable("milvus-lite");
-    if (freshDataDir) {
-      launch(exe, newDataDir());
-      return;
-    }
-    try {
-      launch(exe, dataDir);
-    } catch (IllegalStateException e) {
-      if (!String.valueOf(e.getMessage()).contains("Lock")) {
-        throw e;
-      }
-      launch(exe, newDataDir());
-    }
+  public void restartOnSamePort(boolean freshDataDir) {
+    lite.restartOnSamePort(freshDataDir);
+    awaitVersion();
   }
 
   /** Stops the server and deletes its directories. Idempotent. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      stop();
-    } finally {
-      ServerProcess.deleteNow(baseDir);
-    }
+  public void close() {
+    lite.close();
   }
 
-  private void ensureOpen() {
-    if (closed) {
-      throw new IllegalStateException("server closed");
-    }
-  }
-
-  private Path newDataDir() {
-    generation++;
-    dataDir = baseDir.resolve("data-" + generation);
-    return dataDir;
-  }
-
-  private void launch(Path exe, Path dir) {
-    Path log = baseDir.resolve("server-" + (++generationLogs) + ".log");
-    process = ServerProcess.start("milvus-lite:" + port,
-        List.of(exe.toString(), "server", "--data-dir", dir.toString(),
-            "--host", FreePorts.LOOPBACK, "--port", Integer.toString(port)),
-        baseDir, log, Map.of("PYTHONUNBUFFERED", "1"));
-    awaitReady(log);
-  }
-
-  private void awaitReady(Path log) {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    String listening = "MilvusLite gRPC server listening on " + FreePorts.LOOPBACK + ":" + port;
-    boolean sawLine = false;
+  private void awaitVersion() {
+    long deadline = System.nanoTime() + 30_000_000_000L;
     StatusRuntimeException last = null;
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        String tail = process.logTail(30);
-        ServerProcess dead = process;
-        process = null;
-        dead.kill9();
-        throw new IllegalStateException("milvus-lite exited with code " + dead.exitCode()
-            + " before answering on port " + port + "; output tail:\n" + tail);
-      }
-      if (!sawLine) {
-        sawLine = TestVenv.tail(log, 200).contains(listening);
-      }
-      if (sawLine || FreePorts.isListening(port)) {
-        try {
-          GetVersionResponse version = GrpcProbe.getVersion(port, null, 3_000);
-          if (version.getVersion().startsWith("milvus_lite")) {
-            return;
-          }
-          throw new IllegalStateException("port " + port + " answered GetVersion with '"
-              + version.getVersion() + "', not milvus_lite");
-        } catch (StatusRuntimeException e) {
-          last = e;
+      try {
+        GetVersionResponse version = GrpcProbe.getVersion(port(), null, 3_000);
+        if (version.getVersion().startsWith("milvus_lite")) {
+          return;
         }
+        throw new IllegalStateException("port " + port() + " answered GetVersion with '" + version.getVersion()
+            + "', not milvus_lite");
+      } catch (StatusRuntimeException e) {
+        last = e;
       }
       sleep(200);
     }
-    String tail = process.logTail(30);
-    stop();
-    throw new IllegalStateException("milvus-lite did not answer GetVersion on port " + port + " within "
-        + START_TIMEOUT + " (last probe: " + last + "); output tail:\n" + tail);
+    throw new IllegalStateException("milvus-lite did not answer GetVersion on port " + port() + " (last probe: "
+        + last + "); output tail:\n" + logTail(30));
   }
 
   static void sleep(long millis) {
@@ -234,6 +146,6 @@ public final class MilvusLiteServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "MilvusLiteServer[" + uri() + ", dataDir=" + dataDir + "]";
+    return "MilvusLiteServer[" + uri() + ", dataDir=" + dataDir() + "]";
   }
 }

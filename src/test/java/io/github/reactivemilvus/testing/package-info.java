@@ -4,7 +4,9 @@
  * <ul>
  *   <li>{@link io.github.reactivemilvus.testing.MilvusLiteExtension} /
  *       {@link io.github.reactivemilvus.testing.MilvusLiteServer}: real Milvus Lite 3.2.2 (no auth,
- *       no TLS), one server shared by all test classes, injectable as a parameter;</li>
+ *       no TLS), one server shared by all test classes, injectable as a parameter; the process is the
+ *       published test artifact's {@code io.github.reactivemilvus.test.server.MilvusLite}
+ *       (reactive-milvus-test-server), run from the project's venv;</li>
  *   <li>{@link io.github.reactivemilvus.testing.MilvusStandaloneExtension} /
  *       {@link io.github.reactivemilvus.testing.MilvusStandaloneServer}: real Milvus 2.3.5 standalone
  *       with authorization (root / Milvus);</li>

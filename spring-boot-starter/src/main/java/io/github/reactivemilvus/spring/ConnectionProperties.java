@@ -98,6 +98,41 @@ final class ConnectionProperties {
     return aliases;
   }
 
+  /**
+   * The aliases with each {@link MilvusConnectionDetails}' uri, token and database in place of the
+   * properties' (an alias only the details name is added); the first details bean for an alias wins.
+   */
+  static List<Alias> withDetails(List<Alias> aliases, List<MilvusConnectionDetails> details) {
+    if (details.isEmpty()) {
+      return aliases;
+    }
+    Map<String, Alias> byName = new TreeMap<>();
+    aliases.forEach(a -> byName.put(a.alias(), a));
+    Set<String> done = new TreeSet<>();
+    for (MilvusConnectionDetails d : details) {
+      if (!done.add(d.getAlias())) {
+        continue;
+      }
+      Alias from = byName.get(d.getAlias());
+      Map<String, Object> values = new LinkedHashMap<>(from == null ? Map.of() : from.values());
+      Map<String, String> written = new LinkedHashMap<>(from == null ? Map.of() : from.writtenKeys());
+      values.put("uri", d.getUri());
+      written.put("uri", "uri");
+      if (d.getToken() != null) {
+        values.put("token", d.getToken());
+        values.remove("user");
+        values.remove("password");
+        written.put("token", "token");
+      }
+      if (d.getDbName() != null) {
+        values.put("db_name", d.getDbName());
+        written.put("db_name", "db-name");
+      }
+      byName.put(d.getAlias(), new Alias(d.getAlias(), values, written, from == null ? Set.of() : from.unitKeys()));
+    }
+    return new ArrayList<>(byName.values());
+  }
+
   /** The key after the alias, elements joined with {@code -} ({@code retry.max-retries} is {@code retry-max-retries}). */
   private static String writtenKey(ConfigurationPropertyName name) {
     StringBuilder key = new StringBuilder();

@@ -39,7 +39,8 @@ import reactor.core.publisher.Flux;
  * {@code milvus.connections.default} replaces it. The registry closes gracefully with the
  * context ({@link ReactiveConnectionsLifecycle}). A {@link MilvusClient} of the {@code default}
  * alias is a bean too, unless the application declares its own. A {@link MilvusCredentialsSupplier}
- * bean supplies the credentials of its alias (refreshed without a reconnect).
+ * bean supplies the credentials of its alias (refreshed without a reconnect). {@link MilvusConnectionDetails}
+ * beans replace the uri, token and database of the alias they name (Spring Boot's service connections).
  */
 @AutoConfiguration
 @EnableConfigurationProperties(MilvusProperties.class)
@@ -48,8 +49,10 @@ public class ReactiveMilvusAutoConfiguration {
   @Bean(destroyMethod = "")
   @ConditionalOnMissingBean
   ReactiveConnections reactiveConnections(MilvusProperties properties, Environment environment,
-      ObjectProvider<ReactiveConnectionsCustomizer> customizers, ObjectProvider<MilvusCredentialsSupplier> credentials) {
-    List<ConnectionProperties.Alias> aliases = ConnectionProperties.read(environment);
+      ObjectProvider<ReactiveConnectionsCustomizer> customizers, ObjectProvider<MilvusCredentialsSupplier> credentials,
+      ObjectProvider<MilvusConnectionDetails> details) {
+    List<ConnectionProperties.Alias> aliases = ConnectionProperties.withDetails(ConnectionProperties.read(environment),
+        details.orderedStream().toList());
     ReactiveConnections.Builder builder = ReactiveConnections.builder()
         .environment(milvusEnvironment(environment))
         .shutdownGracePeriod(properties.getRegistry().getGracePeriod());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.reactivemilvus.ReactiveConnections;
 import io.github.reactivemilvus.spring.example.WebfluxSearchApplication;
 import io.github.reactivemilvus.testing.FreePorts;
-import io.github.reactivemilvus.testing.MilvusLiteServer;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +72,7 @@ class ExampleApplicationTest {
     } finally {
       callers.shutdownNow();
     }
-    assertThat(bodies).hasSize(REQUESTS).containsOnly(MilvusLiteServer.EXPECTED_VERSION);
+    assertThat(bodies).hasSize(REQUESTS).containsOnly(MilvusLiteUri.EXPECTED_VERSION);
     // BlockingCallRecorder fails this test after it ran if anything blocked on a non-blocking thread
   }
 
@@ -110,7 +109,7 @@ class ExampleApplicationTest {
     Map<String, Object> alias = (Map<String, Object>) ((Map<String, Object>) body.get("components")).get("default");
     assertThat(alias).containsEntry("status", "UP");
     Map<String, Object> details = (Map<String, Object>) alias.get("details");
-    assertThat(details).containsEntry("version", MilvusLiteServer.EXPECTED_VERSION)
+    assertThat(details).containsEntry("version", MilvusLiteUri.EXPECTED_VERSION)
         .containsEntry("address", MilvusLiteUri.server().target())
         .containsEntry("state", "connected")
         .containsKey("latency-ms")

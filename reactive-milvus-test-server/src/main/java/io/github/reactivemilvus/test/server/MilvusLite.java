@@ -1,0 +1,325 @@
+package io.github.reactivemilvus.test.server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A real Milvus Lite server in its own process group on 127.0.0.1, on a free port, with a fresh temporary
+ * data directory: 3.2.2 by default, 2.5.1 (the C++ engine) with {@link Options#version(LiteVersion)}.
+ *
+ * <pre>{@code
+ * try (MilvusLite milvus = MilvusLite.start()) {
+ *   ... milvus.uri() ...   // http://127.0.0.1:<port>
+ * }
+ * }</pre>
+ *
+ * <p>{@link #start(Options)} installs the release into its cached venv when needed ({@link PythonVenv}) and
+ * returns once the server accepts connections. {@link #close()} stops the whole process group (SIGTERM, then
+ * SIGKILL after 5 s) and deletes the data directory; a JVM shutdown hook does the same for servers still
+ * running at exit, and a watchdog process kills the group when the JVM dies without running its hooks.
+ * No authentication and no TLS (Milvus Lite ignores the {@code authorization} header).
+ *
+ * <p>For failure tests: {@link #kill9()} SIGKILLs the group; {@link #restartOnSamePort()} starts a new process
+ * on the same port and data directory.
+ *
+ * <p>Thread-safe: the lifecycle methods are synchronized and block (call them from test threads, never from a
+ * Reactor or Netty thread); the accessors do not block.
+ */
+public final class MilvusLite implements MilvusServer {
+
+  /** The loopback address every server binds. */
+  public static final String HOST = FreePorts.LOOPBACK;
+  private static final long TERM_GRACE_MILLIS = 5_000;
+
+  private final Options options;
+  private final Path baseDir;
+  private final int port;
+  private Path dataDir;
+  private ServerProcess process;
+  private int generation;
+  private int logs;
+  private boolean closed;
+
+  private MilvusLite(Options options, Path baseDir, int port) {
+    this.options = options;
+    this.baseDir = baseDir;
+    this.port = port;
+  }
+
+  /** Default options: Milvus Lite 3.2.2 from its cached venv, 90 s to start. */
+  public static Options options() {
+    return new Options();
+  }
+
+  /** Starts Milvus Lite 3.2.2 (installing it first if needed) and waits until it accepts connections. */
+  public static MilvusLite start() {
+    return start(options());
+  }
+
+  /**
+   * Starts a server as {@code options} say and waits until it accepts connections.
+   *
+   * @throws IllegalStateException when Python or the install is missing, or the server does not start (with the
+   *     server's output)
+   */
+  public static MilvusLite start(Options options) {
+    Objects.requireNonNull(options, "options");
+    Path venv = options.venv != null ? options.venv : PythonVenv.ensureInstalled(options.version);
+    Path base;
+    try {
+      base = Files.createTempDirectory("milvus-lite-" + options.version.version() + "-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    ServerProcess.deleteOnExit(base);
+    MilvusLite server = new MilvusLite(options.venv(venv), base, FreePorts.freePort());
+    try {
+      server.launch(server.newDataDir());
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  /** The release this server runs. */
+  public LiteVersion version() {
+    return options.version;
+  }
+
+  /** {@value #HOST}. */
+  public String host() {
+    return HOST;
+  }
+
+  /** The server's port. */
+  public int port() {
+    return port;
+  }
+
+  /** {@code http://127.0.0.1:<port>}. */
+  @Override
+  public String uri() {
+    return "http://" + HOST + ":" + port;
+  }
+
+  /** {@code 127.0.0.1:<port>}, a grpc-java target. */
+  public String target() {
+    return HOST + ":" + port;
+  }
+
+  @Override
+  public String description() {
+    return "milvus-lite " + options.version.version();
+  }
+
+  @Override
+  public boolean external() {
+    return false;
+  }
+
+  /** The current data directory. */
+  public synchronized Path dataDir() {
+    return dataDir;
+  }
+
+  /** The server's process group id, or -1 when stopped. */
+  public synchronized long pgid() {
+    return process == null ? -1 : process.pgid();
+  }
+
+  /** True while the server's process group runs. */
+  public synchronized boolean isRunning() {
+    return process != null && process.groupAlive();
+  }
+
+  /** The last lines of the server's output. */
+  public synchronized String logTail(int lines) {
+    return process == null ? "(not running)" : process.logTail(lines);
+  }
+
+  /** SIGTERM to the group, SIGKILL after a grace period; keeps the data directory. */
+  public synchronized void stop() {
+    if (process != null) {
+      process.terminate(TERM_GRACE_MILLIS);
+      process = null;
+    }
+  }
+
+  /** SIGKILL to the whole group (a crash); keeps the data directory. */
+  public synchronized void kill9() {
+    if (process != null) {
+      process.kill9();
+      process = null;
+    }
+  }
+
+  /**
+   * Stops the server if running (SIGKILL), then starts a new process on the same port and data directory and
+   * waits until it accepts connections; when the directory cannot be reopened, starts from a fresh one.
+   */
+  public synchronized void restartOnSamePort() {
+    restartOnSamePort(false);
+  }
+
+  /** Like {@link #restartOnSamePort()}; {@code freshDataDir} starts from an empty directory. */
+  public synchronized void restartOnSamePort(boolean freshDataDir) {
+    if (closed) {
+      throw new IllegalStateException("server closed");
+    }
+    kill9();
+    if (freshDataDir) {
+      launch(newDataDir());
+      return;
+    }
+    try {
+      launch(dataDir);
+    } catch (IllegalStateException e) {
+      if (!String.valueOf(e.getMessage()).contains("Lock")) {
+        throw e;
+      }
+      launch(newDataDir());
+    }
+  }
+
+  /** Stops the server and deletes its directories. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      stop();
+    } finally {
+      ServerProcess.deleteNow(baseDir);
+    }
+  }
+
+  private Path newDataDir() {
+    generation++;
+    dataDir = baseDir.resolve("data-" + generation);
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dataDir;
+  }
+
+  private void launch(Path dir) {
+    Path log = baseDir.resolve("server-" + (++logs) + ".log");
+    String name = "milvus-lite-" + options.version.version() + ":" + port;
+    if (options.version == LiteVersion.V3_2_2) {
+      Path exe = options.venv.resolve("bin").resolve("milvus-lite");
+      process = ServerProcess.start(name, List.of(exe.toString(), "server", "--data-dir", dir.toString(),
+          "--host", HOST, "--port", Integer.toString(port)), baseDir, log, Map.of("PYTHONUNBUFFERED", "1"));
+    } else {
+      Path engine = PythonVenv.liteEngine(options.venv);
+      if (engine == null) {
+        throw new IllegalStateException("Milvus Lite 2.5.1's engine (site-packages/milvus_lite/lib/milvus) is missing in "
+            + options.venv + "; delete that venv to reinstall it");
+      }
+      String libs = engine.getParent().toString();
+      String inherited = System.getenv("LD_LIBRARY_PATH");
+      process = ServerProcess.start(name, List.of(engine.toString(), dir.resolve("milvus.db").toString(),
+          HOST + ":" + port, "ERROR"), dir, log,
+          Map.of("LD_LIBRARY_PATH", inherited == null || inherited.isBlank() ? libs : libs + ":" + inherited));
+    }
+    awaitReady(log);
+  }
+
+  private void awaitReady(Path log) {
+    long start = System.nanoTime();
+    long deadline = start + options.startTimeout.toNanos();
+    String listening = "listening on " + HOST + ":" + port;
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        String tail = process.logTail(30);
+        ServerProcess dead = process;
+        process = null;
+        dead.kill9();
+        throw new IllegalStateException(description() + " exited with code " + dead.exitCode() + " before accepting"
+            + " connections on port " + port + "; output:\n" + tail);
+      }
+      if (FreePorts.isListening(port)) {
+        // 3.2.2 logs once its gRPC server is serving; 2.5.1 logs nothing at level ERROR
+        boolean announced = options.version != LiteVersion.V3_2_2 || ServerProcess.tail(log, 200).contains(listening);
+        if (announced || System.nanoTime() - start > Duration.ofSeconds(10).toNanos()) {
+          return;
+        }
+      }
+      sleep(100);
+    }
+    String tail = process.logTail(30);
+    stop();
+    throw new IllegalStateException(description() + " did not accept connections on port " + port + " within "
+        + options.startTimeout + "; output:\n" + tail);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MilvusLite[" + description() + ", " + uri() + ", dataDir=" + dataDir + "]";
+  }
+
+  /**
+   * How to start a {@link MilvusLite}: the release ({@code -Dreactivemilvus.test.lite=2.5.1} changes the
+   * default), the venv (default: the release's cached venv) and the start timeout
+   * ({@code -Dreactivemilvus.test.startTimeoutSeconds}, default 90). Immutable.
+   */
+  public static final class Options {
+    private final LiteVersion version;
+    private final Path venv;
+    private final Duration startTimeout;
+
+    Options() {
+      this(defaultVersion(), null, Duration.ofSeconds(Long.getLong("reactivemilvus.test.startTimeoutSeconds", 90)));
+    }
+
+    private Options(LiteVersion version, Path venv, Duration startTimeout) {
+      this.version = version;
+      this.venv = venv;
+      this.startTimeout = startTimeout;
+    }
+
+    private static LiteVersion defaultVersion() {
+      String v = System.getProperty("reactivemilvus.test.lite");
+      return v == null || v.isBlank() ? LiteVersion.V3_2_2 : LiteVersion.of(v);
+    }
+
+    /** The release to start. */
+    public Options version(LiteVersion version) {
+      return new Options(Objects.requireNonNull(version, "version"), venv, startTimeout);
+    }
+
+    /** A venv that already holds the release (no install). */
+    public Options venv(Path venv) {
+      return new Options(version, venv, startTimeout);
+    }
+
+    /** How long to wait for the server to accept connections. */
+    public Options startTimeout(Duration timeout) {
+      return new Options(version, venv, Objects.requireNonNull(timeout, "timeout"));
+    }
+
+    /** The release to start. */
+    public LiteVersion version() {
+      return version;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Milvus servers for tests, without Docker.
+ *
+ * <ul>
+ *   <li>{@link io.github.reactivemilvus.test.server.MilvusLite}: a real Milvus Lite server (3.2.2 by default,
+ *       2.5.1 selectable) in its own process group on a free 127.0.0.1 port with a fresh data directory,
+ *       stopped with its whole process tree when closed, at JVM exit, and by a watchdog when the JVM is
+ *       killed;</li>
+ *   <li>{@link io.github.reactivemilvus.test.server.MilvusServers#start(MilvusLite.Options)}: that, or the
+ *       external server named by {@code REACTIVE_MILVUS_TEST_URI} / {@code -Dreactivemilvus.test.uri};</li>
+ *   <li>{@link io.github.reactivemilvus.test.server.PythonVenv}: the cached venv Milvus Lite is installed in,
+ *       safe when several builds install at once.</li>
+ * </ul>
+ */
+package io.github.reactivemilvus.test.server;
