@@ -1,8 +1,8 @@
 package io.github.reactivemilvus.test.example;
 
+import io.github.reactivemilvus.client.ConsistencyLevel;
 import io.github.reactivemilvus.client.MilvusClient;
 import io.github.reactivemilvus.client.Search;
-import io.github.reactivemilvus.proto.ConsistencyLevel;
 import java.util.List;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
@@ -58,7 +58,7 @@ public class BookApplication {
     @GetMapping("/books/similar")
     Flux<Found> similar(@RequestParam List<Float> to, @RequestParam(defaultValue = "3") int limit) {
       Search search = Search.builder(collection).vector(to).limit(limit).outputFields("title")
-          .consistency(ConsistencyLevel.Strong).build();
+          .consistency(ConsistencyLevel.STRONG).build();
       return milvus.search(search).flatMapIterable(results -> results.get(0))
           .map(hit -> new Found(hit.id(), hit.fields().get("title"), hit.score()));
     }
