@@ -38,6 +38,8 @@ final class RegistryContext {
   final Duration gracePeriod;
   /** Replaced when a {@link ReactiveConnectionsMetrics} binder is bound. */
   volatile Metrics metrics = Metrics.NOOP;
+  /** The user's interceptors and the observations; set while the registry is built, before any alias exists. */
+  CallHooks hooks = CallHooks.NONE;
   private final Sinks.Many<ConnectionEvent> events = Sinks.many().multicast().directBestEffort();
   private final int eventBuffer;
   private final LongAdder dropped = new LongAdder();
