@@ -235,6 +235,31 @@ class ObservedCallsTest {
   }
 
   @Test
+  void theOperationTimerAndTheConnectionMetricsFollowTheConventions() {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry meters = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    io.micrometer.observation.ObservationRegistry observed = io.micrometer.observation.ObservationRegistry.create();
+    observed.observationConfig().observationHandler(new io.micrometer.core.instrument.observation.DefaultMeterObservationHandler(meters));
+    try (ReactiveConnections measured = ReactiveConnections.builder().environment(Map.of()).observationRegistry(observed).build()) {
+      new ReactiveConnectionsMetrics(measured).bindTo(meters);
+      measured.addConnection("m", ConnectionConfig.builder().uri(server.uri()).poolSize(2).timeout(WAIT).build()).block(WAIT);
+      measured.stub("m").getVersion().block(WAIT);
+
+      io.micrometer.core.instrument.Timer timer = meters.get("db.client.operation.duration")
+          .tag("db.operation.name", "GetVersion").tag("db.system.name", "milvus").tag("error.type", "none")
+          .tag("server.port", Integer.toString(server.port())).timer();
+      assertThat(timer.count()).isEqualTo(1);
+      assertThat(meters.get("db.client.connection.create_time").tag("db.client.connection.pool.name", "m").timer().count())
+          .isEqualTo(1);
+      assertThat(meters.get("db.client.connection.count").tag("db.client.connection.pool.name", "m")
+          .tag("db.client.connection.state", "idle").gauge().value()).isEqualTo(2);
+      assertThat(meters.get("db.client.connection.count").tag("db.client.connection.state", "used")
+          .tag("db.client.connection.pool.name", "m").gauge().value()).isZero();
+      assertThat(meters.get("db.client.connection.pending_requests").tag("db.client.connection.pool.name", "m").gauge().value())
+          .isZero();
+    }
+  }
+
+  @Test
   void anObservationHasNoParentWhenTheCallerHasNone() {
     Mono<String> call = registry.stub("a").getVersion();
     call.block(WAIT);
