@@ -3,6 +3,7 @@ package io.github.reactivemilvus;
 import io.github.reactivemilvus.config.ConnectionConfig;
 import io.github.reactivemilvus.config.ConnectionInfo;
 import io.github.reactivemilvus.internal.AliasChannel;
+import io.github.reactivemilvus.internal.ChannelGroup;
 import io.github.reactivemilvus.internal.UnaryCalls;
 import io.grpc.CallOptions;
 import io.grpc.ConnectivityState;
@@ -216,6 +217,31 @@ final class AliasEntry {
   private double inFlight() {
     AliasChannel ch = current;
     return ch == null ? 0 : ch.callsInFlight();
+  }
+
+  /** The physical channels of the alias's pool now (0 when not connected). */
+  double connections() {
+    AliasChannel ch = current;
+    return ch == null ? 0 : ch.group().size();
+  }
+
+  /** The physical channels of the alias's pool with calls in flight now. */
+  double connectionsUsed() {
+    AliasChannel ch = current;
+    if (ch == null) {
+      return 0;
+    }
+    ChannelGroup group = ch.group();
+    if (group.size() == 1) {
+      return ch.callsInFlight() > 0 ? 1 : 0; // a pool of one does not count per channel
+    }
+    int used = 0;
+    for (int i = 0; i < group.size(); i++) {
+      if (group.outstandingOn(i) > 0) {
+        used++;
+      }
+    }
+    return used;
   }
 
   private double pending() {

@@ -4,8 +4,10 @@ import io.github.reactivemilvus.config.ConnectionConfig;
 import io.github.reactivemilvus.config.ConnectionInfo;
 import io.github.reactivemilvus.internal.AliasChannel;
 import io.github.reactivemilvus.internal.ChannelGroup;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -68,18 +70,8 @@ final class ConnectAttempt {
     AtomicReference<Throwable> lastFailure = new AtomicReference<>();
     Built built = new Built();
     AtomicBoolean probed = new AtomicBoolean();
-    // with a credentials supplier, it is asked first: the handshake carries what it hands out
-    Mono<ChannelGroup> channels = credentials == null ? ctx.shared.acquire(config)
-        : credentials.connecting().then(ctx.shared.acquire(config));
     return Mono.usingWhen(
-            channels.map(group -> {
-              AliasChannel ch = newAliasChannel(group);
-              if (!built.own(ch)) {
-                ch.shutdownNow();
-                throw new MilvusConnectionException(FailureKind.CLOSED, alias, info.address(), "connect cancelled", null, 0, null);
-              }
-              return ch;
-            }),
+            aliasChannel(built),
             // the database is checked on the first connect only: a reconnect redoes just the handshake
             ch -> handshake.connect(ch).flatMap(response -> handshake.checkDatabase(ch).thenReturn(response))
                 .onErrorResume(error -> handshake.plaintextToTls(error, probed))
@@ -168,12 +160,30 @@ final class ConnectAttempt {
     return classified;
   }
 
-  private AliasChannel newAliasChannel(ChannelGroup group) {
+  /**
+   * The alias's channel over a reference to the shared group, owned by {@code built}. With a credentials
+   * supplier, it is asked first (the handshake carries what it hands out); then the user's interceptors:
+   * a function that fails leaves nothing to release.
+   */
+  private Mono<AliasChannel> aliasChannel(Built built) {
+    Mono<?> first = credentials == null ? Mono.empty() : credentials.connecting();
+    return first.then(Mono.fromCallable(() -> ctx.hooks.interceptors(alias, info.address())))
+        .flatMap(interceptors -> ctx.shared.acquire(config).map(group -> {
+          AliasChannel ch = newAliasChannel(group, interceptors);
+          if (!built.own(ch)) {
+            ch.shutdownNow();
+            throw new MilvusConnectionException(FailureKind.CLOSED, alias, info.address(), "connect cancelled", null, 0, null);
+          }
+          return ch;
+        }));
+  }
+
+  private AliasChannel newAliasChannel(ChannelGroup group, List<ClientInterceptor> interceptors) {
     return new AliasChannel(alias, config, credentials == null ? null : credentials.authorization(), group, ctx.deadlines,
         ctx.gracePeriod, ctx.scheduler, ctx.shared::release, () -> {
       ctx.metrics.callRejected(alias);
       ctx.emit(ConnectionEvent.Type.CALL_LIMIT_EXCEEDED, alias, info.address(), "call refused: both limits full");
-    });
+    }, interceptors, ctx.hooks.observer(alias, config));
   }
 
   private static Mono<Void> release(AliasChannel ch) {

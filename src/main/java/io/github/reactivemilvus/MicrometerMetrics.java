@@ -18,6 +18,13 @@ import java.util.function.ToDoubleFunction;
  * (timer, tag {@code outcome}), {@code .retries} (counter, tag {@code what}: connect or call),
  * {@code .calls.rejected} (counter), {@code .events.dropped} (counter: events that slow
  * {@code events()} subscribers missed). Per-alias meters carry the tag {@code alias}.
+ *
+ * <p>Beside them, the OpenTelemetry database client connection metrics, tagged
+ * {@code db.client.connection.pool.name} (the alias) and {@code db.system.name} ({@code milvus}):
+ * {@code db.client.connection.count} (gauge, tag {@code db.client.connection.state}: {@code used}
+ * for physical channels with calls in flight, {@code idle} for the others),
+ * {@code db.client.connection.pending_requests} (gauge: calls waiting for a permit) and
+ * {@code db.client.connection.create_time} (timer: successful connects).
  */
 final class MicrometerMetrics implements Metrics {
   static final String PREFIX = "milvus.connections";
@@ -34,8 +41,15 @@ final class MicrometerMetrics implements Metrics {
         .description("Connection events that slow events() subscribers missed").register(registry);
   }
 
+  static final String POOL = "db.client.connection.pool.name";
+
   @Override
   public void connectFinished(String alias, long nanos, boolean success) {
+    if (success) {
+      Timer.builder("db.client.connection.create_time").tag(POOL, alias).tag("db.system.name", "milvus")
+          .description("The time it took to create a new connection: channel, handshake and retries").register(registry)
+          .record(nanos, TimeUnit.NANOSECONDS);
+    }
     Timer.builder(PREFIX + ".connect").tag("alias", alias).tag("outcome", success ? "success" : "failure")
         .description("Connect latency: channel, handshake and retries").register(registry)
         .record(nanos, TimeUnit.NANOSECONDS);
@@ -65,7 +79,16 @@ final class MicrometerMetrics implements Metrics {
       AtomicReference<AliasEntry> holder = new AtomicReference<>();
       gauges = new AliasGauges(holder,
           Gauge.builder(PREFIX + ".calls.inflight", holder, h -> read(h, inFlight)).tag("alias", alias).register(registry),
-          Gauge.builder(PREFIX + ".calls.pending", holder, h -> read(h, pending)).tag("alias", alias).register(registry));
+          Gauge.builder(PREFIX + ".calls.pending", holder, h -> read(h, pending)).tag("alias", alias).register(registry),
+          Gauge.builder("db.client.connection.count", holder, h -> read(h, AliasEntry::connectionsUsed))
+              .tag(POOL, alias).tag("db.system.name", "milvus").tag("db.client.connection.state", "used")
+              .description("Physical channels with calls in flight").register(registry),
+          Gauge.builder("db.client.connection.count", holder, h -> read(h, e -> e.connections() - e.connectionsUsed()))
+              .tag(POOL, alias).tag("db.system.name", "milvus").tag("db.client.connection.state", "idle")
+              .description("Physical channels without calls in flight").register(registry),
+          Gauge.builder("db.client.connection.pending_requests", holder, h -> read(h, pending))
+              .tag(POOL, alias).tag("db.system.name", "milvus")
+              .description("Calls waiting for a permit of the alias's limits").register(registry));
       current.put(alias, gauges);
     }
     gauges.holder.set(entry);
@@ -76,12 +99,16 @@ final class MicrometerMetrics implements Metrics {
           current.remove(alias, mine);
           registry.remove(mine.inFlight);
           registry.remove(mine.pending);
+          registry.remove(mine.used);
+          registry.remove(mine.idle);
+          registry.remove(mine.pendingRequests);
         }
       }
     };
   }
 
-  private record AliasGauges(AtomicReference<AliasEntry> holder, Gauge inFlight, Gauge pending) {}
+  private record AliasGauges(AtomicReference<AliasEntry> holder, Gauge inFlight, Gauge pending, Gauge used, Gauge idle,
+      Gauge pendingRequests) {}
 
   private static double read(AtomicReference<AliasEntry> holder, ToDoubleFunction<AliasEntry> value) {
     AliasEntry e = holder.get();

@@ -10,7 +10,10 @@ import io.github.reactivemilvus.internal.ChannelFactory;
 import io.github.reactivemilvus.internal.DeadlineSweeper;
 import io.github.reactivemilvus.internal.EventLoops;
 import io.github.reactivemilvus.internal.SharedChannels;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import io.micrometer.observation.ObservationRegistry;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
@@ -25,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -98,11 +102,14 @@ public final class ReactiveConnections implements AutoCloseable {
       throw e;
     }
     String userAgent = "reactive-milvus-connections/" + libraryVersion();
-    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent, b.transport), b.scheduler,
-        () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+    SharedChannels shared = new SharedChannels(new ChannelFactory(loops, b.callbackExecutor, userAgent, b.transport,
+        b.channelCustomizer), b.scheduler, () -> java.util.concurrent.ThreadLocalRandom.current().nextDouble());
     this.ctx = new RegistryContext(shared, new DeadlineSweeper(b.scheduler), b.scheduler, env.connectTimeout(), b.gracePeriod,
         b.eventBuffer);
     ctx.credentials = Map.copyOf(b.credentials);
+    // set before any alias exists, and published with ctx (a final field of this registry)
+    ctx.hooks = new CallHooks(b.interceptors, b.aliasInterceptors,
+        b.observationRegistry == null ? null : new CallObservations(b.observationRegistry, b.observationConvention));
     this.shutdown = new RegistryShutdown(ctx, shared, loops, b.closeTimeout);
     aliases.put(DEFAULT_ALIAS, newEntry(DEFAULT_ALIAS, env.defaultConfig()));
   }
@@ -353,6 +360,11 @@ public final class ReactiveConnections implements AutoCloseable {
     return entry;
   }
 
+  /** The observations of the registry's calls, or null without an observation registry. */
+  @Nullable CallObservations observations() {
+    return ctx.hooks.observations;
+  }
+
   /** How many physical channels (HTTP/2 connections to a server) the registry has open now. */
   public int openChannels() {
     return ctx.shared.openChannels();
@@ -440,6 +452,11 @@ public final class ReactiveConnections implements AutoCloseable {
     private @Nullable Function<ConnectionConfig, ManagedChannel> transport; // null: Netty channels
     private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
     private final Map<String, Mono<MilvusCredentials>> credentials = new LinkedHashMap<>();
+    private @Nullable ObservationRegistry observationRegistry;
+    private @Nullable MilvusObservationConvention observationConvention;
+    private List<ClientInterceptor> interceptors = List.of();
+    private Function<String, ? extends @Nullable List<? extends ClientInterceptor>> aliasInterceptors = alias -> List.of();
+    private @Nullable Consumer<NettyChannelBuilder> channelCustomizer;
 
     private Builder() {}
 
@@ -460,6 +477,62 @@ public final class ReactiveConnections implements AutoCloseable {
      */
     public Builder credentials(String alias, Mono<MilvusCredentials> supplier) {
       this.credentials.put(Objects.requireNonNull(alias, "alias"), Objects.requireNonNull(supplier, "supplier"));
+      return this;
+    }
+
+    /**
+     * Observes every call made through the registry's aliases (the stubs, the data client, and any call on a
+     * handed-out channel) with Micrometer's Observation API: one observation of kind CLIENT per gRPC attempt,
+     * named {@value DefaultMilvusObservationConvention#NAME}, with the OpenTelemetry database conventions
+     * ({@link DefaultMilvusObservationConvention}). Its parent is the observation in the subscriber's Reactor
+     * context (the stubs read it there) or the current one. A tracing handler sends the trace context
+     * ({@code traceparent}) in the call's headers. Without a registry (the default) nothing is observed and no
+     * class of Micrometer is loaded. {@code micrometer-observation} is an optional dependency: add it to use this.
+     */
+    public Builder observationRegistry(ObservationRegistry registry) {
+      this.observationRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** Replaces the default names and key values of the observations (see {@link #observationRegistry}). */
+    public Builder observationConvention(MilvusObservationConvention convention) {
+      this.observationConvention = Objects.requireNonNull(convention, "convention");
+      return this;
+    }
+
+    /**
+     * Interceptors for the calls of every alias, the first the outermost (replacing any given before). They
+     * run after the alias's call limits admitted the call (with its deadline set) and before the alias's
+     * headers are added: a header an interceptor sets is sent as it set it (the alias's {@code authorization},
+     * {@code dbname} and {@code identifier} only fill in what is missing). An observation, when there is an
+     * observation registry, is around them, so its {@code traceparent} is in the headers they see.
+     */
+    public Builder interceptors(List<? extends ClientInterceptor> interceptors) {
+      List<ClientInterceptor> copy = List.copyOf(Objects.requireNonNull(interceptors, "interceptors"));
+      this.interceptors = copy;
+      return this;
+    }
+
+    /**
+     * Interceptors per alias, after (inside) the registry's {@link #interceptors}: {@code byAlias} is asked
+     * with the alias's name each time the alias connects; null or an empty list means none. A function that
+     * throws fails that connect with a {@link FailureKind#CLIENT} error.
+     */
+    public Builder aliasInterceptors(Function<String, ? extends @Nullable List<? extends ClientInterceptor>> byAlias) {
+      this.aliasInterceptors = Objects.requireNonNull(byAlias, "byAlias");
+      return this;
+    }
+
+    /**
+     * The user's last word on every physical channel the registry builds (each channel of every pool): called
+     * with the {@link NettyChannelBuilder} after the library's settings (event loops, executor, message size,
+     * keepalive, TLS) and before it is built, so what it sets wins. Interceptors it adds with
+     * {@code builder.intercept(..)} run innermost, after the alias's headers were added. It runs on the thread
+     * that builds the channel (an event loop for a plaintext connect): it must not block. When it throws, the
+     * connect fails.
+     */
+    public Builder channelCustomizer(Consumer<NettyChannelBuilder> customizer) {
+      this.channelCustomizer = Objects.requireNonNull(customizer, "customizer");
       return this;
     }
 

@@ -42,6 +42,8 @@ final class RegistryContext {
   volatile Metrics metrics = Metrics.NOOP;
   /** The credentials suppliers by alias name (set once, before any alias is added). */
   volatile Map<String, Mono<MilvusCredentials>> credentials = Map.of();
+  /** The user's interceptors and the observations; set while the registry is built, before any alias exists. */
+  CallHooks hooks = CallHooks.NONE;
   private final Sinks.Many<ConnectionEvent> events = Sinks.many().multicast().directBestEffort();
   private final int eventBuffer;
   private final LongAdder dropped = new LongAdder();

@@ -45,8 +45,11 @@ final class StubCall<Q, R, T> extends Mono<T> {
       return;
     }
     // a user deadline is exact (grpc-java's timer) and starts now; without one the alias's call_timeout applies
-    CallOptions options = deadline == null ? CallOptions.DEFAULT
+    CallOptions timed = deadline == null ? CallOptions.DEFAULT
         : CallOptions.DEFAULT.withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    CallObservations observations = registry.observations();
+    // the parent of the call's observations is the subscriber's; its retries carry the same trace
+    CallOptions options = observations == null ? timed : observations.withTrace(timed, actual.currentContext());
     // read before the channel: a disconnect after this point makes a retry fail CLOSED
     int generation = entry.generation();
     AliasChannel channel = entry.readyChannel();

@@ -3,6 +3,7 @@ package io.github.reactivemilvus.internal;
 import io.github.reactivemilvus.config.ConnectionConfig;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.ClientCall;
 import io.grpc.ConnectivityState;
@@ -11,6 +12,7 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -32,6 +34,12 @@ import reactor.core.scheduler.Scheduler;
  * {@link LimitedCall}).
  * The physical connections underneath are shared ({@link ChannelGroup}).
  *
+ * <p>The path of a call, outermost first: the observing interceptor, if any (it sees every call,
+ * refused ones too, and its span covers the wait for a permit); the limits and the default deadline;
+ * the user's interceptors, in the order given (they see only admitted calls, with their deadline);
+ * the alias's headers (put only where an interceptor before them did not set the header); the
+ * physical channel, with whatever interceptors a channel customizer put on it.
+ *
  * <p>{@link #shutdown()} refuses new calls and lets calls in flight finish for the grace period,
  * then cancels them; {@link #shutdownNow()} cancels at once. Either releases this alias's
  * reference on the physical channels. {@link #awaitTermination} blocks: never call it on an event
@@ -50,6 +58,19 @@ public final class AliasChannel extends ManagedChannel {
   private final CallLimiter limiter;
   private final AliasHeaders headers;
   private final Channel next;
+  /** Observes every call when set; null (no observation registry) leaves the call path as it is. */
+  private final @Nullable ClientInterceptor observer;
+  private final Channel limited = new Channel() {
+    @Override
+    public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, CallOptions options) {
+      return limitedCall(method, options);
+    }
+
+    @Override
+    public String authority() {
+      return AliasChannel.this.authority();
+    }
+  };
   private final long callTimeoutNanos;
   private final Duration callTimeout;
   private final @Nullable DeadlineSweeper sweeper;
@@ -72,7 +93,7 @@ public final class AliasChannel extends ManagedChannel {
    */
   public AliasChannel(String alias, ConnectionConfig config, ChannelGroup group, DeadlineSweeper sweeper,
       Duration gracePeriod, Scheduler scheduler, Function<ChannelGroup, Mono<Void>> releaseGroup, Runnable onRejected) {
-    this(alias, config, null, group, sweeper, gracePeriod, scheduler, releaseGroup, onRejected);
+    this(alias, config, null, group, sweeper, gracePeriod, scheduler, releaseGroup, onRejected, List.of(), null);
   }
 
   /**
@@ -82,6 +103,16 @@ public final class AliasChannel extends ManagedChannel {
   public AliasChannel(String alias, ConnectionConfig config, @Nullable Authorization authorization, ChannelGroup group,
       DeadlineSweeper sweeper, Duration gracePeriod, Scheduler scheduler, Function<ChannelGroup, Mono<Void>> releaseGroup,
       Runnable onRejected) {
+    this(alias, config, authorization, group, sweeper, gracePeriod, scheduler, releaseGroup, onRejected, List.of(), null);
+  }
+
+  /**
+   * As the other constructors, with the user's {@code interceptors} (the first is the outermost) between
+   * the limits and the alias's headers, and {@code observer}, when not null, around everything.
+   */
+  public AliasChannel(String alias, ConnectionConfig config, @Nullable Authorization authorization, ChannelGroup group,
+      DeadlineSweeper sweeper, Duration gracePeriod, Scheduler scheduler, Function<ChannelGroup, Mono<Void>> releaseGroup,
+      Runnable onRejected, List<? extends ClientInterceptor> interceptors, @Nullable ClientInterceptor observer) {
     this.alias = alias;
     this.address = config.address();
     this.group = group;
@@ -89,7 +120,9 @@ public final class AliasChannel extends ManagedChannel {
     this.limiter = new CallLimiter(config.maxConcurrentCalls(), config.maxPendingCalls(), scheduler::schedule);
     this.headers = authorization == null ? new AliasHeaders(config.authorizationHeader(), config.dbName())
         : new AliasHeaders(authorization, true, config.dbName());
-    this.next = ClientInterceptors.intercept(group, headers);
+    Channel withHeaders = ClientInterceptors.intercept(group, headers);
+    this.next = interceptors.isEmpty() ? withHeaders : ClientInterceptors.interceptForward(withHeaders, List.copyOf(interceptors));
+    this.observer = observer;
     this.callTimeout = config.callTimeout();
     this.callTimeoutNanos = callTimeout == null ? 0 : callTimeout.toNanos();
     this.sweeper = DeadlineSweeper.sweeps(callTimeout) ? sweeper : null;
@@ -110,6 +143,11 @@ public final class AliasChannel extends ManagedChannel {
    */
   @Override
   public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, CallOptions options) {
+    ClientInterceptor o = observer;
+    return o == null ? limitedCall(method, options) : o.interceptCall(method, options, limited);
+  }
+
+  private <Q, R> ClientCall<Q, R> limitedCall(MethodDescriptor<Q, R> method, CallOptions options) {
     if (shutdown.get()) {
       return new FailedCall<>(shutdownStatus());
     }

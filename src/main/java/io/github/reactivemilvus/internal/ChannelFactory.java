@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
@@ -31,6 +32,8 @@ public final class ChannelFactory {
   private final String userAgent;
   /** Builds every channel instead of Netty when set: tests run the registry over grpc-java's in-process transport. */
   private final @Nullable Function<ConnectionConfig, ManagedChannel> transport;
+  /** The user's last word on every Netty channel builder, after the library's settings; null: none. */
+  private final @Nullable Consumer<NettyChannelBuilder> customizer;
 
   /**
    * @param callbackExecutor where call callbacks run; null runs them directly on the event loop
@@ -47,6 +50,17 @@ public final class ChannelFactory {
    */
   public ChannelFactory(EventLoops loops, @Nullable Executor callbackExecutor, String userAgent,
       @Nullable Function<ConnectionConfig, ManagedChannel> transport) {
+    this(loops, callbackExecutor, userAgent, transport, null);
+  }
+
+  /**
+   * As {@link #ChannelFactory(EventLoops, Executor, String, Function)}, with {@code customizer}, when not
+   * null, applied to every Netty channel builder after the library's settings and before the channel is
+   * built (it runs on the thread that builds the channel, an event loop for a plaintext connect).
+   */
+  public ChannelFactory(EventLoops loops, @Nullable Executor callbackExecutor, String userAgent,
+      @Nullable Function<ConnectionConfig, ManagedChannel> transport, @Nullable Consumer<NettyChannelBuilder> customizer) {
+    this.customizer = customizer;
     this.loops = loops;
     this.callbackExecutor = callbackExecutor;
     this.userAgent = userAgent;
@@ -148,6 +162,9 @@ public final class ChannelFactory {
       builder.negotiationType(NegotiationType.TLS).sslContext(ssl);
     } else {
       builder.usePlaintext();
+    }
+    if (customizer != null) {
+      customizer.accept(builder);
     }
     return builder.build();
   }

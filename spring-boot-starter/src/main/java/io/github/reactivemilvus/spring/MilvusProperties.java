@@ -13,6 +13,31 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class MilvusProperties {
   private final Registry registry = new Registry();
   private final Health health = new Health();
+  private final Observations observations = new Observations();
+
+  /** The {@code milvus.observations.*} properties; never null. */
+  public Observations getObservations() {
+    return observations;
+  }
+
+  /** Observations (spans and the {@code db.client.operation.duration} timer) of the Milvus calls. */
+  public static class Observations {
+    /**
+     * Whether every Milvus call is observed with the application's ObservationRegistry (when there is
+     * one): a CLIENT span per call under the request's span, traceparent sent to Milvus.
+     */
+    private boolean enabled = true;
+
+    /** Whether the Milvus calls are observed. */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /** Turns the observations of the Milvus calls on or off. */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+  }
 
   /** The {@code milvus.registry.*} properties; never null. */
   public Registry getRegistry() {

@@ -2,10 +2,13 @@ package io.github.reactivemilvus.spring;
 
 import io.github.reactivemilvus.config.ConnectionConfigException;
 import io.github.reactivemilvus.config.MilvusEnvironment;
+import io.github.reactivemilvus.MilvusObservationConvention;
 import io.github.reactivemilvus.ReactiveConnections;
 import io.github.reactivemilvus.ReactiveConnectionsMetrics;
 import io.github.reactivemilvus.client.MilvusClient;
+import io.grpc.ClientInterceptor;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,6 +44,13 @@ import reactor.core.publisher.Flux;
  * alias is a bean too, unless the application declares its own. A {@link MilvusCredentialsSupplier}
  * bean supplies the credentials of its alias (refreshed without a reconnect). {@link MilvusConnectionDetails}
  * beans replace the uri, token and database of the alias they name (Spring Boot's service connections).
+ *
+ * <p>Every {@link ClientInterceptor} bean is put on the calls of every alias (in bean order, the first
+ * the outermost) and every {@link MilvusChannelBuilderCustomizer} bean on every channel the registry
+ * builds; {@link ReactiveConnectionsCustomizer} beans run after and may replace them (for example with
+ * per-alias interceptors). With an {@link ObservationRegistry} bean (Spring Boot's, present with
+ * Actuator), every Milvus call is observed (a span per call when tracing is on, the
+ * {@code db.client.operation.duration} timer); {@code milvus.observations.enabled=false} turns that off.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(MilvusProperties.class)
@@ -50,7 +60,8 @@ public class ReactiveMilvusAutoConfiguration {
   @ConditionalOnMissingBean
   ReactiveConnections reactiveConnections(MilvusProperties properties, Environment environment,
       ObjectProvider<ReactiveConnectionsCustomizer> customizers, ObjectProvider<MilvusCredentialsSupplier> credentials,
-      ObjectProvider<MilvusConnectionDetails> details) {
+      ObjectProvider<MilvusConnectionDetails> details, ObjectProvider<ClientInterceptor> interceptors,
+      ObjectProvider<MilvusChannelBuilderCustomizer> channelCustomizers) {
     List<ConnectionProperties.Alias> aliases = ConnectionProperties.withDetails(ConnectionProperties.read(environment),
         details.orderedStream().toList());
     ReactiveConnections.Builder builder = ReactiveConnections.builder()
@@ -64,6 +75,14 @@ public class ReactiveMilvusAutoConfiguration {
       }
       builder.credentials(supplier.alias(), supplier.credentials());
     });
+    List<ClientInterceptor> beans = interceptors.orderedStream().toList();
+    if (!beans.isEmpty()) {
+      builder.interceptors(beans);
+    }
+    List<MilvusChannelBuilderCustomizer> channels = channelCustomizers.orderedStream().toList();
+    if (!channels.isEmpty()) {
+      builder.channelCustomizer(channelBuilder -> channels.forEach(c -> c.customize(channelBuilder)));
+    }
     customizers.orderedStream().forEach(c -> c.customize(builder));
     ReactiveConnections registry;
     try {
@@ -121,6 +140,29 @@ public class ReactiveMilvusAutoConfiguration {
     @Order(Ordered.HIGHEST_PRECEDENCE)
     ReactiveConnectionsCustomizer milvusSharedEventLoops(ObjectProvider<ReactorResourceFactory> resourceFactory) {
       return new SharedEventLoops(resourceFactory);
+    }
+  }
+
+  /**
+   * Observations of the Milvus calls with the application's {@link ObservationRegistry}, unless
+   * {@code milvus.observations.enabled=false}; a {@link MilvusObservationConvention} bean replaces the
+   * default names and key values.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(ObservationRegistry.class)
+  @ConditionalOnProperty(prefix = "milvus.observations", name = "enabled", havingValue = "true", matchIfMissing = true)
+  static class ObservationConfiguration {
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE + 1)
+    ReactiveConnectionsCustomizer milvusObservations(ObjectProvider<ObservationRegistry> registry,
+        ObjectProvider<MilvusObservationConvention> convention) {
+      return builder -> {
+        ObservationRegistry observations = registry.getIfUnique();
+        if (observations != null && !observations.isNoop()) {
+          builder.observationRegistry(observations);
+          convention.ifUnique(builder::observationConvention);
+        }
+      };
     }
   }
 
