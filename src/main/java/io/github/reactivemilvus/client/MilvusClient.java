@@ -238,6 +238,7 @@ public final class MilvusClient {
    * {@link #createCollection(String, Schema, List, ConsistencyLevel, WaitOptions)} with consistency
    * level {@link ConsistencyLevel#BOUNDED}.
    */
+  @Rpc(value = {"CreateCollection", "CreateIndex", "DescribeIndex"}, sdk = "createCollection")
   public Mono<Void> createCollection(String name, Schema schema, List<IndexParam> indexes, WaitOptions wait) {
     return createCollection(name, schema, indexes, ConsistencyLevel.BOUNDED, wait);
   }
@@ -246,6 +247,7 @@ public final class MilvusClient {
    * {@link #createCollection(String, Schema, List, ConsistencyLevel, WaitOptions)} waiting as
    * {@link WaitOptions#DEFAULTS} says for each index build.
    */
+  @Rpc(value = {"CreateCollection", "CreateIndex", "DescribeIndex"}, sdk = "createCollection")
   public Mono<Void> createCollection(String name, Schema schema, List<IndexParam> indexes, ConsistencyLevel consistency) {
     return createCollection(name, schema, indexes, consistency, WaitOptions.DEFAULTS);
   }
@@ -256,6 +258,7 @@ public final class MilvusClient {
    * {@code indexes}, in order, each waited for as {@code wait} says
    * ({@link #createIndex(String, IndexParam, WaitOptions)}).
    */
+  @Rpc(value = {"CreateCollection", "CreateIndex", "DescribeIndex"}, sdk = "createCollection")
   public Mono<Void> createCollection(String name, Schema schema, List<IndexParam> indexes, ConsistencyLevel consistency,
       WaitOptions wait) {
     Objects.requireNonNull(consistency, "consistency");
@@ -276,6 +279,7 @@ public final class MilvusClient {
   }
 
   /** {@link #createCollectionIfNotExists(String, Schema, List, WaitOptions)} with {@link WaitOptions#DEFAULTS}. */
+  @Rpc(value = {"HasCollection", "CreateCollection", "CreateIndex", "DescribeIndex"}, sdk = {})
   public Mono<Boolean> createCollectionIfNotExists(String name, Schema schema, List<IndexParam> indexes) {
     return createCollectionIfNotExists(name, schema, indexes, WaitOptions.DEFAULTS);
   }
@@ -288,6 +292,7 @@ public final class MilvusClient {
    * collection exists when asked again) counts as "exists", whatever the server's code for it
    * (Lite answers code 1, Milvus succeeds for an identical schema).
    */
+  @Rpc(value = {"HasCollection", "CreateCollection", "CreateIndex", "DescribeIndex"}, sdk = {})
   public Mono<Boolean> createCollectionIfNotExists(String name, Schema schema, List<IndexParam> indexes, WaitOptions wait) {
     List<IndexParam> indexList = List.copyOf(indexes);
     Objects.requireNonNull(wait, "wait");
@@ -370,6 +375,7 @@ public final class MilvusClient {
    * with {@link WaitOptions#NO_WAIT}. A server without GetLoadState (gRPC UNIMPLEMENTED) is taken
    * at its word; a collection that disappears while loading fails the Mono.
    */
+  @Rpc(value = {"LoadCollection", "GetLoadState"}, sdk = "loadCollection")
   public Mono<Void> loadCollection(String name, WaitOptions wait) {
     Objects.requireNonNull(wait, "wait");
     return stub.call(MilvusServiceGrpc.getLoadCollectionMethod(), LoadCollectionRequest.newBuilder().setCollectionName(name).build())
@@ -418,6 +424,7 @@ public final class MilvusClient {
    * server accepted the request with {@link WaitOptions#NO_WAIT}. A server that names no segments
    * or has no GetFlushState (gRPC UNIMPLEMENTED) is taken at its word.
    */
+  @Rpc(value = {"Flush", "GetFlushState"}, sdk = {})
   public Mono<Void> flush(String name, WaitOptions wait) {
     Objects.requireNonNull(wait, "wait");
     return stub.call(MilvusServiceGrpc.getFlushMethod(), FlushRequest.newBuilder().addCollectionNames(name).build())
@@ -484,6 +491,7 @@ public final class MilvusClient {
    * {@link WaitOptions#NO_WAIT}. A build the server reports {@link IndexState#FAILED} fails the Mono
    * with its reason. A write.
    */
+  @Rpc(value = {"CreateIndex", "DescribeIndex"}, sdk = "createIndex")
   public Mono<Void> createIndex(String collection, IndexParam index, WaitOptions wait) {
     Objects.requireNonNull(index, "index");
     Objects.requireNonNull(wait, "wait");
@@ -600,11 +608,13 @@ public final class MilvusClient {
    * {@link WriteSummary#rows()} is exactly what Milvus holds from this stream; it fails only when
    * the collection's schema cannot be read. Batching as {@code options} says.
    */
+  @Rpc(value = {"Insert", "DescribeCollection"}, sdk = "insert")
   public Mono<WriteSummary> insertAll(String collection, Flux<Map<String, Object>> rows, WriteOptions options) {
     return writes.summary(collection, rows, options, false);
   }
 
   /** As {@link #insertAll(String, Flux, WriteOptions)}, replacing rows with the same primary key. */
+  @Rpc(value = {"Upsert", "DescribeCollection"}, sdk = "upsert")
   public Mono<WriteSummary> upsertAll(String collection, Flux<Map<String, Object>> rows, WriteOptions options) {
     return writes.summary(collection, rows, options, true);
   }
@@ -643,6 +653,7 @@ public final class MilvusClient {
    * A single-vector (or single-text) search whose hits are emitted one by one, best first; a search
    * with several query vectors fails with {@link IllegalArgumentException}.
    */
+  @Rpc(value = {"Search", "DescribeCollection"}, sdk = {"search", "searchAsync"})
   public Flux<Hit> searchHits(Search search) {
     Objects.requireNonNull(search, "search");
     if (search.vectors.size() != 1) {
@@ -656,6 +667,7 @@ public final class MilvusClient {
    * A hybrid search: each {@link Search} of the {@link HybridSearch} is run and the hit lists are fused
    * by its ranker (RRF or weighted); group-by, limit, offset and output fields apply to the fused result.
    */
+  @Rpc(value = {"HybridSearch", "DescribeCollection"}, sdk = {"hybridSearch", "hybridSearchAsync"})
   public Mono<List<List<Hit>>> hybridSearch(HybridSearch hybrid) {
     Objects.requireNonNull(hybrid, "hybrid");
     return schemas.withSchema(hybrid.collection, codec -> stub.call(MilvusServiceGrpc.getHybridSearchMethod(),
