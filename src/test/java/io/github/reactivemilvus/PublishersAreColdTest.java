@@ -7,21 +7,35 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.github.reactivemilvus.client.CollectionAdmin;
+import io.github.reactivemilvus.client.ConsistencyLevel;
+import io.github.reactivemilvus.client.Databases;
+import io.github.reactivemilvus.client.Field;
+import io.github.reactivemilvus.client.HybridSearch;
 import io.github.reactivemilvus.client.IndexParam;
+import io.github.reactivemilvus.client.Indexes;
+import io.github.reactivemilvus.client.Maintenance;
 import io.github.reactivemilvus.client.MetricType;
 import io.github.reactivemilvus.client.MilvusClient;
+import io.github.reactivemilvus.client.Partitions;
 import io.github.reactivemilvus.client.Query;
+import io.github.reactivemilvus.client.Rbac;
+import io.github.reactivemilvus.client.Replication;
+import io.github.reactivemilvus.client.ResourceGroups;
 import io.github.reactivemilvus.client.Rows;
 import io.github.reactivemilvus.client.Schema;
 import io.github.reactivemilvus.client.Search;
 import io.github.reactivemilvus.client.WaitOptions;
 import io.github.reactivemilvus.client.WriteOptions;
+import io.github.reactivemilvus.client.WriteSummary;
 import io.github.reactivemilvus.config.ConnectionConfig;
 import io.github.reactivemilvus.config.ConnectionConfigException;
 import io.github.reactivemilvus.config.NamedConfig;
+import io.github.reactivemilvus.proto.DumpMessagesRequest;
 import io.github.reactivemilvus.proto.GetVersionRequest;
 import io.github.reactivemilvus.proto.HasCollectionRequest;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
+import io.github.reactivemilvus.proto.ReplicateRequest;
 import io.github.reactivemilvus.testing.MilvusLiteExtension;
 import io.github.reactivemilvus.testing.MilvusLiteServer;
 import io.grpc.CallOptions;
@@ -40,11 +54,18 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,6 +100,8 @@ import reactor.core.scheduler.Schedulers;
 class PublishersAreColdTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String C = "cold_" + Long.toHexString(System.nanoTime());
+  /** The name every generic argument of an operation group gets: no such collection, database, user, role... */
+  private static final String NONE = "cold_none";
   private static CountingProxy proxy;
   private static MilvusLiteServer lite;
   private static ReactiveConnections registry;
@@ -103,10 +126,12 @@ class PublishersAreColdTest {
   static void tearDown() {
     if (registry != null) {
       client.dropCollection(C).onErrorResume(e -> Mono.empty()).block(WAIT);
-      for (String name : List.of("cold_tmp_" + C, "cold_tmp2_" + C, "cold_tmp3_" + C, "cold_tmp4_" + C, "cold_tmp5_" + C)) {
+      for (String name : List.of("cold_tmp_" + C, "cold_tmp2_" + C, "cold_tmp3_" + C, "cold_tmp4_" + C, "cold_tmp5_" + C,
+          "cold_tmp6_" + C, "cold_tmp7_" + C)) {
         client.dropCollection(name).onErrorResume(e -> Mono.empty()).block(WAIT);
       }
       client.dropDatabase("cold_db").onErrorResume(e -> Mono.empty()).block(WAIT);
+      client.dropDatabase(NONE).onErrorResume(e -> Mono.empty()).block(WAIT);
       registry.close();
     }
     if (proxy != null) {
@@ -152,6 +177,10 @@ class PublishersAreColdTest {
         write("MilvusStub#dropDatabase(String)", MilvusServiceGrpc.getDropDatabaseMethod(), v -> stub.dropDatabase("cold_db")),
         read("MilvusStub#call(MethodDescriptor,Object)", MilvusServiceGrpc.getGetVersionMethod(),
             v -> stub.call(MilvusServiceGrpc.getGetVersionMethod(), GetVersionRequest.getDefaultInstance())),
+        write("MilvusStub#serverStream(MethodDescriptor,Object)", MilvusServiceGrpc.getDumpMessagesMethod(),
+            v -> stub.serverStream(MilvusServiceGrpc.getDumpMessagesMethod(), DumpMessagesRequest.newBuilder().setPchannel(NONE).build())),
+        write("MilvusStub#bidiStream(MethodDescriptor,Publisher)", MilvusServiceGrpc.getCreateReplicateStreamMethod(),
+            v -> stub.bidiStream(MilvusServiceGrpc.getCreateReplicateStreamMethod(), Flux.<ReplicateRequest>empty())),
         read("MilvusStub#call(MethodDescriptor,Object,RpcKind)", MilvusServiceGrpc.getHasCollectionMethod(),
             v -> stub.call(MilvusServiceGrpc.getHasCollectionMethod(), HasCollectionRequest.newBuilder().setCollectionName(C).build(),
                 RpcKind.READ)),
@@ -170,6 +199,11 @@ class PublishersAreColdTest {
             v -> client.createCollection(tmp2, schema, List.of(index))),
         write("MilvusClient#createCollection(String,Schema,List,WaitOptions)", MilvusServiceGrpc.getCreateCollectionMethod(),
             v -> client.createCollection("cold_tmp5_" + C, schema, List.of(index), WaitOptions.NO_WAIT)),
+        write("MilvusClient#createCollection(String,Schema,List,ConsistencyLevel)", MilvusServiceGrpc.getCreateCollectionMethod(),
+            v -> client.createCollection("cold_tmp6_" + C, schema, List.of(index), ConsistencyLevel.values()[0])),
+        write("MilvusClient#createCollection(String,Schema,List,ConsistencyLevel,WaitOptions)",
+            MilvusServiceGrpc.getCreateCollectionMethod(),
+            v -> client.createCollection("cold_tmp7_" + C, schema, List.of(index), ConsistencyLevel.values()[0], WaitOptions.NO_WAIT)),
         write("MilvusClient#createCollectionIfNotExists(String,Schema,List)", MilvusServiceGrpc.getHasCollectionMethod(),
             v -> client.createCollectionIfNotExists("cold_tmp4_" + C, schema, List.of(index))),
         write("MilvusClient#createCollectionIfNotExists(String,Schema,List,WaitOptions)", MilvusServiceGrpc.getHasCollectionMethod(),
@@ -213,6 +247,9 @@ class PublishersAreColdTest {
         write("MilvusClient#delete(String,Collection)", MilvusServiceGrpc.getDeleteMethod(), v -> client.delete(C, List.of(-1L))),
         write("MilvusClient#deleteWhere(String,String)", MilvusServiceGrpc.getDeleteMethod(), v -> client.deleteWhere(C, "id < 0")),
         read("MilvusClient#search(Search)", MilvusServiceGrpc.getSearchMethod(), v -> client.search(search())),
+        read("MilvusClient#searchHits(Search)", MilvusServiceGrpc.getSearchMethod(), v -> client.searchHits(search())),
+        read("MilvusClient#hybridSearch(HybridSearch)", MilvusServiceGrpc.getHybridSearchMethod(),
+            v -> client.hybridSearch(HybridSearch.builder(C).search(search()).rrf(60).limit(3).build())),
         read("MilvusClient#hybridSearchRrf(List,int,int,String[])", MilvusServiceGrpc.getHybridSearchMethod(),
             v -> client.hybridSearchRrf(List.of(search()), 60, 3)),
         read("MilvusClient#hybridSearchWeighted(List,List,int,String[])", MilvusServiceGrpc.getHybridSearchMethod(),
@@ -241,6 +278,11 @@ class PublishersAreColdTest {
       "ReactiveConnections#events()", "everySubscriptionOfEventsIsItsOwn",
       "ReactiveConnections#closeGracefully()", "closeGracefullyClosesOnSubscriptionOnlyAndAnswersEverySubscription");
 
+  /** Publisher methods that report a failure as a value (so retry(1) has nothing to retry), each with a test of its own. */
+  private static final Map<String, String> SUMMARY_METHODS = Map.of(
+      "MilvusClient#insertAll(String,Flux,WriteOptions)", "insertAllAndUpsertAllWriteAgainOnEverySubscription",
+      "MilvusClient#upsertAll(String,Flux,WriteOptions)", "insertAllAndUpsertAllWriteAgainOnEverySubscription");
+
   @Test
   void everyPublicPublisherMethodHasACase() {
     Set<String> found = new TreeSet<>();
@@ -258,7 +300,9 @@ class PublishersAreColdTest {
       }
     }
     Set<String> covered = new TreeSet<>(REGISTRY_METHODS.keySet());
+    covered.addAll(SUMMARY_METHODS.keySet());
     calls().forEach(c -> covered.add(c.signature()));
+    groupMethods().forEach(m -> covered.add(signature(m)));
     assertThat(found).as("public methods returning a Publisher").isNotEmpty();
     assertThat(covered).as("cases for exactly the public publisher methods").containsExactlyElementsOf(found);
   }
@@ -320,6 +364,136 @@ class PublishersAreColdTest {
       if (c.read()) {
         assertThat(retried.values()).usingRecursiveComparison().isEqualTo(first.values());
       }
+    }));
+  }
+
+  @Test
+  void insertAllAndUpsertAllWriteAgainOnEverySubscription() {
+    String insert = MilvusServiceGrpc.getInsertMethod().getFullMethodName();
+    String upsert = MilvusServiceGrpc.getUpsertMethod().getFullMethodName();
+    WriteOptions twoBatches = WriteOptions.DEFAULTS.withBatchRows(1);
+    for (boolean isUpsert : new boolean[] {false, true}) {
+      String rpc = isUpsert ? upsert : insert;
+      Function<Void, Mono<WriteSummary>> make = v -> isUpsert ? client.upsertAll(C, Flux.just(row(110), row(111)), twoBatches)
+          : client.insertAll(C, Flux.just(row(112), row(113)), twoBatches);
+      int before = proxy.calls(rpc);
+      Mono<WriteSummary> all = make.apply(null);
+      assertThat(proxy.calls(rpc)).as("calls when assembled").isEqualTo(before);
+      WriteSummary first = all.block(WAIT);
+      assertThat(first.failure()).isNull();
+      assertThat(first.rows()).isEqualTo(2);
+      assertThat(proxy.calls(rpc)).as("calls of the first subscription").isEqualTo(before + 2);
+      WriteSummary second = all.block(WAIT);
+      assertThat(second).usingRecursiveComparison().isEqualTo(first);
+      assertThat(proxy.calls(rpc)).as("calls of the second subscription").isEqualTo(before + 4);
+
+      // a batch failure is reported in the summary, not as an error; turned into one, retry(1) writes everything again
+      proxy.failNext(rpc, 1);
+      WriteSummary failed = make.apply(null).block(WAIT);
+      assertThat(failed.failure()).as("the injected failure, as a value").isNotNull().hasMessageContaining(CountingProxy.INJECTED);
+      assertThat(failed.rows()).isLessThan(2);
+      int afterFailed = proxy.calls(rpc);
+      assertThat(afterFailed).isBetween(before + 5, before + 6);
+      proxy.failNext(rpc, 1);
+      WriteSummary retried = make.apply(null)
+          .flatMap(summary -> summary.failure() == null ? Mono.just(summary) : Mono.<WriteSummary>error(summary.failure()))
+          .retry(1).block(WAIT);
+      assertThat(retried.failure()).isNull();
+      assertThat(retried.rows()).as("the fresh attempt wrote every row").isEqualTo(2);
+      assertThat(proxy.calls(rpc) - afterFailed).as("calls under retry(1) after a failed attempt").isBetween(3, 4);
+    }
+  }
+
+  // ---- the operation groups (client.databases(), client.rbac()...): every public publisher method, driven generically
+
+  /** The operation groups of a client, each as the client hands it out. */
+  private static final Map<Class<?>, Function<MilvusClient, Object>> GROUPS = Map.of(
+      Databases.class, MilvusClient::databases,
+      CollectionAdmin.class, MilvusClient::collectionAdmin,
+      Indexes.class, MilvusClient::indexes,
+      Partitions.class, MilvusClient::partitions,
+      Rbac.class, MilvusClient::rbac,
+      ResourceGroups.class, MilvusClient::resourceGroups,
+      Maintenance.class, MilvusClient::maintenance,
+      Replication.class, MilvusClient::replication);
+
+  private static List<Method> groupMethods() {
+    return GROUPS.keySet().stream().flatMap(type -> Arrays.stream(type.getDeclaredMethods()))
+        .filter(m -> Modifier.isPublic(m.getModifiers()) && !m.isSynthetic() && Publisher.class.isAssignableFrom(m.getReturnType()))
+        .sorted(Comparator.comparing(PublishersAreColdTest::signature)).toList();
+  }
+
+  /** An argument of the given type made generically: names that exist nowhere, one-element collections, records made of those. */
+  private static Object argument(Type type) {
+    Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
+    Type[] typeArgs = type instanceof ParameterizedType p ? p.getActualTypeArguments() : new Type[0];
+    if (raw == String.class) {
+      return NONE;
+    } else if (raw == int.class || raw == Integer.class) {
+      return 1;
+    } else if (raw == long.class || raw == Long.class) {
+      return 1L;
+    } else if (raw == double.class || raw == Double.class) {
+      return 1.0;
+    } else if (raw == boolean.class || raw == Boolean.class) {
+      return false;
+    } else if (raw == Duration.class) {
+      return Duration.ofSeconds(1);
+    } else if (raw == Field.class) {
+      return Field.int64(NONE).nullable(true).build();
+    } else if (raw == Replication.MessageId.class) {
+      // the WAL kind must be one the protocol names: a made-up one is refused when the request is built
+      return new Replication.MessageId(NONE, "RocksMQ");
+    } else if (raw.isEnum()) {
+      return raw.getEnumConstants()[0];
+    } else if (raw.isArray()) {
+      return java.lang.reflect.Array.newInstance(raw.getComponentType(), 0);
+    } else if (raw == Set.class) {
+      return typeArgs.length == 1 && argument(typeArgs[0]) instanceof Enum<?> e ? Set.of(e) : Set.of();
+    } else if (Collection.class.isAssignableFrom(raw)) {
+      return typeArgs.length == 1 ? List.of(argument(typeArgs[0])) : List.of(NONE);
+    } else if (raw == Map.class) {
+      return typeArgs.length == 2 ? Map.of(argument(typeArgs[0]), argument(typeArgs[1])) : Map.of();
+    } else if (raw.isRecord()) {
+      RecordComponent[] components = raw.getRecordComponents();
+      try {
+        Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class[]::new);
+        Constructor<?> canonical = raw.getDeclaredConstructor(types);
+        return canonical.newInstance(Arrays.stream(components).map(c -> argument(c.getGenericType())).toArray());
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("no generic " + raw.getSimpleName() + ": add a case for it in argument(Type)", e);
+      }
+    }
+    throw new IllegalStateException("no generic " + raw.getSimpleName() + ": add a case for it in argument(Type)");
+  }
+
+  /**
+   * Each public publisher method of an operation group, with generic arguments: assembling sends nothing, the first
+   * subscription sends its call(s), the second as many again. Milvus Lite answers many of these RPCs UNIMPLEMENTED or
+   * with an error status (no such database, user, role...): a failure is fine, the call reached the server.
+   */
+  @TestFactory
+  Stream<DynamicTest> eachSubscriptionOfAnOperationGroupMethodIsACallOfItsOwn() {
+    return groupMethods().stream().map(m -> DynamicTest.dynamicTest(signature(m), () -> {
+      Object group = GROUPS.get(m.getDeclaringClass()).apply(client);
+      Object[] args = Arrays.stream(m.getGenericParameterTypes()).map(PublishersAreColdTest::argument).toArray();
+      int before = proxy.total();
+      Publisher<?> publisher;
+      try {
+        publisher = (Publisher<?>) m.invoke(group, args);
+      } catch (InvocationTargetException e) {
+        throw new AssertionError(signature(m) + " threw at assembly instead of failing the publisher", e.getCause());
+      }
+      int assembled = proxy.total();
+      Outcome first = outcome(publisher);
+      int afterFirst = proxy.total();
+      Outcome second = outcome(publisher);
+      int afterSecond = proxy.total();
+      System.out.printf("%s: %d call(s) per subscription, %s then %s%n", signature(m), afterFirst - assembled,
+          first.succeeded() ? "ok" : "failed (" + first.failure() + ")", second.succeeded() ? "ok" : "failed");
+      assertThat(assembled).as("calls when assembled").isEqualTo(before);
+      assertThat(afterFirst - assembled).as("calls of the first subscription (%s)", first.failure()).isPositive();
+      assertThat(afterSecond - afterFirst).as("calls of the second subscription").isEqualTo(afterFirst - assembled);
     }));
   }
 
@@ -522,6 +696,10 @@ class PublishersAreColdTest {
 
     String uri() {
       return "http://127.0.0.1:" + server.getPort();
+    }
+
+    int total() {
+      return calls.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
     int calls(String fullMethodName) {
