@@ -11,6 +11,7 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.util.context.Context;
 
 /**
  * Sends batches with a bounded number in flight and never leaves a sent batch unreported. Milvus
@@ -48,8 +49,8 @@ final class SettlingWrites {
     if (maxInFlight < 1) {
       throw new IllegalArgumentException("maxInFlight must be positive, was " + maxInFlight);
     }
-    return Flux.defer(() -> {
-      Run<R> run = new Run<>(afterCancel);
+    return Flux.deferContextual(subscriberContext -> {
+      Run<R> run = new Run<>(afterCancel, Context.of(subscriberContext));
       return batches
           .takeUntilOther(run.stopSending.asMono())
           .onErrorResume(e -> {
@@ -72,9 +73,12 @@ final class SettlingWrites {
     final AtomicBoolean cancelled = new AtomicBoolean();
     final Queue<Sent<R>> unreported = new ConcurrentLinkedQueue<>();
     final Consumer<R> afterCancel;
+    /** The subscriber's context, which every send sees (the caller's observation, for one). */
+    final Context context;
 
-    Run(Consumer<R> afterCancel) {
+    Run(Consumer<R> afterCancel, Context context) {
       this.afterCancel = afterCancel;
+      this.context = context;
     }
 
     <B> Sent<R> start(Function<B, Mono<R>> send, B batch) {
@@ -87,8 +91,8 @@ final class SettlingWrites {
         sent.done(null, e);
         return sent;
       }
-      // subscribed apart from the Flux: a cancel of the Flux never cancels the RPC
-      call.subscribe(value -> sent.done(value, null), error -> sent.done(null, error), () -> sent.doneEmpty());
+      // subscribed apart from the Flux (a cancel of the Flux never cancels the RPC), with the subscriber's context
+      call.subscribe(value -> sent.done(value, null), error -> sent.done(null, error), () -> sent.doneEmpty(), context);
       return sent;
     }
 
