@@ -37,6 +37,9 @@ if [[ ! -x "$VENV_DIR/bin/python" ]]; then
   "$PYTHON" -m venv "$VENV_DIR" || fail "could not create venv $VENV_DIR with '$PYTHON -m venv'"
 fi
 
+# Milvus Lite 2.5.1 goes into a venv of its own: installed at the same time (mostly downloads)
+bash "$PROJECT_DIR/scripts/install-lite25.sh" "$LITE25_VENV" &
+lite25=$!
 echo "install-test-servers: installing $EXPECTED"
 "$VENV_DIR/bin/python" -m pip install --disable-pip-version-check --no-input -q "${PACKAGES[@]}" \
   || fail "pip install ${PACKAGES[*]} failed (see the pip output above)"
@@ -47,6 +50,6 @@ done
 "$VENV_DIR/bin/python" -c 'import milvus_lite, pymilvus, milvus' \
   || fail "installed packages cannot be imported"
 
-bash "$PROJECT_DIR/scripts/install-lite25.sh" "$LITE25_VENV" || fail "installing Milvus Lite 2.5.1 failed"
+wait "$lite25" || fail "installing Milvus Lite 2.5.1 failed (see its output above)"
 echo "$EXPECTED" > "$MARKER"
 echo "install-test-servers: done ($VENV_DIR)"

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import reactor.core.Disposable;
@@ -26,8 +27,10 @@ import reactor.core.Disposable;
  * of a ping every 10 s also without calls was sent away after 38 s; {@code scripts/run-keepalive-soak}
  * runs 600 s). Real time: the pings run on the transport's own timer, which virtual time cannot drive.
  * A GOAWAY is seen on the wire by a proxy between client and server, a reconnect as a second TCP
- * connection and a {@code RECONNECTED} event.
+ * connection and a {@code RECONNECTED} event. Tagged {@code keepalive-soak}: {@code .ci/run} leaves
+ * it out of the main build because it runs the 600 s soak beside it.
  */
+@Tag("keepalive-soak")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeepAliveSoakTest {
   private static final Duration PHASE = Duration.ofSeconds(Long.getLong("keepalive.soak.seconds", 90));

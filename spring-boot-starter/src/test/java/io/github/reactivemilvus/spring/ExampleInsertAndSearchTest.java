@@ -91,7 +91,7 @@ class ExampleInsertAndSearchTest {
 
       // near row 2, not on it: the nearest vector comes first, the rest by growing L2 distance
       Map<String, Object> query = Map.of("vector", vector(0.51, 0.49, 0.5, 0.5, 0.52, 0.5, 0.48, 0.5),
-          "limit", 5, "outputFields", List.of("tag"), "consistency", "Strong");
+          "limit", 5, "outputFields", List.of("tag"), "consistency", "STRONG");
       List<Map<String, Object>> hits = http.post().uri("/collections/{name}/search", name)
           .contentType(MediaType.APPLICATION_JSON).bodyValue(query).exchange()
           .expectStatus().isOk().expectBody(JSON_LIST).returnResult().getResponseBody();
