@@ -40,7 +40,12 @@ public final class Replication {
   /** A position in a WAL: the id as the WAL spells it, and the WAL's kind (for example {@code Pulsar}, {@code Kafka}). */
   public record MessageId(String id, String wal) {
     MessageID toProto() {
-      WALName name = WALName.valueOf(wal);
+      WALName name;
+      try {
+        name = WALName.valueOf(wal);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("unknown WAL kind '" + wal + "'; known: " + java.util.Arrays.toString(WALName.values()));
+      }
       return MessageID.newBuilder().setId(id).setWALName(name).build();
     }
 
@@ -144,9 +149,10 @@ public final class Replication {
   @Rpc(value = "DumpMessages", sdk = "dumpMessages")
   public Flux<WalMessage> dumpMessages(String pchannel, MessageId start, long startTimeTick, long endTimeTick) {
     Objects.requireNonNull(start, "start");
-    DumpMessagesRequest request = DumpMessagesRequest.newBuilder().setPchannel(Props.requireName(pchannel, "pchannel"))
-        .setStartMessageId(start.toProto()).setStartTimetick(startTimeTick).setEndTimetick(endTimeTick).build();
-    return stub.serverStream(MilvusServiceGrpc.getDumpMessagesMethod(), request)
+    // the request is built at subscription: a bad position fails the Flux, not this call
+    return Flux.defer(() -> stub.serverStream(MilvusServiceGrpc.getDumpMessagesMethod(), DumpMessagesRequest.newBuilder()
+            .setPchannel(Props.requireName(pchannel, "pchannel")).setStartMessageId(start.toProto())
+            .setStartTimetick(startTimeTick).setEndTimetick(endTimeTick).build()))
         .filter(r -> r.hasMessage())
         .map(r -> new WalMessage(MessageId.of(r.getMessage().getId()), r.getMessage().getPayload().asReadOnlyByteBuffer(),
             r.getMessage().getPropertiesMap()));
