@@ -7,6 +7,7 @@
 #   benchmarks/run.sh quick data       # insert and search through the typed client vs the SDK (not in the default set)
 #   benchmarks/run.sh quick service    # the WebFlux service on ours / the blocking SDK / the async SDK, open loop (in full's set)
 #   benchmarks/run.sh quick floors     # insert encoding and search decoding against their protobuf floors (in full's set)
+#   benchmarks/run.sh quick observation  # the unary load with no observation registry / NOOP / meters / meters + tracing
 #
 # A run of named groups keeps the other files of results/<mode>/ and writes its environment and extra
 # results to env-<groups>.txt and extra-<groups>.jsonl, so one group can be rerun beside a full run.
@@ -141,6 +142,10 @@ for g in $ONLY; do
         io.github.reactivemilvus.bench.UnaryPaired "${PAIRED[@]}" > "$OUT/unary-paired.log" 2>&1 \
         || { echo "!! unary-paired failed, see $OUT/unary-paired.log"; tail -20 "$OUT/unary-paired.log"; }
       grep -v '^\[extra\]' "$OUT/unary-paired.log" || true
+      ;;
+    observation)
+      # what observing the calls costs: paired like unary-paired, ratios against no observation registry
+      main observation-paired "" io.github.reactivemilvus.bench.ObservationPaired "${PAIRED[@]}"
       ;;
     data)
       # insert: single shots of 1,000,000 rows; -prof gc: B/op / 1,000,000 = bytes allocated per row

@@ -2,12 +2,15 @@ package io.github.reactivemilvus.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.reactivemilvus.MilvusConnectionException;
 import io.github.reactivemilvus.ReactiveConnections;
 import io.github.reactivemilvus.client.MilvusClient;
 import io.github.reactivemilvus.testing.FaultServer;
 import io.grpc.Metadata;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -18,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -35,13 +37,13 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * With Micrometer Tracing's OpenTelemetry bridge (spans exported to memory), a WebFlux request's
  * span is the parent of one CLIENT span per Milvus call, each with the database conventions;
  * against Milvus Lite, and the FaultServer as a second alias to see the {@code traceparent} it got.
  */
-@Disabled("unfinished: the OpenTelemetry SDK beans (SdkTracerProvider) are not auto-configured with these test dependencies yet")
 @ExtendWith(MilvusLiteUri.class)
 @AutoConfigureTracing
 @SpringBootTest(classes = TracedMilvusCallsTest.TracedApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -50,9 +52,16 @@ class TracedMilvusCallsTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final FaultServer FAULT_SERVER = FaultServer.start();
 
+  static {
+    // OpenTelemetry finds its context storage with a ServiceLoader (jar reads) on the first
+    // Context.current(): done here once, on the test thread, not on the event loop of the first request
+    Context.current();
+  }
+
   @DynamicPropertySource
   static void milvus(DynamicPropertyRegistry registry) {
     registry.add("milvus.connections.default.uri", () -> MilvusLiteUri.server().uri());
+    registry.add("milvus.connections.default.db-name", () -> "default");
     registry.add("milvus.connections.fault.uri", FAULT_SERVER::uri);
   }
 
@@ -79,6 +88,9 @@ class TracedMilvusCallsTest {
                 "vector", new float[] {i, 1, 2, 3}))))
             .then(milvus.hasCollection(name))
             .flatMap(has -> connections.stub("fault").getVersion().thenReturn(has))
+            // a call Milvus answers with a failure status (collection not found, code 100)
+            .flatMap(has -> milvus.describeCollection(name + "_missing")
+                .onErrorResume(MilvusConnectionException.class, e -> Mono.empty()).thenReturn(has))
             .flatMap(has -> milvus.dropCollection(name).thenReturn(has))
             .flatMap(has -> ServerResponse.ok().bodyValue(Map.of("exists", has)));
       }).build();
@@ -115,11 +127,23 @@ class TracedMilvusCallsTest {
       assertThat(span.getKind()).isEqualTo(SpanKind.CLIENT);
       assertThat(span.getParentSpanId()).isEqualTo(server.getSpanId());
       assertThat(attribute(span, "server.address")).isEqualTo("127.0.0.1");
-      assertThat(attribute(span, "error.type")).isEqualTo("none");
+      assertThat(attribute(span, "milvus.attempt")).isEqualTo("1");
     });
     Map<String, SpanData> byName = milvus.stream().collect(Collectors.toMap(SpanData::getName, s -> s, (a, b) -> a));
     assertThat(byName).containsKeys("CreateCollection " + name, "Insert " + name, "HasCollection " + name, "GetVersion",
-        "DropCollection " + name);
+        "DescribeCollection " + name + "_missing", "DropCollection " + name);
+    assertThat(milvus).filteredOn(span -> !span.getName().startsWith("DescribeCollection")).allSatisfy(span -> {
+      assertThat(attribute(span, "error.type")).isEqualTo("none");
+      assertThat(attribute(span, "db.response.status_code")).isEqualTo("none");
+      assertThat(span.getStatus().getStatusCode()).isNotEqualTo(StatusCode.ERROR);
+    });
+    assertThat(milvus).filteredOn(span -> "default".equals(attribute(span, "milvus.alias")))
+        .allSatisfy(span -> assertThat(attribute(span, "db.namespace")).isEqualTo("default"));
+    SpanData missing = byName.get("DescribeCollection " + name + "_missing");
+    assertThat(attribute(missing, "db.collection.name")).isEqualTo(name + "_missing");
+    assertThat(attribute(missing, "db.response.status_code")).isEqualTo("100");
+    assertThat(attribute(missing, "error.type")).isEqualTo("100");
+    assertThat(missing.getStatus().getStatusCode()).isEqualTo(StatusCode.ERROR);
     SpanData insert = byName.get("Insert " + name);
     assertThat(attribute(insert, "db.operation.name")).isEqualTo("Insert");
     assertThat(attribute(insert, "db.collection.name")).isEqualTo(name);
