@@ -41,6 +41,8 @@ import org.HdrHistogram.Recorder;
  *   <li>{@code none}: {@code ReactiveConnections.create()}, no observation registry (the baseline);
  *   <li>{@code noop}: {@code observationRegistry(ObservationRegistry.NOOP)}: the interceptor is there,
  *       every observation it asks for is the no-op one;
+ *   <li>{@code observed}: a registry with one handler that does nothing: the library's own part (the
+ *       observation, its context, the convention's key values at start and stop) without Micrometer's meters;
  *   <li>{@code meters}: a registry with a {@link DefaultMeterObservationHandler} on a
  *       {@link SimpleMeterRegistry}: the {@code db.client.operation.duration} timer per call;
  *   <li>{@code tracing}: the same meter handler plus Micrometer Tracing's OpenTelemetry bridge, grouped as
@@ -56,7 +58,7 @@ import org.HdrHistogram.Recorder;
  * two rounds are warm-up. Results go to the extra-results file ({@code -Dbench.extra=...}) and standard output.
  */
 public final class ObservationPaired {
-  static final List<String> REGISTRIES = List.of("none", "noop", "meters", "tracing");
+  static final List<String> REGISTRIES = List.of("none", "noop", "observed", "meters", "tracing");
 
   public static void main(String[] args) throws Exception {
     String[] concs = (args.length > 0 ? args[0] : "1,256").split(",");
@@ -135,6 +137,11 @@ public final class ObservationPaired {
       switch (kind) {
         case "none" -> { }
         case "noop" -> builder.observationRegistry(ObservationRegistry.NOOP);
+        case "observed" -> {
+          ObservationRegistry observations = ObservationRegistry.create();
+          observations.observationConfig().observationHandler(context -> true);
+          builder.observationRegistry(observations);
+        }
         case "meters" -> {
           ObservationRegistry observations = ObservationRegistry.create();
           observations.observationConfig().observationHandler(new DefaultMeterObservationHandler(new SimpleMeterRegistry()));
