@@ -52,7 +52,8 @@ import org.HdrHistogram.Recorder;
  * </ul>
  *
  * <p>Reported per concurrency: each registry's throughput over {@code none}'s and {@code none}'s CPU per
- * call over its (both below 1 when observing costs), median, min and max of the rounds.
+ * call over its (both below 1 when observing costs), median, min and max of the rounds; and the bytes
+ * allocated per call (whole JVM), which the machine's other load does not disturb.
  *
  * <p>Usage: {@code ObservationPaired CONCURRENCIES ROUNDS SLICE_MS} (e.g. {@code 1,256 6 500}); the first
  * two rounds are warm-up. Results go to the extra-results file ({@code -Dbench.extra=...}) and standard output.
@@ -93,12 +94,14 @@ public final class ObservationPaired {
           "sliceMs", sliceMs,
           "medianCallsPerSec", PairedRounds.Spread.of(results.rates().get(kind)).median(),
           "medianCpuUsPerCall", PairedRounds.Spread.of(results.cpu().get(kind)).median(),
+          "medianBytesPerCall", PairedRounds.Spread.of(results.alloc().get(kind)).median(),
           "callsPerSec", results.rates().get(kind),
           "p50us", results.latency().get(kind).getValueAtPercentile(50) / 1000.0,
           "p99us", results.latency().get(kind).getValueAtPercentile(99) / 1000.0));
-      System.out.printf(Locale.ROOT, "concurrency %d: %-7s %,10.0f calls/s, %6.1f us CPU per call, p50 %.0f us%n",
+      System.out.printf(Locale.ROOT, "concurrency %d: %-8s %,10.0f calls/s, %6.1f us CPU per call, %,6.0f B per call, p50 %.0f us%n",
           concurrency, kind, PairedRounds.Spread.of(results.rates().get(kind)).median(),
           PairedRounds.Spread.of(results.cpu().get(kind)).median(),
+          PairedRounds.Spread.of(results.alloc().get(kind)).median(),
           results.latency().get(kind).getValueAtPercentile(50) / 1000.0);
     }
     for (String kind : REGISTRIES.subList(1, REGISTRIES.size())) {

@@ -13,7 +13,9 @@ import org.HdrHistogram.Recorder;
 /**
  * The paired runners' rounds: every implementation gets one slice per round, in a shuffled order,
  * with the same load kept in flight; the first rounds are warm-up. Per implementation it collects
- * the rate (calls per second), the process CPU per call (µs) and the latency histogram.
+ * the rate (calls per second), the process CPU per call (µs), the bytes allocated per call (every
+ * thread of the JVM, loopback server included: unlike time, independent of the machine's other load)
+ * and the latency histogram.
  */
 final class PairedRounds {
   static final int WARMUP_ROUNDS = 2;
@@ -28,7 +30,8 @@ final class PairedRounds {
   }
 
   /** What the rounds measured, by implementation. */
-  record Results(Map<String, List<Double>> rates, Map<String, List<Double>> cpu, Map<String, Histogram> latency) {
+  record Results(Map<String, List<Double>> rates, Map<String, List<Double>> cpu, Map<String, Histogram> latency,
+      Map<String, List<Double>> alloc) {
     /** {@code a}'s throughput over {@code b}'s, round by round. */
     Spread rateRatio(String a, String b) {
       return Spread.of(perRound(rates.get(a), rates.get(b)));
@@ -76,7 +79,9 @@ final class PairedRounds {
     Map<String, List<Double>> rates = new LinkedHashMap<>();
     Map<String, List<Double>> cpu = new LinkedHashMap<>();
     Map<String, Histogram> latency = new LinkedHashMap<>();
+    Map<String, List<Double>> alloc = new LinkedHashMap<>();
     for (String impl : loads.keySet()) {
+      alloc.put(impl, new ArrayList<>());
       rates.put(impl, new ArrayList<>());
       cpu.put(impl, new ArrayList<>());
       latency.put(impl, new Histogram(3));
@@ -93,20 +98,23 @@ final class PairedRounds {
         recorder.reset();
         long c0 = done.sum();
         long cpu0 = OS.getProcessCpuTime();
+        Alloc alloc0 = Alloc.snapshot();
         long t0 = System.nanoTime();
         Thread.sleep(sliceMs);
         long c1 = done.sum();
         long t1 = System.nanoTime();
         long cpu1 = OS.getProcessCpuTime();
+        long bytes = Alloc.snapshot().since(alloc0);
         Histogram h = recorder.getIntervalHistogram();
         load.stop();
         if (round >= WARMUP_ROUNDS) {
           rates.get(impl).add((c1 - c0) * 1e9 / (t1 - t0));
           cpu.get(impl).add((cpu1 - cpu0) / 1e3 / Math.max(1, c1 - c0));
           latency.get(impl).add(h);
+          alloc.get(impl).add((double) bytes / Math.max(1, c1 - c0));
         }
       }
     }
-    return new Results(rates, cpu, latency);
+    return new Results(rates, cpu, latency, alloc);
   }
 }
