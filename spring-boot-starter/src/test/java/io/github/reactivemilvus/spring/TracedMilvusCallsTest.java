@@ -47,7 +47,7 @@ import reactor.core.publisher.Mono;
 @ExtendWith(MilvusLiteUri.class)
 @AutoConfigureTracing
 @SpringBootTest(classes = TracedMilvusCallsTest.TracedApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"management.tracing.sampling.probability=1.0", "spring.reactor.context-propagation=auto"})
+    properties = "management.tracing.sampling.probability=1.0")
 class TracedMilvusCallsTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final FaultServer FAULT_SERVER = FaultServer.start();
