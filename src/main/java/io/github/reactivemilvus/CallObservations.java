@@ -56,6 +56,9 @@ final class CallObservations {
 
   /** {@code options} with the trace of one library call: the parent found in {@code context} (or the thread's). */
   CallOptions withTrace(CallOptions options, ContextView context) {
+    if (registry.isNoop()) {
+      return options; // no handler: nothing would be observed, so nothing is read or allocated per call
+    }
     Object parent = context.getOrDefault(OBSERVATION_KEY, null);
     if (!(parent instanceof Observation)) {
       parent = context.getOrDefault(Observation.class, null);
@@ -69,16 +72,19 @@ final class CallObservations {
     return new ClientInterceptor() {
       @Override
       public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+        if (registry.isNoop()) {
+          return next.newCall(method, options);
+        }
         CallTrace trace = options.getOption(TRACE);
         int attempt = trace == null ? 0 : trace.attempts.incrementAndGet();
         Observation parent = trace == null ? registry.getCurrentObservation() : trace.parent;
-        MilvusObservationContext context = new MilvusObservationContext(alias, method, dbName, attempt);
-        Observation observation = Observation.createNotStarted(convention, DEFAULT, () -> context, registry)
-            .parentObservation(parent);
+        // the context is made only when the registry will observe (a predicate may still turn it off)
+        Observation observation = Observation.createNotStarted(convention, DEFAULT,
+            () -> new MilvusObservationContext(alias, method, dbName, attempt), registry).parentObservation(parent);
         if (observation.isNoop()) {
           return next.newCall(method, options);
         }
-        return new ObservedCall<>(next.newCall(method, options), observation, context);
+        return new ObservedCall<>(next.newCall(method, options), observation, (MilvusObservationContext) observation.getContext());
       }
     };
   }

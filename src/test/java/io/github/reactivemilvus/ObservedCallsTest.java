@@ -228,6 +228,31 @@ class ObservedCallsTest {
   }
 
   @Test
+  void aRegistryWithoutHandlersObservesNothingUntilOneIsAdded() {
+    io.micrometer.observation.ObservationRegistry empty = io.micrometer.observation.ObservationRegistry.create();
+    try (ReactiveConnections quiet = ReactiveConnections.builder().environment(Map.of()).observationRegistry(empty).build()) {
+      quiet.addConnection("q", Map.of("uri", server.uri())).block(WAIT);
+      quiet.stub("q").getVersion().block(WAIT);
+      assertThat(server.lastHeaders(Method.GET_VERSION).containsKey(TRACEPARENT)).isFalse();
+
+      List<String> seen = new CopyOnWriteArrayList<>();
+      empty.observationConfig().observationHandler(new ObservationHandler<MilvusObservationContext>() {
+        @Override
+        public void onStop(MilvusObservationContext context) {
+          seen.add(low(context, "db.operation.name"));
+        }
+
+        @Override
+        public boolean supportsContext(Observation.Context context) {
+          return context instanceof MilvusObservationContext;
+        }
+      });
+      quiet.stub("q").getVersion().block(WAIT);
+      assertThat(seen).containsExactly("GetVersion");
+    }
+  }
+
+  @Test
   void theHandshakeIsObservedToo() {
     registry.addConnection("b", Map.of("uri", server.uri())).block(WAIT);
     registry.channel("b").block(WAIT);
