@@ -86,8 +86,8 @@ public final class MilvusStub {
 
   private static final StubRpc<GetVersionRequest, GetVersionResponse, String> GET_VERSION =
       StubRpc.read(MilvusServiceGrpc.getGetVersionMethod(), GetVersionResponse::getStatus, GetVersionResponse::getVersion);
-  private static final StubRpc<CheckHealthRequest, CheckHealthResponse, CheckHealthResponse> CHECK_HEALTH =
-      StubRpc.read(MilvusServiceGrpc.getCheckHealthMethod(), CheckHealthResponse::getStatus, Function.identity());
+  private static final StubRpc<CheckHealthRequest, CheckHealthResponse, ServerHealth> CHECK_HEALTH =
+      StubRpc.read(MilvusServiceGrpc.getCheckHealthMethod(), CheckHealthResponse::getStatus, ServerHealth::of);
   private static final StubRpc<ListDatabasesRequest, ListDatabasesResponse, List<String>> LIST_DATABASES =
       StubRpc.read(MilvusServiceGrpc.getListDatabasesMethod(), ListDatabasesResponse::getStatus,
           r -> List.copyOf(r.getDbNamesList()));
@@ -106,8 +106,12 @@ public final class MilvusStub {
     return call(GET_VERSION, GetVersionRequest.getDefaultInstance());
   }
 
-  /** The health report; read {@code getIsHealthy()}: a success status may still say unhealthy. */
-  public Mono<CheckHealthResponse> checkHealth() {
+  /**
+   * The server's health report (CheckHealth); read {@link ServerHealth#healthy()}: a success status may
+   * still say unhealthy. A read: retried on {@code UNAVAILABLE} and rate limiting. The generated response
+   * is available through {@link #call(MethodDescriptor, Object)} with {@code MilvusServiceGrpc.getCheckHealthMethod()}.
+   */
+  public Mono<ServerHealth> checkHealth() {
     return call(CHECK_HEALTH, CheckHealthRequest.getDefaultInstance());
   }
 

@@ -40,7 +40,7 @@ class RegistryAgainstMilvusLiteTest {
   @Test
   void checkHealthReportsHealthy() {
     StepVerifier.create(registry.stub("lite").checkHealth())
-        .assertNext(health -> assertThat(health.getIsHealthy()).isTrue())
+        .assertNext(health -> assertThat(health.healthy()).isTrue())
         .verifyComplete();
   }
 

@@ -32,12 +32,12 @@ public final class HybridSearch {
     this.rrfK = b.rrfK;
     this.weights = List.copyOf(b.weights);
     this.limit = b.limit;
-    this.offset = b.offset;
-    this.outputFields = b.outputFields;
-    this.groupByField = b.groupByField;
-    this.groupSize = b.groupSize;
-    this.strictGroupSize = b.strictGroupSize;
-    this.consistency = b.consistency;
+    this.offset = (int) b.parts.offset;
+    this.outputFields = b.parts.outputFields;
+    this.groupByField = b.parts.groupByField;
+    this.groupSize = b.parts.groupSize;
+    this.strictGroupSize = b.parts.strictGroupSize;
+    this.consistency = b.parts.consistency;
   }
 
   /** A builder for a hybrid search on {@code collection} (not null); RRF with k = 60 and limit 10 by default. */
@@ -64,12 +64,7 @@ public final class HybridSearch {
     private int rrfK = 60;
     private List<Double> weights = List.of();
     private int limit = 10;
-    private int offset;
-    private List<String> outputFields = List.of();
-    private @Nullable String groupByField;
-    private int groupSize;
-    private @Nullable Boolean strictGroupSize;
-    private @Nullable ConsistencyLevel consistency;
+    private final ReadParts parts = new ReadParts();
 
     private Builder(String collection) {
       this.collection = Objects.requireNonNull(collection, "collection");
@@ -112,52 +107,43 @@ public final class HybridSearch {
 
     /** Hits of the fused result (groups with group-by), 1 to 16,384 (default 10). */
     public Builder limit(int limit) {
-      if (limit <= 0) {
-        throw new IllegalArgumentException("limit must be positive, was " + limit);
-      }
-      this.limit = limit;
+      this.limit = ReadParts.positiveLimit(limit);
       return this;
     }
 
     /** Fused hits to skip (default 0). */
     public Builder offset(int offset) {
-      if (offset < 0) {
-        throw new IllegalArgumentException("offset must not be negative, was " + offset);
-      }
-      this.offset = offset;
+      parts.offset(offset);
       return this;
     }
 
     /** Fields returned with each fused hit. */
     public Builder outputFields(String... fields) {
-      this.outputFields = List.of(fields);
+      parts.outputFields(fields);
       return this;
     }
 
     /** Groups the fused hits by this scalar field, as {@link Search.Builder#groupBy}. */
     public Builder groupBy(String field) {
-      this.groupByField = Objects.requireNonNull(field, "field");
+      parts.groupBy(field);
       return this;
     }
 
     /** Hits per group with {@link #groupBy} (positive). */
     public Builder groupSize(int size) {
-      if (size <= 0) {
-        throw new IllegalArgumentException("group size must be positive, was " + size);
-      }
-      this.groupSize = size;
+      parts.groupSize(size);
       return this;
     }
 
     /** With {@link #groupBy}: whether every group must have {@link #groupSize} hits. */
     public Builder strictGroupSize(boolean strict) {
-      this.strictGroupSize = strict;
+      parts.strictGroupSize(strict);
       return this;
     }
 
     /** The read consistency (not null); unset uses the collection's. */
     public Builder consistency(ConsistencyLevel level) {
-      this.consistency = Objects.requireNonNull(level, "level");
+      parts.consistency(level);
       return this;
     }
 
@@ -178,9 +164,7 @@ public final class HybridSearch {
       if (strategy.equals("weighted") && weights.size() != searches.size()) {
         throw new IllegalArgumentException(searches.size() + " searches need as many weights, got " + weights.size());
       }
-      if (groupByField == null && (groupSize != 0 || strictGroupSize != null)) {
-        throw new IllegalArgumentException("group size and strict group size need groupBy");
-      }
+      parts.checkGroupBy();
       return new HybridSearch(this);
     }
   }

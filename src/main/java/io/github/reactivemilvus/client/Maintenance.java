@@ -1,9 +1,9 @@
 package io.github.reactivemilvus.client;
 
 import io.github.reactivemilvus.MilvusStub;
+import io.github.reactivemilvus.ServerHealth;
 import io.github.reactivemilvus.proto.AddFileResourceRequest;
 import io.github.reactivemilvus.proto.AllocTimestampRequest;
-import io.github.reactivemilvus.proto.CheckHealthRequest;
 import io.github.reactivemilvus.proto.ConnectRequest;
 import io.github.reactivemilvus.proto.FlushAllRequest;
 import io.github.reactivemilvus.proto.FlushRequest;
@@ -366,7 +366,7 @@ public final class Maintenance {
   /** The health report: a success may still say unhealthy, with reasons. A read. */
   @Rpc(value = "CheckHealth", sdk = "checkHealth")
   public Mono<ServerHealth> checkHealth() {
-    return stub.call(MilvusServiceGrpc.getCheckHealthMethod(), CheckHealthRequest.getDefaultInstance()).map(Responses::health);
+    return stub.checkHealth();
   }
 
   /** The server's answer (JSON) to a metrics request, for example {@code {"metric_type": "system_info"}}. A read. */

@@ -4,6 +4,7 @@ import io.github.reactivemilvus.MilvusConnectionException;
 import io.github.reactivemilvus.MilvusStub;
 import io.github.reactivemilvus.ReactiveConnections;
 import io.github.reactivemilvus.RpcKind;
+import io.github.reactivemilvus.ServerHealth;
 import io.github.reactivemilvus.proto.AlterAliasRequest;
 import io.github.reactivemilvus.proto.CreateAliasRequest;
 import io.github.reactivemilvus.proto.CreateCollectionRequest;
@@ -166,7 +167,7 @@ public final class MilvusClient {
   /** The server's health (Milvus 2.3+; a server without CheckHealth fails with UNIMPLEMENTED). A read. */
   @Rpc(value = "CheckHealth", sdk = "checkHealth")
   public Mono<ServerHealth> checkHealth() {
-    return stub.checkHealth().map(Responses::health);
+    return stub.checkHealth();
   }
 
   // ---- databases ----

@@ -1,6 +1,5 @@
 package io.github.reactivemilvus.client;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,13 +22,13 @@ public final class Query {
 
   private Query(Builder b) {
     this.collection = b.collection;
-    this.filter = b.filter;
-    this.outputFields = List.copyOf(b.outputFields);
+    this.filter = b.parts.filter;
+    this.outputFields = b.parts.outputFields;
     this.limit = b.limit;
-    this.offset = b.offset;
-    this.partitions = List.copyOf(b.partitions);
-    this.consistency = b.consistency;
-    this.filterParams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.filterParams));
+    this.offset = b.parts.offset;
+    this.partitions = b.parts.partitions;
+    this.consistency = b.parts.consistency;
+    this.filterParams = b.parts.filterParamsCopy();
   }
 
   /** A builder for a query on {@code collection} (not null); no filter, no limit, no output fields by default. */
@@ -50,13 +49,8 @@ public final class Query {
   /** Not thread-safe. */
   public static final class Builder {
     private final String collection;
-    private String filter = "";
-    private List<String> outputFields = List.of();
+    private final ReadParts parts = new ReadParts();
     private long limit;
-    private long offset;
-    private List<String> partitions = List.of();
-    private @Nullable ConsistencyLevel consistency;
-    private final Map<String, Object> filterParams = new LinkedHashMap<>();
 
     private Builder(String collection) {
       this.collection = Objects.requireNonNull(collection, "collection");
@@ -67,7 +61,7 @@ public final class Query {
      * row and needs a limit.
      */
     public Builder filter(String filter) {
-      this.filter = Objects.requireNonNull(filter, "filter");
+      parts.filter(filter);
       return this;
     }
 
@@ -78,14 +72,13 @@ public final class Query {
      * {@link IllegalArgumentException}. Needs a server with filter templates (Milvus 2.5 and later).
      */
     public Builder filterParam(String name, Object value) {
-      Objects.requireNonNull(name, "name");
-      filterParams.put(name, FilterParams.check(name, Objects.requireNonNull(value, "value")));
+      parts.filterParam(name, value);
       return this;
     }
 
     /** Fields to return; {@code "*"} for all. The primary key is always returned. */
     public Builder outputFields(String... fields) {
-      this.outputFields = List.of(fields);
+      parts.outputFields(fields);
       return this;
     }
 
@@ -100,22 +93,19 @@ public final class Query {
 
     /** Rows to skip before the first returned (default 0); negative throws {@link IllegalArgumentException}. */
     public Builder offset(long offset) {
-      if (offset < 0) {
-        throw new IllegalArgumentException("offset must not be negative, was " + offset);
-      }
-      this.offset = offset;
+      parts.offset(offset);
       return this;
     }
 
     /** Query only these partitions; none (default) queries the whole collection. */
     public Builder partitions(String... partitions) {
-      this.partitions = List.of(partitions);
+      parts.partitions(partitions);
       return this;
     }
 
     /** The read consistency; unset uses the collection's. */
     public Builder consistency(ConsistencyLevel level) {
-      this.consistency = Objects.requireNonNull(level, "level");
+      parts.consistency(level);
       return this;
     }
 

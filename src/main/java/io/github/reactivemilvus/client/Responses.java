@@ -1,6 +1,5 @@
 package io.github.reactivemilvus.client;
 
-import io.github.reactivemilvus.proto.CheckHealthResponse;
 import io.github.reactivemilvus.proto.DescribeCollectionResponse;
 import io.github.reactivemilvus.proto.DescribeIndexResponse;
 import io.github.reactivemilvus.proto.FieldData;
@@ -140,11 +139,5 @@ final class Responses {
   static WriteResult writeResult(long batch, long firstRow, int rows, MutationResult r) {
     return new WriteResult(batch, firstRow, rows, ids(r.getIDs()), r.getInsertCnt(), r.getUpsertCnt(), r.getDeleteCnt(),
         r.getTimestamp());
-  }
-
-  static ServerHealth health(CheckHealthResponse r) {
-    List<String> quotaStates = new ArrayList<>();
-    r.getQuotaStatesList().forEach(q -> quotaStates.add(q.name()));
-    return new ServerHealth(r.getIsHealthy(), r.getReasonsList(), quotaStates);
   }
 }

@@ -56,6 +56,13 @@ public final class Schema {
     return fields().stream().filter(Field::isPrimaryKey).findFirst().orElse(null);
   }
 
+  /** The array-of-structs fields in order, immutable (empty when the schema has none). */
+  public List<StructField> structFields() {
+    List<StructField> structs = new ArrayList<>();
+    proto.getStructArrayFieldsList().forEach(s -> structs.add(StructField.fromProto(s)));
+    return List.copyOf(structs);
+  }
+
   /** Whether keys that are not fields are kept in the dynamic field. */
   public boolean dynamicFieldEnabled() {
     return proto.getEnableDynamicField();
@@ -75,7 +82,8 @@ public final class Schema {
 
   @Override
   public String toString() {
-    return "Schema{fields=" + fields() + ", dynamic=" + dynamicFieldEnabled() + "}";
+    return "Schema{fields=" + fields() + (proto.getStructArrayFieldsCount() > 0 ? ", structFields=" + structFields() : "")
+        + ", dynamic=" + dynamicFieldEnabled() + "}";
   }
 
   /** Not thread-safe. */
@@ -113,6 +121,24 @@ public final class Schema {
     }
 
     /**
+     * Adds an array-of-structs field (not null; Milvus 2.6+); a name already used by a field or struct
+     * field throws {@link IllegalArgumentException}.
+     */
+    public Builder structField(StructField field) {
+      Objects.requireNonNull(field, "field");
+      if (!names.add(field.name())) {
+        throw new IllegalArgumentException("duplicate field '" + field.name() + "'");
+      }
+      b.addStructArrayFields(field.toProto());
+      return this;
+    }
+
+    /** Builds and adds an array-of-structs field, as {@link #structField(StructField)}. */
+    public Builder structField(StructField.Builder field) {
+      return structField(Objects.requireNonNull(field, "field").build());
+    }
+
+    /**
      * A BM25 function: the server computes {@code outputSparseField} (a SparseFloatVector field
      * marked as function output) from {@code inputTextField} (a VarChar field with
      * {@code enable_analyzer=true}). Milvus 2.5+ only.
@@ -136,14 +162,16 @@ public final class Schema {
         throw new IllegalArgumentException("a schema needs at least one vector field");
       }
       CollectionSchema.Builder copy = b.clone();
+      Set<String> fieldNames = new HashSet<>();
+      copy.getFieldsList().forEach(f -> fieldNames.add(f.getName()));
       for (FunctionSchema fn : copy.getFunctionsList()) {
         for (String in : fn.getInputFieldNamesList()) {
-          if (!names.contains(in)) {
+          if (!fieldNames.contains(in)) {
             throw new IllegalArgumentException("function '" + fn.getName() + "' reads unknown field '" + in + "'");
           }
         }
         for (String out : fn.getOutputFieldNamesList()) {
-          if (!names.contains(out)) {
+          if (!fieldNames.contains(out)) {
             throw new IllegalArgumentException("function '" + fn.getName() + "' writes unknown field '" + out + "'");
           }
           for (int i = 0; i < copy.getFieldsCount(); i++) {

@@ -35,17 +35,17 @@ public final class Search {
     this.vectors = List.copyOf(b.vectors);
     this.annsField = b.annsField;
     this.limit = b.limit;
-    this.offset = b.offset;
-    this.filter = b.filter;
-    this.outputFields = List.copyOf(b.outputFields);
+    this.offset = (int) b.parts.offset;
+    this.filter = b.parts.filter;
+    this.outputFields = b.parts.outputFields;
     this.metricType = b.metricType;
     this.params = Map.copyOf(b.params);
-    this.partitions = List.copyOf(b.partitions);
-    this.consistency = b.consistency;
-    this.groupByField = b.groupByField;
-    this.groupSize = b.groupSize;
-    this.strictGroupSize = b.strictGroupSize;
-    this.filterParams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.filterParams));
+    this.partitions = b.parts.partitions;
+    this.consistency = b.parts.consistency;
+    this.groupByField = b.parts.groupByField;
+    this.groupSize = b.parts.groupSize;
+    this.strictGroupSize = b.parts.strictGroupSize;
+    this.filterParams = b.parts.filterParamsCopy();
   }
 
   /** A builder for a search on {@code collection} (not null); top-k 10 and no filter by default. */
@@ -63,17 +63,18 @@ public final class Search {
     b.vectors.addAll(vectors);
     b.annsField = annsField;
     b.limit = limit;
-    b.offset = offset;
-    b.filter = filter;
-    b.outputFields = outputFields;
     b.metricType = metricType;
     b.params.putAll(params);
-    b.partitions = partitions;
-    b.consistency = consistency;
-    b.groupByField = groupByField;
-    b.groupSize = groupSize;
-    b.strictGroupSize = strictGroupSize;
-    b.filterParams.putAll(filterParams);
+    ReadParts p = b.parts;
+    p.offset = offset;
+    p.filter = filter;
+    p.outputFields = outputFields;
+    p.partitions = partitions;
+    p.consistency = consistency;
+    p.groupByField = groupByField;
+    p.groupSize = groupSize;
+    p.strictGroupSize = strictGroupSize;
+    p.filterParams.putAll(filterParams);
     return b;
   }
 
@@ -89,17 +90,9 @@ public final class Search {
     private final List<Object> vectors = new ArrayList<>();
     private String annsField = "";
     private int limit = 10;
-    private int offset;
-    private String filter = "";
-    private List<String> outputFields = List.of();
     private String metricType = "";
     private final Map<String, Object> params = new LinkedHashMap<>();
-    private List<String> partitions = List.of();
-    private @Nullable ConsistencyLevel consistency;
-    private @Nullable String groupByField;
-    private int groupSize;
-    private @Nullable Boolean strictGroupSize;
-    private final Map<String, Object> filterParams = new LinkedHashMap<>();
+    private final ReadParts parts = new ReadParts();
 
     private Builder(String collection) {
       this.collection = Objects.requireNonNull(collection, "collection");
@@ -141,10 +134,7 @@ public final class Search {
 
     /** Top-k per query vector, 1 to 16,384 (default 10). */
     public Builder limit(int limit) {
-      if (limit <= 0) {
-        throw new IllegalArgumentException("limit must be positive, was " + limit);
-      }
-      this.limit = limit;
+      this.limit = ReadParts.positiveLimit(limit);
       return this;
     }
 
@@ -153,22 +143,19 @@ public final class Search {
      * {@link IllegalArgumentException}.
      */
     public Builder offset(int offset) {
-      if (offset < 0) {
-        throw new IllegalArgumentException("offset must not be negative, was " + offset);
-      }
-      this.offset = offset;
+      parts.offset(offset);
       return this;
     }
 
     /** A boolean filter expression (not null) the hits must match; empty (default) filters nothing. */
     public Builder filter(String filter) {
-      this.filter = Objects.requireNonNull(filter, "filter");
+      parts.filter(filter);
       return this;
     }
 
     /** Fields to return with each hit; {@code "*"} for all. The primary key and score are always returned. */
     public Builder outputFields(String... fields) {
-      this.outputFields = List.of(fields);
+      parts.outputFields(fields);
       return this;
     }
 
@@ -221,22 +208,19 @@ public final class Search {
      * per document when a document is stored as several chunks.
      */
     public Builder groupBy(String field) {
-      this.groupByField = Objects.requireNonNull(field, "field");
+      parts.groupBy(field);
       return this;
     }
 
     /** Hits per group with {@link #groupBy} (positive; the server's default is 1). */
     public Builder groupSize(int size) {
-      if (size <= 0) {
-        throw new IllegalArgumentException("group size must be positive, was " + size);
-      }
-      this.groupSize = size;
+      parts.groupSize(size);
       return this;
     }
 
     /** With {@link #groupBy}: whether every group must have {@link #groupSize} hits (server default false). */
     public Builder strictGroupSize(boolean strict) {
-      this.strictGroupSize = strict;
+      parts.strictGroupSize(strict);
       return this;
     }
 
@@ -247,20 +231,19 @@ public final class Search {
      * {@link IllegalArgumentException}. Needs a server with filter templates (Milvus 2.5 and later).
      */
     public Builder filterParam(String name, Object value) {
-      Objects.requireNonNull(name, "name");
-      filterParams.put(name, FilterParams.check(name, Objects.requireNonNull(value, "value")));
+      parts.filterParam(name, value);
       return this;
     }
 
     /** Search only these partitions; none (default) searches the whole collection. */
     public Builder partitions(String... partitions) {
-      this.partitions = List.of(partitions);
+      parts.partitions(partitions);
       return this;
     }
 
     /** The read consistency (not null); unset uses the collection's. */
     public Builder consistency(ConsistencyLevel level) {
-      this.consistency = Objects.requireNonNull(level, "level");
+      parts.consistency(level);
       return this;
     }
 
@@ -273,9 +256,7 @@ public final class Search {
       if (texts != 0 && texts != vectors.size()) {
         throw new IllegalArgumentException("a search is either all texts or all vectors; this one mixes them");
       }
-      if (groupByField == null && (groupSize != 0 || strictGroupSize != null)) {
-        throw new IllegalArgumentException("group size and strict group size need groupBy");
-      }
+      parts.checkGroupBy();
       return new Search(this);
     }
   }

@@ -31,7 +31,8 @@ import org.jspecify.annotations.Nullable;
  * holds one column per sub-field: scalar sub-fields as Array columns (one array per row), vector
  * sub-fields as ArrayOfVector columns ({@code vectors.vector_array}: one VectorField per row
  * holding that row's vectors end to end). Sub-field names may come back as
- * {@code struct[sub]}; rows use the plain sub-field name. Stateless.
+ * {@code struct[sub]}; rows and the written columns use the plain sub-field name, as pymilvus does.
+ * Stateless.
  */
 final class StructArrays {
   private StructArrays() {}
@@ -44,29 +45,27 @@ final class StructArrays {
   }
 
   /**
-   * The column of {@code values} (one per row: a list of structs, or null for a null row of a
-   * nullable field). A wrong value throws {@link IllegalArgumentException} naming the struct and
-   * sub-field; the caller adds the row.
+   * The column of {@code values} (one per row: a list of structs, empty for none). A missing (null) or
+   * wrong value throws {@link IllegalArgumentException} naming the struct and sub-field (a struct field
+   * is never nullable in the 2.6 protocol); the caller adds the row.
    */
   static FieldData encode(StructArrayFieldSchema schema, List<@Nullable Object> values) {
     StructArrayField.Builder columns = StructArrayField.newBuilder();
+    int maxCapacity = maxCapacity(schema);
     for (FieldSchema sub : schema.getFieldsList()) {
       String name = subName(schema.getName(), sub.getName());
-      FieldData.Builder column = FieldData.newBuilder().setFieldName(sub.getName()).setType(sub.getDataType());
+      FieldData.Builder column = FieldData.newBuilder().setFieldName(name).setType(sub.getDataType());
       boolean vector = sub.getDataType() == DataType.ArrayOfVector;
       ArrayArray.Builder arrays = ArrayArray.newBuilder().setElementType(sub.getElementType());
       int dim = RowEncoder.intParam(sub, "dim", 0);
       VectorArray.Builder vectors = VectorArray.newBuilder().setDim(dim).setElementType(sub.getElementType());
       for (int row = 0; row < values.size(); row++) {
         List<Object> elements = new ArrayList<>();
-        Object v = values.get(row);
-        if (v != null) {
-          for (Map<?, ?> struct : structs(schema, v)) {
-            if (!struct.containsKey(name) || struct.get(name) == null) {
-              throw new IllegalArgumentException("a struct of '" + schema.getName() + "' without a value for '" + name + "'");
-            }
-            elements.add(struct.get(name));
+        for (Map<?, ?> struct : structs(schema, values.get(row), maxCapacity)) {
+          if (!struct.containsKey(name) || struct.get(name) == null) {
+            throw new IllegalArgumentException("a struct of '" + schema.getName() + "' without a value for '" + name + "'");
           }
+          elements.add(struct.get(name));
         }
         if (vector) {
           vectors.addData(vectorsOf(sub, name, elements));
@@ -85,13 +84,29 @@ final class StructArrays {
         .setStructArrays(columns).build();
   }
 
-  private static List<Map<?, ?>> structs(StructArrayFieldSchema schema, Object v) {
+  /**
+   * The most structs per row: the sub-fields' {@code max_capacity} (where pymilvus and the Java SDK put
+   * it), else the struct's own; -1 when neither says.
+   */
+  static int maxCapacity(StructArrayFieldSchema schema) {
+    for (FieldSchema sub : schema.getFieldsList()) {
+      int max = RowEncoder.intParam(sub, "max_capacity", -1);
+      if (max >= 0) {
+        return max;
+      }
+    }
+    return RowEncoder.intParam(FieldSchema.newBuilder().addAllTypeParams(schema.getTypeParamsList()).build(), "max_capacity", -1);
+  }
+
+  private static List<Map<?, ?>> structs(StructArrayFieldSchema schema, @Nullable Object v, int max) {
+    if (v == null) {
+      throw new IllegalArgumentException("no value for array-of-struct field '" + schema.getName()
+          + "' (a List of Maps, an empty List for no structs)");
+    }
     if (!(v instanceof List<?> list)) {
       throw new IllegalArgumentException("a " + Json.typeName(v) + " for array-of-struct field '" + schema.getName()
           + "' (a List of Maps)");
     }
-    int max = RowEncoder.intParam(schema.getTypeParamsList().isEmpty() ? FieldSchema.getDefaultInstance()
-        : FieldSchema.newBuilder().addAllTypeParams(schema.getTypeParamsList()).build(), "max_capacity", -1);
     if (max >= 0 && list.size() > max) {
       throw new IllegalArgumentException("a list of " + list.size() + " structs, more than max_capacity " + max);
     }

@@ -101,7 +101,7 @@ class FieldValuesTest {
     FieldData column = StructArrays.encode(schema, rows);
     assertThat(column.getType()).isEqualTo(DataType.ArrayOfStruct);
     assertThat(column.getStructArrays().getFieldsList()).extracting(FieldData::getFieldName)
-        .containsExactly("chunks[text]", "chunks[emb]");
+        .containsExactly("text", "emb"); // plain sub-field names, as pymilvus writes them
     List<Map<String, Object>> first = StructArrays.decode(column, 0);
     assertThat(first).hasSize(2);
     assertThat(first.get(1).get("text")).isEqualTo("b");

@@ -6,7 +6,7 @@ import io.github.reactivemilvus.FailureKind;
 import io.github.reactivemilvus.MilvusConnectionException;
 import io.github.reactivemilvus.MilvusStub;
 import io.github.reactivemilvus.ReactiveConnections;
-import io.github.reactivemilvus.proto.CheckHealthResponse;
+import io.github.reactivemilvus.ServerHealth;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -74,11 +74,11 @@ final class AliasHealthIndicator implements ReactiveHealthIndicator {
         && m.grpcStatus().getCode() == io.grpc.Status.Code.UNIMPLEMENTED;
   }
 
-  private Health healthy(CheckHealthResponse response, String version, long latencyMillis) {
-    Health.Builder b = response.getIsHealthy() ? Health.up() : Health.down()
+  private Health healthy(ServerHealth response, String version, long latencyMillis) {
+    Health.Builder b = response.healthy() ? Health.up() : Health.down()
         .withDetail("kind", FailureKind.SERVER_STATUS.name())
         .withDetail("message", "the server reports itself unhealthy")
-        .withDetail("reasons", response.getReasonsList());
+        .withDetail("reasons", response.reasons());
     return withConnection(b).withDetail("version", version).withDetail("latency-ms", latencyMillis).build();
   }
 

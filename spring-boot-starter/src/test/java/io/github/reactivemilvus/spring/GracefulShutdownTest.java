@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivemilvus.MilvusConnectionException;
 import io.github.reactivemilvus.ReactiveConnections;
-import io.github.reactivemilvus.proto.CheckHealthResponse;
+import io.github.reactivemilvus.ServerHealth;
 import io.github.reactivemilvus.spring.example.WebfluxSearchApplication;
 import io.github.reactivemilvus.testing.FaultServer;
 import io.github.reactivemilvus.testing.FaultServer.Method;
@@ -70,7 +70,7 @@ class GracefulShutdownTest {
     CompletableFuture<HttpResponse<String>> httpCall = http.sendAsync(HttpRequest.newBuilder(version).build(),
         HttpResponse.BodyHandlers.ofString());
     CompletableFuture<String> shortCall = registry.stub("default").getVersion().toFuture();
-    CompletableFuture<CheckHealthResponse> hungCall = registry.stub("default").checkHealth().toFuture();
+    CompletableFuture<ServerHealth> hungCall = registry.stub("default").checkHealth().toFuture();
     awaitInFlight(Method.GET_VERSION, 3);  // the first call, the HTTP one and the direct one
     awaitInFlight(Method.CHECK_HEALTH, 1);
 
