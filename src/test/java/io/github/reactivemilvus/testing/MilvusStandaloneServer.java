@@ -1,6 +1,8 @@
 package io.github.reactivemilvus.testing;
 
 import io.github.reactivemilvus.proto.GetVersionResponse;
+import io.github.reactivemilvus.test.server.FreePorts;
+import io.github.reactivemilvus.test.server.ServerProcess;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -17,8 +19,9 @@ import java.util.regex.Pattern;
 
 /**
  * A real Milvus 2.3.5 standalone server (PyPI {@code milvus}, console script {@code milvus-server})
- * with authorization enabled (user {@code root}, password {@code Milvus}), in its own process group,
- * with a fresh data directory and free ports.
+ * with authorization enabled (user {@code root}, password {@code Milvus}), with a fresh data directory
+ * and free ports. The process is the published test artifact's {@link ServerProcess} (the one Milvus
+ * Lite runs on): its own process group, stopped whole, also by a watchdog when the JVM is killed.
  *
  * <p>The {@code milvus-server} CLI treats every port as a starting point and moves up to the next
  * free one, so the actual proxy port is read back from {@code <data>/configs/milvus.yaml}
@@ -42,6 +45,7 @@ public final class MilvusStandaloneServer implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(
       Long.getLong("milvus.standalone.startTimeoutSeconds", 240));
+  private static final Duration TERM_GRACE = Duration.ofSeconds(10);
 
   private final Path baseDir;
   private final Path dataDir;
@@ -61,14 +65,7 @@ public final class MilvusStandaloneServer implements AutoCloseable {
   /** Starts a new server with authorization enabled and waits until it answers GetVersion. */
   public static MilvusStandaloneServer start() {
     Path exe = TestVenv.executable("milvus-server");
-    Path base;
-    try {
-      base = Files.createTempDirectory("milvus-standalone-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ServerProcess.deleteOnExit(base);
-    MilvusStandaloneServer server = new MilvusStandaloneServer(base);
+    MilvusStandaloneServer server = new MilvusStandaloneServer(ServerProcess.createTempDirectory("milvus-standalone-"));
     try {
       server.launch(exe);
     } catch (RuntimeException e) {
@@ -126,11 +123,11 @@ public final class MilvusStandaloneServer implements AutoCloseable {
   /** Tail of the wrapper output and of Milvus' own stdout/stderr logs. */
   public synchronized String logTail(int lines) {
     StringBuilder out = new StringBuilder();
-    out.append("--- milvus-server output ---\n").append(TestVenv.tail(baseDir.resolve("server.log"), lines));
+    out.append("--- milvus-server output ---\n").append(ServerProcess.tail(baseDir.resolve("server.log"), lines));
     for (String name : List.of("milvus-stderr.log", "milvus-stdout.log")) {
       Path log = dataDir.resolve("logs").resolve(name);
       if (Files.exists(log)) {
-        out.append("\n--- ").append(name).append(" ---\n").append(TestVenv.tail(log, lines));
+        out.append("\n--- ").append(name).append(" ---\n").append(ServerProcess.tail(log, lines));
       }
     }
     return out.toString();
@@ -139,7 +136,7 @@ public final class MilvusStandaloneServer implements AutoCloseable {
   /** SIGTERM to the group, SIGKILL after a grace period. */
   public synchronized void stop() {
     if (process != null) {
-      process.terminate(10_000);
+      process.terminate(TERM_GRACE);
       process = null;
     }
   }
@@ -162,7 +159,7 @@ public final class MilvusStandaloneServer implements AutoCloseable {
     try {
       stop();
     } finally {
-      ServerProcess.deleteNow(baseDir);
+      ServerProcess.deleteTempDirectory(baseDir);
     }
   }
 
@@ -230,7 +227,7 @@ public final class MilvusStandaloneServer implements AutoCloseable {
         process = null;
         dead.kill9();
         throw new IllegalStateException("Milvus standalone (milvus-server " + VERSION + ") exited with code "
-            + dead.exitCode() + " before it was ready; " + tail);
+            + dead.exitCode().orElse(-1) + " before it was ready; " + tail);
       }
       if (port < 0) {
         port = readProxyPort(config);

@@ -1,5 +1,6 @@
 package io.github.reactivemilvus.testing;
 
+import io.github.reactivemilvus.test.server.FreePorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real Milvus Lite server in its own process group on 127.0.0.1, on a free port, with a fresh temporary
@@ -35,21 +36,24 @@ public final class MilvusLite implements MilvusServer {
 
   /** The loopback address every server binds. */
   public static final String HOST = FreePorts.LOOPBACK;
-  private static final long TERM_GRACE_MILLIS = 5_000;
+  private static final Duration TERM_GRACE = Duration.ofSeconds(5);
 
   private final Options options;
+  private final Path venv;
   private final Path baseDir;
   private final int port;
   private Path dataDir;
-  private ServerProcess process;
+  private @Nullable ServerProcess process;
   private int generation;
   private int logs;
   private boolean closed;
 
-  private MilvusLite(Options options, Path baseDir, int port) {
+  private MilvusLite(Options options, Path venv, Path baseDir, int port) {
     this.options = options;
+    this.venv = venv;
     this.baseDir = baseDir;
     this.port = port;
+    this.dataDir = createDataDir(baseDir, ++generation);
   }
 
   /** Default options: Milvus Lite 3.2.2 from its cached venv, 90 s to start. */
@@ -71,16 +75,10 @@ public final class MilvusLite implements MilvusServer {
   public static MilvusLite start(Options options) {
     Objects.requireNonNull(options, "options");
     Path venv = options.venv != null ? options.venv : PythonVenv.ensureInstalled(options.version);
-    Path base;
+    Path base = ServerProcess.createTempDirectory("milvus-lite-" + options.version.version() + "-");
+    MilvusLite server = new MilvusLite(options, venv, base, FreePorts.freePort());
     try {
-      base = Files.createTempDirectory("milvus-lite-" + options.version.version() + "-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ServerProcess.deleteOnExit(base);
-    MilvusLite server = new MilvusLite(options.venv(venv), base, FreePorts.freePort());
-    try {
-      server.launch(server.newDataDir());
+      server.launch(server.dataDir);
     } catch (RuntimeException e) {
       server.close();
       throw e;
@@ -147,7 +145,7 @@ public final class MilvusLite implements MilvusServer {
   /** SIGTERM to the group, SIGKILL after a grace period; keeps the data directory. */
   public synchronized void stop() {
     if (process != null) {
-      process.terminate(TERM_GRACE_MILLIS);
+      process.terminate(TERM_GRACE);
       process = null;
     }
   }
@@ -198,54 +196,58 @@ public final class MilvusLite implements MilvusServer {
     try {
       stop();
     } finally {
-      ServerProcess.deleteNow(baseDir);
+      ServerProcess.deleteTempDirectory(baseDir);
     }
   }
 
   private Path newDataDir() {
-    generation++;
-    dataDir = baseDir.resolve("data-" + generation);
+    dataDir = createDataDir(baseDir, ++generation);
+    return dataDir;
+  }
+
+  private static Path createDataDir(Path baseDir, int generation) {
+    Path dir = baseDir.resolve("data-" + generation);
     try {
-      Files.createDirectories(dataDir);
+      return Files.createDirectories(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return dataDir;
   }
 
   private void launch(Path dir) {
     Path log = baseDir.resolve("server-" + (++logs) + ".log");
     String name = "milvus-lite-" + options.version.version() + ":" + port;
+    ServerProcess started;
     if (options.version == LiteVersion.V3_2_2) {
-      Path exe = options.venv.resolve("bin").resolve("milvus-lite");
-      process = ServerProcess.start(name, List.of(exe.toString(), "server", "--data-dir", dir.toString(),
+      Path exe = venv.resolve("bin").resolve("milvus-lite");
+      started = ServerProcess.start(name, List.of(exe.toString(), "server", "--data-dir", dir.toString(),
           "--host", HOST, "--port", Integer.toString(port)), baseDir, log, Map.of("PYTHONUNBUFFERED", "1"));
     } else {
-      Path engine = PythonVenv.liteEngine(options.venv);
+      Path engine = PythonVenv.liteEngine(venv);
       if (engine == null) {
         throw new IllegalStateException("Milvus Lite 2.5.1's engine (site-packages/milvus_lite/lib/milvus) is missing in "
-            + options.venv + "; delete that venv to reinstall it");
+            + venv + "; delete that venv to reinstall it");
       }
-      String libs = engine.getParent().toString();
+      String libs = String.valueOf(engine.getParent());
       String inherited = System.getenv("LD_LIBRARY_PATH");
-      process = ServerProcess.start(name, List.of(engine.toString(), dir.resolve("milvus.db").toString(),
+      started = ServerProcess.start(name, List.of(engine.toString(), dir.resolve("milvus.db").toString(),
           HOST + ":" + port, "ERROR"), dir, log,
           Map.of("LD_LIBRARY_PATH", inherited == null || inherited.isBlank() ? libs : libs + ":" + inherited));
     }
-    awaitReady(log);
+    process = started;
+    awaitReady(started, log);
   }
 
-  private void awaitReady(Path log) {
+  private void awaitReady(ServerProcess started, Path log) {
     long start = System.nanoTime();
     long deadline = start + options.startTimeout.toNanos();
     String listening = "listening on " + HOST + ":" + port;
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        String tail = process.logTail(30);
-        ServerProcess dead = process;
+      if (!started.isAlive()) {
+        String tail = started.logTail(30);
         process = null;
-        dead.kill9();
-        throw new IllegalStateException(description() + " exited with code " + dead.exitCode() + " before accepting"
+        started.kill9();
+        throw new IllegalStateException(description() + " exited with code " + started.exitCode().orElse(-1) + " before accepting"
             + " connections on port " + port + "; output:\n" + tail);
       }
       if (FreePorts.isListening(port)) {
@@ -257,7 +259,7 @@ public final class MilvusLite implements MilvusServer {
       }
       sleep(100);
     }
-    String tail = process.logTail(30);
+    String tail = started.logTail(30);
     stop();
     throw new IllegalStateException(description() + " did not accept connections on port " + port + " within "
         + options.startTimeout + "; output:\n" + tail);
@@ -284,14 +286,14 @@ public final class MilvusLite implements MilvusServer {
    */
   public static final class Options {
     private final LiteVersion version;
-    private final Path venv;
+    private final @Nullable Path venv;
     private final Duration startTimeout;
 
     Options() {
       this(defaultVersion(), null, Duration.ofSeconds(Long.getLong("reactivemilvus.test.startTimeoutSeconds", 90)));
     }
 
-    private Options(LiteVersion version, Path venv, Duration startTimeout) {
+    private Options(LiteVersion version, @Nullable Path venv, Duration startTimeout) {
       this.version = version;
       this.venv = venv;
       this.startTimeout = startTimeout;

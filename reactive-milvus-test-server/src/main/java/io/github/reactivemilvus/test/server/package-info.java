@@ -9,7 +9,15 @@
  *   <li>{@link io.github.reactivemilvus.test.server.MilvusServers#start(MilvusLite.Options)}: that, or the
  *       external server named by {@code REACTIVE_MILVUS_TEST_URI} / {@code -Dreactivemilvus.test.uri};</li>
  *   <li>{@link io.github.reactivemilvus.test.server.PythonVenv}: the cached venv Milvus Lite is installed in,
- *       safe when several builds install at once.</li>
+ *       safe when several builds install at once;</li>
+ *   <li>{@link io.github.reactivemilvus.test.server.ServerProcess} and
+ *       {@link io.github.reactivemilvus.test.server.FreePorts}: the process and port handling Milvus Lite runs
+ *       on, for tests that start another server with the same guarantees.</li>
  * </ul>
+ *
+ * <p>Types and members are non-null unless annotated {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package io.github.reactivemilvus.test.server;
+
+import org.jspecify.annotations.NullMarked;
