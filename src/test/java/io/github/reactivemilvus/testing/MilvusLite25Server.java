@@ -4,7 +4,6 @@ import io.github.reactivemilvus.proto.ConnectRequest;
 import io.github.reactivemilvus.test.server.LiteVersion;
 import io.github.reactivemilvus.test.server.MilvusLite;
 import io.grpc.ManagedChannel;
-import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -27,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Thread-safe: lifecycle methods block (test threads only).
  */
-public final class MilvusLite25Server implements AutoCloseable {
+public final class MilvusLite25Server extends LiteServer {
 
   /** The milvus-lite release installed by {@code scripts/install-lite25.sh}. */
   public static final String VERSION = LiteVersion.V2_5_1.version();
@@ -35,22 +34,15 @@ public final class MilvusLite25Server implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(
       Long.getLong("milvus.lite25.startTimeoutSeconds", 60));
 
-  private final MilvusLite lite;
-
   private MilvusLite25Server(MilvusLite lite) {
-    this.lite = lite;
+    super(lite);
   }
 
   /** Starts a new server (installing the venv first if needed) and waits until it answers Connect. */
   public static MilvusLite25Server start() {
     MilvusLite lite = MilvusLite.start(MilvusLite.options().version(LiteVersion.V2_5_1).venv(ensureInstalled())
         .startTimeout(START_TIMEOUT));
-    try {
-      awaitConnect(lite);
-    } catch (RuntimeException e) {
-      lite.close();
-      throw e;
-    }
+    awaitAnswer(lite, "Connect", START_TIMEOUT, MilvusLite25Server::answersConnect);
     return new MilvusLite25Server(lite);
   }
 
@@ -72,75 +64,17 @@ public final class MilvusLite25Server implements AutoCloseable {
     return TestVenv.ensureInstalled(venvDir(), "install-lite25.sh");
   }
 
-  public String host() {
-    return lite.host();
-  }
-
-  public int port() {
-    return lite.port();
-  }
-
-  /** {@code http://127.0.0.1:P}. */
-  public String uri() {
-    return lite.uri();
-  }
-
-  /** The data directory (holds {@code milvus.db}). */
-  public Path dataDir() {
-    return lite.dataDir();
-  }
-
-  /** True while the server process group is running. */
-  public boolean isRunning() {
-    return lite.isRunning();
-  }
-
-  /** Last lines of the server output. */
-  public String logTail(int lines) {
-    return lite.logTail(lines);
-  }
-
-  /** SIGTERM to the group, SIGKILL after a grace period. */
-  public void stop() {
-    lite.stop();
-  }
-
-  /** Stops the server and deletes its directories. Idempotent. */
-  @Override
-  public void close() {
-    lite.close();
-  }
-
-  /** MilvusLite returns once the port accepts connections; the engine answers Connect a little later. */
-  private static void awaitConnect(MilvusLite lite) {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    StatusRuntimeException last = null;
-    while (System.nanoTime() < deadline) {
-      if (!lite.isRunning()) {
-        throw new IllegalStateException("milvus-lite 2.5.1 exited before answering Connect on port " + lite.port()
-            + "; output tail:\n" + lite.logTail(30));
+  private static boolean answersConnect(int port) {
+    ManagedChannel channel = GrpcProbe.plaintextChannel(port);
+    try {
+      var status = GrpcProbe.stub(channel, null).withDeadlineAfter(3, TimeUnit.SECONDS)
+          .connect(ConnectRequest.getDefaultInstance()).getStatus();
+      if (status.getCode() == 0 && status.getErrorCodeValue() == 0) {
+        return true;
       }
-      ManagedChannel channel = GrpcProbe.plaintextChannel(lite.port());
-      try {
-        var status = GrpcProbe.stub(channel, null).withDeadlineAfter(3, TimeUnit.SECONDS)
-            .connect(ConnectRequest.getDefaultInstance()).getStatus();
-        if (status.getCode() == 0 && status.getErrorCodeValue() == 0) {
-          return;
-        }
-        throw new IllegalStateException("port " + lite.port() + " answered Connect with " + status);
-      } catch (StatusRuntimeException e) {
-        last = e;
-      } finally {
-        channel.shutdownNow();
-      }
-      MilvusLiteServer.sleep(100);
+      throw new IllegalStateException("port " + port + " answered Connect with " + status);
+    } finally {
+      channel.shutdownNow();
     }
-    throw new IllegalStateException("milvus-lite 2.5.1 did not answer Connect on port " + lite.port() + " within "
-        + START_TIMEOUT + " (last probe: " + last + "); output tail:\n" + lite.logTail(30));
-  }
-
-  @Override
-  public String toString() {
-    return "MilvusLite25Server[" + uri() + "]";
   }
 }

@@ -252,7 +252,7 @@ public final class MilvusStandaloneServer implements AutoCloseable {
           last = e.getStatus().toString();
         }
       }
-      MilvusLiteServer.sleep(500);
+      LiteServer.sleep(500);
     }
     String tail = logTail(30);
     stop();
