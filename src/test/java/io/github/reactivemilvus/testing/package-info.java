@@ -12,8 +12,8 @@
  *       the same artifact's {@code MilvusLite} started with {@code LiteVersion.V2_5_1};</li>
  *   <li>{@link io.github.reactivemilvus.testing.MilvusStandaloneExtension} /
  *       {@link io.github.reactivemilvus.testing.MilvusStandaloneServer}: real Milvus 2.3.5 standalone
- *       with authorization (root / Milvus), a process of the artifact's
- *       {@code io.github.reactivemilvus.test.server.ServerProcess};</li>
+ *       with authorization (root / Milvus), its process in the artifact's
+ *       {@code io.github.reactivemilvus.test.server.ServerHome};</li>
  *   <li>{@link io.github.reactivemilvus.testing.FaultServer}: programmable grpc-java server (delays,
  *       failures, Milvus error statuses, hangs, auth, TLS / mutual TLS, header capture);</li>
  *   <li>{@link io.github.reactivemilvus.testing.TestCertificates},

@@ -29,7 +29,7 @@ import org.jspecify.annotations.Nullable;
  * <p>For failure tests: {@link #kill9()} SIGKILLs the group; {@link #restartOnSamePort()} starts a new process
  * on the same port and data directory.
  *
- * <p>Thread-safe: the lifecycle methods are synchronized and block (call them from test threads, never from a
+ * <p>Thread-safe: the lifecycle methods block (call them from test threads, never from a
  * Reactor or Netty thread); the accessors do not block.
  */
 public final class MilvusLite implements MilvusServer {
@@ -40,20 +40,18 @@ public final class MilvusLite implements MilvusServer {
 
   private final Options options;
   private final Path venv;
-  private final Path baseDir;
+  private final ServerHome home;
   private final int port;
   private Path dataDir;
-  private @Nullable ServerProcess process;
   private int generation;
   private int logs;
-  private boolean closed;
 
-  private MilvusLite(Options options, Path venv, Path baseDir, int port) {
+  private MilvusLite(Options options, Path venv, ServerHome home, int port) {
     this.options = options;
     this.venv = venv;
-    this.baseDir = baseDir;
+    this.home = home;
     this.port = port;
-    this.dataDir = createDataDir(baseDir, ++generation);
+    this.dataDir = createDataDir(home.directory(), ++generation);
   }
 
   /** Default options: Milvus Lite 3.2.2 from its cached venv, 90 s to start. */
@@ -75,15 +73,15 @@ public final class MilvusLite implements MilvusServer {
   public static MilvusLite start(Options options) {
     Objects.requireNonNull(options, "options");
     Path venv = options.venv != null ? options.venv : PythonVenv.ensureInstalled(options.version);
-    Path base = ServerProcess.createTempDirectory("milvus-lite-" + options.version.version() + "-");
-    MilvusLite server = new MilvusLite(options, venv, base, FreePorts.freePort());
+    ServerHome home = ServerHome.create("milvus-lite-" + options.version.version() + "-", TERM_GRACE);
     try {
+      MilvusLite server = new MilvusLite(options, venv, home, FreePorts.freePort());
       server.launch(server.dataDir);
+      return server;
     } catch (RuntimeException e) {
-      server.close();
+      home.close();
       throw e;
     }
-    return server;
   }
 
   /** The release this server runs. */
@@ -128,34 +126,29 @@ public final class MilvusLite implements MilvusServer {
   }
 
   /** The server's process group id, or -1 when stopped. */
-  public synchronized long pgid() {
+  public long pgid() {
+    ServerProcess process = home.process();
     return process == null ? -1 : process.pgid();
   }
 
   /** True while the server's process group runs. */
-  public synchronized boolean isRunning() {
-    return process != null && process.groupAlive();
+  public boolean isRunning() {
+    return home.isRunning();
   }
 
   /** The last lines of the server's output. */
-  public synchronized String logTail(int lines) {
-    return process == null ? "(not running)" : process.logTail(lines);
+  public String logTail(int lines) {
+    return home.logTail(lines);
   }
 
   /** SIGTERM to the group, SIGKILL after a grace period; keeps the data directory. */
-  public synchronized void stop() {
-    if (process != null) {
-      process.terminate(TERM_GRACE);
-      process = null;
-    }
+  public void stop() {
+    home.stop();
   }
 
   /** SIGKILL to the whole group (a crash); keeps the data directory. */
-  public synchronized void kill9() {
-    if (process != null) {
-      process.kill9();
-      process = null;
-    }
+  public void kill9() {
+    home.kill9();
   }
 
   /**
@@ -168,7 +161,7 @@ public final class MilvusLite implements MilvusServer {
 
   /** Like {@link #restartOnSamePort()}; {@code freshDataDir} starts from an empty directory. */
   public synchronized void restartOnSamePort(boolean freshDataDir) {
-    if (closed) {
+    if (home.closed()) {
       throw new IllegalStateException("server closed");
     }
     kill9();
@@ -188,20 +181,12 @@ public final class MilvusLite implements MilvusServer {
 
   /** Stops the server and deletes its directories. Idempotent. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      stop();
-    } finally {
-      ServerProcess.deleteTempDirectory(baseDir);
-    }
+  public void close() {
+    home.close();
   }
 
   private Path newDataDir() {
-    dataDir = createDataDir(baseDir, ++generation);
+    dataDir = createDataDir(home.directory(), ++generation);
     return dataDir;
   }
 
@@ -215,13 +200,13 @@ public final class MilvusLite implements MilvusServer {
   }
 
   private void launch(Path dir) {
-    Path log = baseDir.resolve("server-" + (++logs) + ".log");
+    Path log = home.directory().resolve("server-" + (++logs) + ".log");
     String name = "milvus-lite-" + options.version.version() + ":" + port;
     ServerProcess started;
     if (options.version == LiteVersion.V3_2_2) {
       Path exe = venv.resolve("bin").resolve("milvus-lite");
-      started = ServerProcess.start(name, List.of(exe.toString(), "server", "--data-dir", dir.toString(),
-          "--host", HOST, "--port", Integer.toString(port)), baseDir, log, Map.of("PYTHONUNBUFFERED", "1"));
+      started = home.start(name, List.of(exe.toString(), "server", "--data-dir", dir.toString(),
+          "--host", HOST, "--port", Integer.toString(port)), home.directory(), log, Map.of("PYTHONUNBUFFERED", "1"));
     } else {
       Path engine = PythonVenv.liteEngine(venv);
       if (engine == null) {
@@ -230,11 +215,10 @@ public final class MilvusLite implements MilvusServer {
       }
       String libs = String.valueOf(engine.getParent());
       String inherited = System.getenv("LD_LIBRARY_PATH");
-      started = ServerProcess.start(name, List.of(engine.toString(), dir.resolve("milvus.db").toString(),
+      started = home.start(name, List.of(engine.toString(), dir.resolve("milvus.db").toString(),
           HOST + ":" + port, "ERROR"), dir, log,
           Map.of("LD_LIBRARY_PATH", inherited == null || inherited.isBlank() ? libs : libs + ":" + inherited));
     }
-    process = started;
     awaitReady(started, log);
   }
 
@@ -245,8 +229,7 @@ public final class MilvusLite implements MilvusServer {
     while (System.nanoTime() < deadline) {
       if (!started.isAlive()) {
         String tail = started.logTail(30);
-        process = null;
-        started.kill9();
+        kill9();
         throw new IllegalStateException(description() + " exited with code " + started.exitCode().orElse(-1) + " before accepting"
             + " connections on port " + port + "; output:\n" + tail);
       }

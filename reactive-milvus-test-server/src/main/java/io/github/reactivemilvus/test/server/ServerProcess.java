@@ -34,6 +34,8 @@ import java.util.stream.Stream;
  * ServerProcess.deleteTempDirectory(dir);
  * }</pre>
  *
+ * <p>{@link ServerHome} keeps the directory and the one process of a server that is stopped and started again.
+ *
  * <p>Output (stdout and stderr) goes to a log file. Every live group is registered with a JVM shutdown
  * hook that SIGKILLs it (a test run that ends or is interrupted). A watchdog in the group, a shell reading
  * a pipe whose other end only this JVM holds, kills the group when the pipe closes: when the JVM dies

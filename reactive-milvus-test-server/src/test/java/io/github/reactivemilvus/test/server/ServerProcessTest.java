@@ -1,6 +1,7 @@
 package io.github.reactivemilvus.test.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -11,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The public process and port handling, with a shell standing in for a server (no Milvus needed). */
+/** The public process, directory and port handling, with a shell standing in for a server (no Milvus needed). */
 class ServerProcessTest {
 
   /** A "server" that forks a child, then ignores SIGTERM, as a stuck server would. */
@@ -52,6 +53,31 @@ class ServerProcessTest {
     } finally {
       ServerProcess.deleteTempDirectory(dir);
     }
+  }
+
+  @Test
+  void aHomeRunsOneProcessAtATimeAndClosingStopsItAndDeletesTheDirectory() throws Exception {
+    ServerHome home = ServerHome.create("server-home-test-", Duration.ofMillis(500));
+    Path dir = home.directory();
+    ServerProcess first = home.start("stubborn", List.of("sh", "-c", STUBBORN), dir, dir.resolve("1.log"), Map.of());
+    awaitLog(first, "started");
+    assertThatThrownBy(() -> home.start("second", List.of("sleep", "300"), dir, dir.resolve("2.log"), Map.of()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("still runs");
+
+    home.kill9();
+    assertThat(home.isRunning()).isFalse();
+    assertThat(home.logTail(5)).isEqualTo("(not running)");
+    ServerProcess second = home.start("stubborn", List.of("sh", "-c", STUBBORN), dir, dir.resolve("2.log"), Map.of());
+    awaitLog(second, "started");
+    assertThat(home.process()).isSameAs(second);
+
+    home.close();
+    assertThat(ServerProcess.groupMembers(second.pgid())).isEmpty();
+    assertThat(dir).doesNotExist();
+    assertThat(home.closed()).isTrue();
+    assertThatThrownBy(() -> home.start("late", List.of("sleep", "300"), dir, dir.resolve("3.log"), Map.of()))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    home.close();
   }
 
   @Test
