@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.reactivemilvus.testing.FaultServer;
 import io.github.reactivemilvus.testing.FaultServer.Method;
-import io.github.reactivemilvus.testing.FreePorts;
+import io.github.reactivemilvus.test.server.FreePorts;
 import io.github.reactivemilvus.testing.HttpPortServer;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;

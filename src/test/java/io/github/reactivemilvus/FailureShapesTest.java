@@ -7,7 +7,7 @@ import io.github.reactivemilvus.internal.UnaryCalls;
 import io.github.reactivemilvus.proto.GetVersionRequest;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
 import io.github.reactivemilvus.testing.FaultServer;
-import io.github.reactivemilvus.testing.FreePorts;
+import io.github.reactivemilvus.test.server.FreePorts;
 import io.github.reactivemilvus.testing.HttpPortServer;
 import io.github.reactivemilvus.testing.TestCertificates;
 import io.grpc.CallOptions;

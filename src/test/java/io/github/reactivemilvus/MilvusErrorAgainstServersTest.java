@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.github.reactivemilvus.client.MilvusClient;
 import io.github.reactivemilvus.client.Query;
 import io.github.reactivemilvus.client.Search;
-import io.github.reactivemilvus.testing.FreePorts;
+import io.github.reactivemilvus.test.server.FreePorts;
 import io.github.reactivemilvus.testing.MilvusLiteExtension;
 import io.github.reactivemilvus.testing.MilvusLiteServer;
 import io.github.reactivemilvus.testing.MilvusStandaloneExtension;

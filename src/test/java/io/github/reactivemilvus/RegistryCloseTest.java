@@ -4,7 +4,7 @@ import io.github.reactivemilvus.config.NamedConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivemilvus.testing.FaultServer;
-import io.github.reactivemilvus.testing.FreePorts;
+import io.github.reactivemilvus.test.server.FreePorts;
 import io.github.reactivemilvus.testing.LeakCheck;
 import io.grpc.ManagedChannel;
 import io.netty.channel.MultiThreadIoEventLoopGroup;

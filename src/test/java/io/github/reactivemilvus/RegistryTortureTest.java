@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.reactivemilvus.testing.Cancellation;
 import io.github.reactivemilvus.testing.FaultServer;
 import io.github.reactivemilvus.testing.FaultServer.Method;
-import io.github.reactivemilvus.testing.FreePorts;
+import io.github.reactivemilvus.test.server.FreePorts;
 import io.github.reactivemilvus.testing.LeakCheck;
 import java.time.Duration;
 import java.util.ArrayList;

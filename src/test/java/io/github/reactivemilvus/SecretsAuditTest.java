@@ -10,7 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.github.reactivemilvus.cli.MilvusConnectionsCli;
 import io.github.reactivemilvus.testing.FaultServer;
 import io.github.reactivemilvus.testing.FaultServer.Method;
-import io.github.reactivemilvus.testing.FreePorts;
+import io.github.reactivemilvus.test.server.FreePorts;
 import io.github.reactivemilvus.testing.TestCertificates;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -8,7 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.github.reactivemilvus.testing.FaultServer;
 import io.github.reactivemilvus.testing.FaultServer.Method;
-import io.github.reactivemilvus.testing.FreePorts;
+import io.github.reactivemilvus.test.server.FreePorts;
 import io.github.reactivemilvus.testing.TestCertificates;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,7 @@ package io.github.reactivemilvus.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.reactivemilvus.testing.FreePorts;
+import io.github.reactivemilvus.test.server.FreePorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.github.reactivemilvus.testing.MilvusLiteExtension;

@@ -17,6 +17,7 @@ import io.github.reactivemilvus.proto.ServerInfo;
 import io.github.reactivemilvus.proto.ShowCollectionsRequest;
 import io.github.reactivemilvus.proto.ShowCollectionsResponse;
 import io.github.reactivemilvus.proto.Status;
+import io.github.reactivemilvus.test.server.FreePorts;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.InsecureServerCredentials;

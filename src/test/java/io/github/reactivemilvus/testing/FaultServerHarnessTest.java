@@ -14,6 +14,7 @@ import io.github.reactivemilvus.proto.HasCollectionRequest;
 import io.github.reactivemilvus.proto.ListDatabasesRequest;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
 import io.github.reactivemilvus.proto.ShowCollectionsRequest;
+import io.github.reactivemilvus.test.server.FreePorts;
 import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.ManagedChannel;

@@ -1,5 +1,6 @@
 package io.github.reactivemilvus.testing;
 
+import io.github.reactivemilvus.test.server.FreePorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -3,6 +3,7 @@ package io.github.reactivemilvus.testing;
 import io.github.reactivemilvus.proto.GetVersionRequest;
 import io.github.reactivemilvus.proto.GetVersionResponse;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
+import io.github.reactivemilvus.test.server.FreePorts;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;

@@ -1,6 +1,7 @@
 package io.github.reactivemilvus.testing;
 
 import com.sun.net.httpserver.HttpServer;
+import io.github.reactivemilvus.test.server.FreePorts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;

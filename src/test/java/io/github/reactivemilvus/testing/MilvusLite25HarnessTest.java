@@ -9,6 +9,7 @@ import io.github.reactivemilvus.proto.GetVersionRequest;
 import io.github.reactivemilvus.proto.ListDatabasesRequest;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
 import io.github.reactivemilvus.proto.ShowCollectionsRequest;
+import io.github.reactivemilvus.test.server.FreePorts;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -31,7 +32,7 @@ class MilvusLite25HarnessTest {
       dataDir = server.dataDir();
       assertThat(server.uri()).isEqualTo("http://127.0.0.1:" + server.port());
       assertThat(server.isRunning()).isTrue();
-      assertThat(Files.exists(dataDir.resolve("lite.db"))).isTrue();
+      assertThat(Files.exists(dataDir.resolve("milvus.db"))).isTrue();
       ManagedChannel channel = GrpcProbe.plaintextChannel(server.port());
       try {
         MilvusServiceGrpc.MilvusServiceBlockingStub stub = MilvusServiceGrpc.newBlockingStub(channel)

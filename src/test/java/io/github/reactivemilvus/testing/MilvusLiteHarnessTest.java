@@ -9,6 +9,7 @@ import io.github.reactivemilvus.proto.CreateDatabaseRequest;
 import io.github.reactivemilvus.proto.GetVersionRequest;
 import io.github.reactivemilvus.proto.ListDatabasesRequest;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
+import io.github.reactivemilvus.test.server.FreePorts;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

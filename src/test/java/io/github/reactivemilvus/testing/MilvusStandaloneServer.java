@@ -1,6 +1,9 @@
 package io.github.reactivemilvus.testing;
 
 import io.github.reactivemilvus.proto.GetVersionResponse;
+import io.github.reactivemilvus.test.server.FreePorts;
+import io.github.reactivemilvus.test.server.ServerHome;
+import io.github.reactivemilvus.test.server.ServerProcess;
 import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
@@ -17,8 +20,9 @@ import java.util.regex.Pattern;
 
 /**
  * A real Milvus 2.3.5 standalone server (PyPI {@code milvus}, console script {@code milvus-server})
- * with authorization enabled (user {@code root}, password {@code Milvus}), in its own process group,
- * with a fresh data directory and free ports.
+ * with authorization enabled (user {@code root}, password {@code Milvus}), with a fresh data directory
+ * and free ports. The process runs in the published test artifact's {@link ServerHome} (as Milvus Lite
+ * does): its own process group, stopped whole, also by a watchdog when the JVM is killed.
  *
  * <p>The {@code milvus-server} CLI treats every port as a starting point and moves up to the next
  * free one, so the actual proxy port is read back from {@code <data>/configs/milvus.yaml}
@@ -32,7 +36,7 @@ import java.util.regex.Pattern;
  * servers can run side by side. Caveat: Milvus binds its gRPC ports on all interfaces; the
  * {@code milvus-server} CLI offers no way to change that.
  *
- * <p>Thread-safe; lifecycle methods are synchronized and block (test threads only).
+ * <p>Thread-safe; lifecycle methods block (test threads only).
  */
 public final class MilvusStandaloneServer implements AutoCloseable {
 
@@ -42,33 +46,27 @@ public final class MilvusStandaloneServer implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(
       Long.getLong("milvus.standalone.startTimeoutSeconds", 240));
+  private static final Duration TERM_GRACE = Duration.ofSeconds(10);
 
+  private final ServerHome home;
   private final Path baseDir;
   private final Path dataDir;
-  private ServerProcess process;
   private int port = -1;
   private String version;
   private Duration startupTime;
-  private boolean closed;
   private List<String> lastCommand;
   private Map<String, String> lastEnvironment;
 
-  private MilvusStandaloneServer(Path baseDir) {
-    this.baseDir = baseDir;
+  private MilvusStandaloneServer(ServerHome home) {
+    this.home = home;
+    this.baseDir = home.directory();
     this.dataDir = baseDir.resolve("data");
   }
 
   /** Starts a new server with authorization enabled and waits until it answers GetVersion. */
   public static MilvusStandaloneServer start() {
     Path exe = TestVenv.executable("milvus-server");
-    Path base;
-    try {
-      base = Files.createTempDirectory("milvus-standalone-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ServerProcess.deleteOnExit(base);
-    MilvusStandaloneServer server = new MilvusStandaloneServer(base);
+    MilvusStandaloneServer server = new MilvusStandaloneServer(ServerHome.create("milvus-standalone-", TERM_GRACE));
     try {
       server.launch(exe);
     } catch (RuntimeException e) {
@@ -119,51 +117,37 @@ public final class MilvusStandaloneServer implements AutoCloseable {
     return dataDir;
   }
 
-  public synchronized boolean isRunning() {
-    return process != null && process.groupAlive();
+  public boolean isRunning() {
+    return home.isRunning();
   }
 
   /** Tail of the wrapper output and of Milvus' own stdout/stderr logs. */
   public synchronized String logTail(int lines) {
     StringBuilder out = new StringBuilder();
-    out.append("--- milvus-server output ---\n").append(TestVenv.tail(baseDir.resolve("server.log"), lines));
+    out.append("--- milvus-server output ---\n").append(ServerProcess.tail(baseDir.resolve("server.log"), lines));
     for (String name : List.of("milvus-stderr.log", "milvus-stdout.log")) {
       Path log = dataDir.resolve("logs").resolve(name);
       if (Files.exists(log)) {
-        out.append("\n--- ").append(name).append(" ---\n").append(TestVenv.tail(log, lines));
+        out.append("\n--- ").append(name).append(" ---\n").append(ServerProcess.tail(log, lines));
       }
     }
     return out.toString();
   }
 
   /** SIGTERM to the group, SIGKILL after a grace period. */
-  public synchronized void stop() {
-    if (process != null) {
-      process.terminate(10_000);
-      process = null;
-    }
+  public void stop() {
+    home.stop();
   }
 
   /** SIGKILL to the whole group. */
-  public synchronized void kill9() {
-    if (process != null) {
-      process.kill9();
-      process = null;
-    }
+  public void kill9() {
+    home.kill9();
   }
 
   /** Stops the server and deletes its directories. Idempotent. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      stop();
-    } finally {
-      ServerProcess.deleteNow(baseDir);
-    }
+  public void close() {
+    home.close();
   }
 
   private void launch(Path exe) {
@@ -196,9 +180,9 @@ public final class MilvusStandaloneServer implements AutoCloseable {
 
   private void run(Duration timeout) {
     long started = System.nanoTime();
-    process = ServerProcess.start("milvus-standalone", lastCommand, baseDir, baseDir.resolve("server.log"),
+    ServerProcess process = home.start("milvus-standalone", lastCommand, baseDir, baseDir.resolve("server.log"),
         lastEnvironment);
-    awaitReady(started, timeout);
+    awaitReady(process, started, timeout);
   }
 
   /**
@@ -207,7 +191,7 @@ public final class MilvusStandaloneServer implements AutoCloseable {
    * GetVersion within {@code timeout}. Fails if the proxy came back on another port.
    */
   public synchronized void restartOnSamePorts(Duration timeout) {
-    if (closed) {
+    if (home.closed()) {
       throw new IllegalStateException("closed");
     }
     kill9();
@@ -218,7 +202,7 @@ public final class MilvusStandaloneServer implements AutoCloseable {
     }
   }
 
-  private void awaitReady(long started, Duration timeout) {
+  private void awaitReady(ServerProcess process, long started, Duration timeout) {
     long deadline = started + timeout.toNanos();
     Path config = dataDir.resolve("configs").resolve("milvus.yaml");
     String last = "no probe yet";
@@ -226,11 +210,9 @@ public final class MilvusStandaloneServer implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         String tail = logTail(30);
-        ServerProcess dead = process;
-        process = null;
-        dead.kill9();
+        kill9();
         throw new IllegalStateException("Milvus standalone (milvus-server " + VERSION + ") exited with code "
-            + dead.exitCode() + " before it was ready; " + tail);
+            + process.exitCode().orElse(-1) + " before it was ready; " + tail);
       }
       if (port < 0) {
         port = readProxyPort(config);
@@ -255,7 +237,7 @@ public final class MilvusStandaloneServer implements AutoCloseable {
           last = e.getStatus().toString();
         }
       }
-      MilvusLiteServer.sleep(500);
+      LiteServer.sleep(500);
     }
     String tail = logTail(30);
     stop();

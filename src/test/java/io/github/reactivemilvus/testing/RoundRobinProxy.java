@@ -1,11 +1,8 @@
 package io.github.reactivemilvus.testing;
 
+import io.github.reactivemilvus.test.server.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,21 +17,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * opened on them (their HEADERS frames: the calls). Bytes pass unchanged ({@link TcpRelay}).
  */
 public final class RoundRobinProxy implements AutoCloseable {
-  private final ServerSocket listener;
+  private final int port;
   private final TcpRelay relay = new TcpRelay("round-robin-proxy");
   private final List<Integer> ports = new ArrayList<>(); // guarded by this
   private int next; // guarded by this
   private final Map<Integer, AtomicInteger> connections = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicInteger> calls = new ConcurrentHashMap<>();
   private final Map<Integer, Long> firstCallNanos = new ConcurrentHashMap<>();
-  private volatile boolean closed;
 
   private RoundRobinProxy(List<Integer> targets) throws IOException {
     ports.addAll(targets);
     targets.forEach(this::count);
-    listener = new ServerSocket();
-    listener.bind(new InetSocketAddress(InetAddress.getByName(FreePorts.LOOPBACK), 0));
-    relay.thread("round-robin-proxy-accept", this::acceptLoop);
+    port = relay.listen(client -> {
+      int target = pick();
+      connections.get(target).incrementAndGet();
+      relay.relayTo(client, target, TcpRelay.Http2Frames.client((type, flags, payload) -> {
+        if (type == TcpRelay.Http2Frames.TYPE_HEADERS) {
+          firstCallNanos.putIfAbsent(target, System.nanoTime());
+          calls.get(target).incrementAndGet();
+        }
+      }), TcpRelay.PASS);
+    });
   }
 
   /** A proxy over {@code 127.0.0.1:port} for each of {@code ports}. */
@@ -59,7 +62,7 @@ public final class RoundRobinProxy implements AutoCloseable {
 
   /** {@code http://127.0.0.1:port} of the proxy. */
   public String uri() {
-    return "http://" + FreePorts.LOOPBACK + ":" + listener.getLocalPort();
+    return "http://" + FreePorts.LOOPBACK + ":" + port;
   }
 
   /** Connections made to the server on {@code port} so far. */
@@ -83,31 +86,8 @@ public final class RoundRobinProxy implements AutoCloseable {
     return port;
   }
 
-  private void acceptLoop() {
-    while (!closed) {
-      try {
-        Socket client = listener.accept();
-        int port = pick();
-        Socket server = new Socket(FreePorts.LOOPBACK, port);
-        connections.get(port).incrementAndGet();
-        relay.relay(client, server, type -> {
-          if (type == TcpRelay.Http2Frames.TYPE_HEADERS) {
-            firstCallNanos.putIfAbsent(port, System.nanoTime());
-            calls.get(port).incrementAndGet();
-          }
-        });
-      } catch (IOException e) {
-        if (!closed) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
-  }
-
   @Override
   public void close() {
-    closed = true;
-    TcpRelay.closeQuietly(listener);
     relay.close();
   }
 }

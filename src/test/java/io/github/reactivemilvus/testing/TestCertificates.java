@@ -1,5 +1,6 @@
 package io.github.reactivemilvus.testing;
 
+import io.github.reactivemilvus.test.server.ServerProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,13 +87,7 @@ public final class TestCertificates {
   }
 
   private static TestCertificates generate() {
-    Path dir;
-    try {
-      dir = Files.createTempDirectory("test-certs-");
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot create a temp dir for certificates", e);
-    }
-    ServerProcess.deleteOnExit(dir);
+    Path dir = ServerProcess.createTempDirectory("test-certs-");
     try {
       Files.writeString(dir.resolve("ca.ext"),
           "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
@@ -163,7 +158,7 @@ public final class TestCertificates {
       }
       if (process.exitValue() != 0) {
         throw new IllegalStateException("openssl failed (exit " + process.exitValue() + "): "
-            + String.join(" ", command) + "\n" + TestVenv.tail(log, 20));
+            + String.join(" ", command) + "\n" + ServerProcess.tail(log, 20));
       }
     } catch (IOException e) {
       throw new IllegalStateException("the 'openssl' command is required for TLS tests and could not be run: "

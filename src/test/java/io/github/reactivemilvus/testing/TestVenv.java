@@ -1,34 +1,34 @@
 package io.github.reactivemilvus.testing;
 
+import io.github.reactivemilvus.test.server.ServerProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Locates the Python venv that holds the real Milvus-protocol servers ({@code milvus-lite},
- * {@code milvus-server}) and installs them on first use.
+ * Locates the Python venvs that hold the real Milvus-protocol servers and installs them on first use.
  *
- * <p>The venv is the system property {@code milvus.venv}, default {@code <project>/target/venv}
- * (project = system property {@code project.basedir}, else the working directory). If the marker
- * file written by {@code scripts/install-test-servers.sh} is missing, the script is run once per
- * JVM; its outcome (success or failure) is cached. A failed install throws
- * {@link IllegalStateException} carrying the tail of the script output, so integration tests fail
- * with the reason instead of being skipped.
+ * <p>The main venv ({@code milvus-lite}, {@code milvus-server}) is the system property {@code milvus.venv},
+ * default {@code <project>/target/venv} (project = system property {@code project.basedir}, else the working
+ * directory); other venvs (Milvus Lite 2.5.1's) sit beside it. If the marker file written by a venv's install
+ * script ({@code scripts/install-test-servers.sh} for the main one) is missing, the script is run once per
+ * JVM; its outcome (success or failure) is cached. A failed install throws {@link IllegalStateException}
+ * carrying the tail of the script output, so integration tests fail with the reason instead of being skipped.
  *
- * <p>Thread-safe: {@link #ensureInstalled()} is synchronized and blocks while installing.
+ * <p>Thread-safe: {@link #ensureInstalled(Path, String)} is synchronized and blocks while installing.
  */
 public final class TestVenv {
 
-  /** Marker written by the install script when all packages are installed. */
+  /** Marker written by the install scripts when all packages are installed. */
   public static final String MARKER = ".test-servers-installed";
 
   private static final long INSTALL_TIMEOUT_MINUTES = 15;
-  private static Path installed;
-  private static IllegalStateException failure;
+  private static final Map<Path, Path> INSTALLED = new HashMap<>();
+  private static final Map<Path, IllegalStateException> FAILED = new HashMap<>();
 
   private TestVenv() {
   }
@@ -59,34 +59,41 @@ public final class TestVenv {
   }
 
   /**
-   * Makes sure the servers are installed and returns the venv directory.
+   * Makes sure the main venv's servers are installed and returns the venv directory.
    *
    * @throws IllegalStateException if installing failed (also on every later call in this JVM)
    */
-  public static synchronized Path ensureInstalled() {
-    if (installed != null) {
-      return installed;
+  public static Path ensureInstalled() {
+    return ensureInstalled(venvDir(), "install-test-servers.sh");
+  }
+
+  /**
+   * Makes sure {@code venv} is installed, running {@code scripts/<script> <venv>} when its marker is missing,
+   * and returns it.
+   *
+   * @throws IllegalStateException if installing failed (also on every later call in this JVM)
+   */
+  public static synchronized Path ensureInstalled(Path venv, String script) {
+    if (INSTALLED.containsKey(venv)) {
+      return venv;
     }
+    IllegalStateException failure = FAILED.get(venv);
     if (failure != null) {
       throw failure;
     }
-    Path venv = venvDir();
-    if (Files.isRegularFile(venv.resolve(MARKER))) {
-      installed = venv;
-      return venv;
-    }
     try {
-      runInstallScript(venv);
-      installed = venv;
+      if (!Files.isRegularFile(venv.resolve(MARKER))) {
+        runInstallScript(venv, projectDir().resolve("scripts").resolve(script));
+      }
+      INSTALLED.put(venv, venv);
       return venv;
     } catch (IllegalStateException e) {
-      failure = e;
+      FAILED.put(venv, e);
       throw e;
     }
   }
 
-  private static void runInstallScript(Path venv) {
-    Path script = projectDir().resolve("scripts").resolve("install-test-servers.sh");
+  private static void runInstallScript(Path venv, Path script) {
     if (!Files.isRegularFile(script)) {
       throw new IllegalStateException("install script not found: " + script);
     }
@@ -105,12 +112,12 @@ public final class TestVenv {
       boolean done = process.waitFor(INSTALL_TIMEOUT_MINUTES, TimeUnit.MINUTES);
       if (!done) {
         process.destroyForcibly();
-        throw new IllegalStateException("install-test-servers.sh did not finish within "
-            + INSTALL_TIMEOUT_MINUTES + " min; output tail:\n" + tail(log, 40));
+        throw new IllegalStateException(script.getFileName() + " did not finish within "
+            + INSTALL_TIMEOUT_MINUTES + " min; output tail:\n" + ServerProcess.tail(log, 40));
       }
       if (process.exitValue() != 0 || !Files.isRegularFile(venv.resolve(MARKER))) {
         throw new IllegalStateException("installing the test servers failed (exit "
-            + process.exitValue() + ", " + script + "); output tail:\n" + tail(log, 40));
+            + process.exitValue() + ", " + script + "); output tail:\n" + ServerProcess.tail(log, 40));
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot run " + script + ": " + e, e);
@@ -123,20 +130,6 @@ public final class TestVenv {
       } catch (IOException ignored) {
         // temp file; best effort
       }
-    }
-  }
-
-  /** The last {@code lines} lines of a text file, or a note if it cannot be read. */
-  static String tail(Path file, int lines) {
-    try {
-      if (!Files.exists(file)) {
-        return "(no file " + file + ")";
-      }
-      byte[] bytes = Files.readAllBytes(file);
-      List<String> all = List.of(new String(bytes, StandardCharsets.UTF_8).split("\\R"));
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (IOException e) {
-      return "(cannot read " + file + ": " + e + ")";
     }
   }
 }

@@ -7,14 +7,18 @@
  *       no TLS), one server shared by all test classes, injectable as a parameter; the process is the
  *       published test artifact's {@code io.github.reactivemilvus.test.server.MilvusLite}
  *       (reactive-milvus-test-server), run from the project's venv;</li>
+ *   <li>{@link io.github.reactivemilvus.testing.MilvusLite25Extension} /
+ *       {@link io.github.reactivemilvus.testing.MilvusLite25Server}: real Milvus Lite 2.5.1 (the C++ engine),
+ *       the same artifact's {@code MilvusLite} started with {@code LiteVersion.V2_5_1};</li>
  *   <li>{@link io.github.reactivemilvus.testing.MilvusStandaloneExtension} /
  *       {@link io.github.reactivemilvus.testing.MilvusStandaloneServer}: real Milvus 2.3.5 standalone
- *       with authorization (root / Milvus);</li>
+ *       with authorization (root / Milvus), its process in the artifact's
+ *       {@code io.github.reactivemilvus.test.server.ServerHome};</li>
  *   <li>{@link io.github.reactivemilvus.testing.FaultServer}: programmable grpc-java server (delays,
  *       failures, Milvus error statuses, hangs, auth, TLS / mutual TLS, header capture);</li>
  *   <li>{@link io.github.reactivemilvus.testing.TestCertificates},
  *       {@link io.github.reactivemilvus.testing.HttpPortServer},
- *       {@link io.github.reactivemilvus.testing.FreePorts},
+ *       {@link io.github.reactivemilvus.test.server.FreePorts} (the artifact's),
  *       {@link io.github.reactivemilvus.testing.LeakCheck}.</li>
  * </ul>
  *

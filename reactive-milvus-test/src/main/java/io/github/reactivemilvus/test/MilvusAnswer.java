@@ -6,6 +6,7 @@ import io.github.reactivemilvus.proto.ErrorCode;
 import io.github.reactivemilvus.proto.Status;
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link ScriptedMilvus} answers to one call: a response message, a Milvus error status inside the
@@ -19,13 +20,14 @@ import java.util.Objects;
  * }</pre>
  */
 public final class MilvusAnswer {
-  private final Message reply;
-  private final Status milvusStatus;
-  private final io.grpc.Status grpcStatus;
+  private final @Nullable Message reply;
+  private final @Nullable Status milvusStatus;
+  private final io.grpc.@Nullable Status grpcStatus;
   private final boolean hang;
   private final Duration delay;
 
-  private MilvusAnswer(Message reply, Status milvusStatus, io.grpc.Status grpcStatus, boolean hang, Duration delay) {
+  private MilvusAnswer(@Nullable Message reply, @Nullable Status milvusStatus, io.grpc.@Nullable Status grpcStatus, boolean hang,
+      Duration delay) {
     this.reply = reply;
     this.milvusStatus = milvusStatus;
     this.grpcStatus = grpcStatus;
@@ -83,7 +85,7 @@ public final class MilvusAnswer {
     return hang;
   }
 
-  io.grpc.Status grpcStatus() {
+  io.grpc.@Nullable Status grpcStatus() {
     return grpcStatus;
   }
 

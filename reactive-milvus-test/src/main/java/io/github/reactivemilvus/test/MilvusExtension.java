@@ -10,8 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -111,8 +113,8 @@ public final class MilvusExtension implements BeforeAllCallback, AfterEachCallba
       throw new ParameterResolutionException("MilvusNames belong to a test method (declare them on the test, not on @BeforeAll)");
     }
     String database = database(context);
-    return context.getStore(NAMESPACE).getOrComputeIfAbsent("names",
-        k -> MilvusNames.forTest(context.getRequiredTestMethod().getName(), database), MilvusNames.class);
+    return Objects.requireNonNull(context.getStore(NAMESPACE).getOrComputeIfAbsent("names",
+        k -> MilvusNames.forTest(context.getRequiredTestMethod().getName(), database), MilvusNames.class));
   }
 
   private static String database(ExtensionContext context) {
@@ -152,16 +154,18 @@ public final class MilvusExtension implements BeforeAllCallback, AfterEachCallba
 
   /** The value kept under {@code key} in the store of {@code context}, created (and closed with it) when missing. */
   private static <V> V stored(ExtensionContext context, String key, Supplier<Closing<?>> create, Class<V> type) {
-    Closing<?> closing = context.getStore(NAMESPACE).getOrComputeIfAbsent(key, k -> create.get(), Closing.class);
+    Closing<?> closing = Objects.requireNonNull(
+        context.getStore(NAMESPACE).getOrComputeIfAbsent(key, k -> create.get(), Closing.class));
     return closing.value(type);
   }
 
   /** A registry whose {@code default} alias is {@code server} (in {@code database} when not null). */
-  static ReactiveConnections newRegistry(MilvusServer server, String database) {
+  static ReactiveConnections newRegistry(MilvusServer server, @Nullable String database) {
     Map<String, Object> config = new HashMap<>();
     config.put("uri", server.uri());
-    if (server.token() != null) {
-      config.put("token", server.token());
+    String token = server.token();
+    if (token != null) {
+      config.put("token", token);
     }
     if (database != null) {
       config.put("db_name", database);

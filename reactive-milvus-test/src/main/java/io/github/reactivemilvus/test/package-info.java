@@ -10,5 +10,10 @@
  *   <li>{@link io.github.reactivemilvus.test.spring}: Spring Boot's service connection for Milvus Lite and for
  *       Testcontainers' MilvusContainer.</li>
  * </ul>
+ *
+ * <p>Types and members are non-null unless annotated {@link org.jspecify.annotations.Nullable}.
  */
+@NullMarked
 package io.github.reactivemilvus.test;
+
+import org.jspecify.annotations.NullMarked;

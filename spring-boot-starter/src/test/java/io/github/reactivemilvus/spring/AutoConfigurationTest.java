@@ -7,7 +7,7 @@ import io.github.reactivemilvus.ConnectionState;
 import io.github.reactivemilvus.ConnectionStatus;
 import io.github.reactivemilvus.ReactiveConnections;
 import io.github.reactivemilvus.client.MilvusClient;
-import io.github.reactivemilvus.testing.FreePorts;
+import io.github.reactivemilvus.test.server.FreePorts;
 import io.github.reactivemilvus.testing.LeakCheck;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.github.reactivemilvus.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.reactivemilvus.spring.problems.ProblemsApplication;
-import io.github.reactivemilvus.testing.FreePorts;
+import io.github.reactivemilvus.test.server.FreePorts;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

@@ -2,6 +2,7 @@ package io.github.reactivemilvus.test.server;
 
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A Milvus server started outside the tests, named by the system property {@code reactivemilvus.test.uri}
@@ -21,10 +22,10 @@ public final class ExternalMilvus implements MilvusServer {
   public static final String TOKEN_ENV = "REACTIVE_MILVUS_TEST_TOKEN";
 
   private final String uri;
-  private final String token;
+  private final @Nullable String token;
 
   /** An external server at {@code uri}, with {@code token} (null for none). */
-  public ExternalMilvus(String uri, String token) {
+  public ExternalMilvus(String uri, @Nullable String token) {
     if (uri == null || uri.isBlank()) {
       throw new IllegalArgumentException("an external Milvus needs a URI");
     }
@@ -42,7 +43,7 @@ public final class ExternalMilvus implements MilvusServer {
     return uri == null ? Optional.empty() : Optional.of(new ExternalMilvus(uri, setting(TOKEN_PROPERTY, TOKEN_ENV, env)));
   }
 
-  private static String setting(String property, String variable, Map<String, String> env) {
+  private static @Nullable String setting(String property, String variable, Map<String, String> env) {
     String value = System.getProperty(property);
     if (value == null || value.isBlank()) {
       value = env.get(variable);
@@ -56,7 +57,7 @@ public final class ExternalMilvus implements MilvusServer {
   }
 
   @Override
-  public String token() {
+  public @Nullable String token() {
     return token;
   }
 

@@ -10,7 +10,8 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Loopback port helpers for tests.
+ * Loopback port helpers for tests: every server of this artifact binds {@value #LOOPBACK} on a port from
+ * {@link #freePort()}; tests of connection failures use {@link #closedPort()}.
  *
  * <p>{@link #freePort()} returns a port on which nothing listens (on any interface), chosen at
  * random BELOW the kernel's ephemeral range ({@code /proc/sys/net/ipv4/ip_local_port_range}). A
@@ -19,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link #closedPort()} returns a port on which nothing listens, for "connection refused" tests.
  * Thread-safe; the calls block briefly (socket bind/close).
  */
-final class FreePorts {
+public final class FreePorts {
 
   /** Loopback host used by every test server. */
   public static final String LOOPBACK = "127.0.0.1";

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A real Milvus Lite server in its own process group on 127.0.0.1, on a free port, with a fresh temporary
@@ -28,28 +29,29 @@ import java.util.Objects;
  * <p>For failure tests: {@link #kill9()} SIGKILLs the group; {@link #restartOnSamePort()} starts a new process
  * on the same port and data directory.
  *
- * <p>Thread-safe: the lifecycle methods are synchronized and block (call them from test threads, never from a
+ * <p>Thread-safe: the lifecycle methods block (call them from test threads, never from a
  * Reactor or Netty thread); the accessors do not block.
  */
 public final class MilvusLite implements MilvusServer {
 
   /** The loopback address every server binds. */
   public static final String HOST = FreePorts.LOOPBACK;
-  private static final long TERM_GRACE_MILLIS = 5_000;
+  private static final Duration TERM_GRACE = Duration.ofSeconds(5);
 
   private final Options options;
-  private final Path baseDir;
+  private final Path venv;
+  private final ServerHome home;
   private final int port;
   private Path dataDir;
-  private ServerProcess process;
   private int generation;
   private int logs;
-  private boolean closed;
 
-  private MilvusLite(Options options, Path baseDir, int port) {
+  private MilvusLite(Options options, Path venv, ServerHome home, int port) {
     this.options = options;
-    this.baseDir = baseDir;
+    this.venv = venv;
+    this.home = home;
     this.port = port;
+    this.dataDir = createDataDir(home.directory(), ++generation);
   }
 
   /** Default options: Milvus Lite 3.2.2 from its cached venv, 90 s to start. */
@@ -71,21 +73,15 @@ public final class MilvusLite implements MilvusServer {
   public static MilvusLite start(Options options) {
     Objects.requireNonNull(options, "options");
     Path venv = options.venv != null ? options.venv : PythonVenv.ensureInstalled(options.version);
-    Path base;
+    ServerHome home = ServerHome.create("milvus-lite-" + options.version.version() + "-", TERM_GRACE);
     try {
-      base = Files.createTempDirectory("milvus-lite-" + options.version.version() + "-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    ServerProcess.deleteOnExit(base);
-    MilvusLite server = new MilvusLite(options.venv(venv), base, FreePorts.freePort());
-    try {
-      server.launch(server.newDataDir());
+      MilvusLite server = new MilvusLite(options, venv, home, FreePorts.freePort());
+      server.launch(server.dataDir);
+      return server;
     } catch (RuntimeException e) {
-      server.close();
+      home.close();
       throw e;
     }
-    return server;
   }
 
   /** The release this server runs. */
@@ -130,34 +126,29 @@ public final class MilvusLite implements MilvusServer {
   }
 
   /** The server's process group id, or -1 when stopped. */
-  public synchronized long pgid() {
+  public long pgid() {
+    ServerProcess process = home.process();
     return process == null ? -1 : process.pgid();
   }
 
   /** True while the server's process group runs. */
-  public synchronized boolean isRunning() {
-    return process != null && process.groupAlive();
+  public boolean isRunning() {
+    return home.isRunning();
   }
 
   /** The last lines of the server's output. */
-  public synchronized String logTail(int lines) {
-    return process == null ? "(not running)" : process.logTail(lines);
+  public String logTail(int lines) {
+    return home.logTail(lines);
   }
 
   /** SIGTERM to the group, SIGKILL after a grace period; keeps the data directory. */
-  public synchronized void stop() {
-    if (process != null) {
-      process.terminate(TERM_GRACE_MILLIS);
-      process = null;
-    }
+  public void stop() {
+    home.stop();
   }
 
   /** SIGKILL to the whole group (a crash); keeps the data directory. */
-  public synchronized void kill9() {
-    if (process != null) {
-      process.kill9();
-      process = null;
-    }
+  public void kill9() {
+    home.kill9();
   }
 
   /**
@@ -170,7 +161,7 @@ public final class MilvusLite implements MilvusServer {
 
   /** Like {@link #restartOnSamePort()}; {@code freshDataDir} starts from an empty directory. */
   public synchronized void restartOnSamePort(boolean freshDataDir) {
-    if (closed) {
+    if (home.closed()) {
       throw new IllegalStateException("server closed");
     }
     kill9();
@@ -190,62 +181,56 @@ public final class MilvusLite implements MilvusServer {
 
   /** Stops the server and deletes its directories. Idempotent. */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    try {
-      stop();
-    } finally {
-      ServerProcess.deleteNow(baseDir);
-    }
+  public void close() {
+    home.close();
   }
 
   private Path newDataDir() {
-    generation++;
-    dataDir = baseDir.resolve("data-" + generation);
-    try {
-      Files.createDirectories(dataDir);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    dataDir = createDataDir(home.directory(), ++generation);
     return dataDir;
   }
 
+  private static Path createDataDir(Path baseDir, int generation) {
+    Path dir = baseDir.resolve("data-" + generation);
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private void launch(Path dir) {
-    Path log = baseDir.resolve("server-" + (++logs) + ".log");
+    Path log = home.directory().resolve("server-" + (++logs) + ".log");
     String name = "milvus-lite-" + options.version.version() + ":" + port;
+    ServerProcess started;
     if (options.version == LiteVersion.V3_2_2) {
-      Path exe = options.venv.resolve("bin").resolve("milvus-lite");
-      process = ServerProcess.start(name, List.of(exe.toString(), "server", "--data-dir", dir.toString(),
-          "--host", HOST, "--port", Integer.toString(port)), baseDir, log, Map.of("PYTHONUNBUFFERED", "1"));
+      Path exe = venv.resolve("bin").resolve("milvus-lite");
+      started = home.start(name, List.of(exe.toString(), "server", "--data-dir", dir.toString(),
+          "--host", HOST, "--port", Integer.toString(port)), home.directory(), log, Map.of("PYTHONUNBUFFERED", "1"));
     } else {
-      Path engine = PythonVenv.liteEngine(options.venv);
+      Path engine = PythonVenv.liteEngine(venv);
       if (engine == null) {
         throw new IllegalStateException("Milvus Lite 2.5.1's engine (site-packages/milvus_lite/lib/milvus) is missing in "
-            + options.venv + "; delete that venv to reinstall it");
+            + venv + "; delete that venv to reinstall it");
       }
-      String libs = engine.getParent().toString();
+      String libs = String.valueOf(engine.getParent());
       String inherited = System.getenv("LD_LIBRARY_PATH");
-      process = ServerProcess.start(name, List.of(engine.toString(), dir.resolve("milvus.db").toString(),
+      started = home.start(name, List.of(engine.toString(), dir.resolve("milvus.db").toString(),
           HOST + ":" + port, "ERROR"), dir, log,
           Map.of("LD_LIBRARY_PATH", inherited == null || inherited.isBlank() ? libs : libs + ":" + inherited));
     }
-    awaitReady(log);
+    awaitReady(started, log);
   }
 
-  private void awaitReady(Path log) {
+  private void awaitReady(ServerProcess started, Path log) {
     long start = System.nanoTime();
     long deadline = start + options.startTimeout.toNanos();
     String listening = "listening on " + HOST + ":" + port;
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        String tail = process.logTail(30);
-        ServerProcess dead = process;
-        process = null;
-        dead.kill9();
-        throw new IllegalStateException(description() + " exited with code " + dead.exitCode() + " before accepting"
+      if (!started.isAlive()) {
+        String tail = started.logTail(30);
+        kill9();
+        throw new IllegalStateException(description() + " exited with code " + started.exitCode().orElse(-1) + " before accepting"
             + " connections on port " + port + "; output:\n" + tail);
       }
       if (FreePorts.isListening(port)) {
@@ -257,7 +242,7 @@ public final class MilvusLite implements MilvusServer {
       }
       sleep(100);
     }
-    String tail = process.logTail(30);
+    String tail = started.logTail(30);
     stop();
     throw new IllegalStateException(description() + " did not accept connections on port " + port + " within "
         + options.startTimeout + "; output:\n" + tail);
@@ -284,14 +269,14 @@ public final class MilvusLite implements MilvusServer {
    */
   public static final class Options {
     private final LiteVersion version;
-    private final Path venv;
+    private final @Nullable Path venv;
     private final Duration startTimeout;
 
     Options() {
       this(defaultVersion(), null, Duration.ofSeconds(Long.getLong("reactivemilvus.test.startTimeoutSeconds", 90)));
     }
 
-    private Options(LiteVersion version, Path venv, Duration startTimeout) {
+    private Options(LiteVersion version, @Nullable Path venv, Duration startTimeout) {
       this.version = version;
       this.venv = venv;
       this.startTimeout = startTimeout;

@@ -1,5 +1,7 @@
 package io.github.reactivemilvus.test.server;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A Milvus server a test talks to: one this JVM started ({@link MilvusLite}) or an external one
  * ({@link ExternalMilvus}). Closing stops what this JVM started and does nothing to an external server.
@@ -10,7 +12,7 @@ public interface MilvusServer extends AutoCloseable {
   String uri();
 
   /** The token to connect with ({@code user:password} or an API key), or null when none is needed. */
-  default String token() {
+  default @Nullable String token() {
     return null;
   }
 

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Python venv a Milvus Lite release runs from, installed on first use and reused by every later build.
@@ -49,28 +50,28 @@ public final class PythonVenv {
   }
 
   static Path venvDir(LiteVersion version, Map<String, String> env) {
-    String configured = System.getProperty("reactivemilvus.test.venv." + version.version());
-    if (blank(configured) && version == LiteVersion.V3_2_2) {
-      configured = System.getProperty("reactivemilvus.test.venv");
-      if (blank(configured)) {
-        configured = env.get("REACTIVE_MILVUS_TEST_VENV");
+    String configured = nonBlank(System.getProperty("reactivemilvus.test.venv." + version.version()));
+    if (configured == null && version == LiteVersion.V3_2_2) {
+      configured = nonBlank(System.getProperty("reactivemilvus.test.venv"));
+      if (configured == null) {
+        configured = nonBlank(env.get("REACTIVE_MILVUS_TEST_VENV"));
       }
     }
-    if (!blank(configured)) {
+    if (configured != null) {
       return Paths.get(configured).toAbsolutePath().normalize();
     }
     return cacheDir(env).resolve("reactive-milvus-test").resolve("milvus-lite-" + version.version());
   }
 
   static Path cacheDir(Map<String, String> env) {
-    String dir = System.getProperty("reactivemilvus.test.cache");
-    if (blank(dir)) {
-      dir = env.get("REACTIVE_MILVUS_TEST_CACHE");
+    String dir = nonBlank(System.getProperty("reactivemilvus.test.cache"));
+    if (dir == null) {
+      dir = nonBlank(env.get("REACTIVE_MILVUS_TEST_CACHE"));
     }
-    if (blank(dir)) {
-      dir = env.get("XDG_CACHE_HOME");
+    if (dir == null) {
+      dir = nonBlank(env.get("XDG_CACHE_HOME"));
     }
-    if (!blank(dir)) {
+    if (dir != null) {
       return Paths.get(dir).toAbsolutePath();
     }
     Path home = Paths.get(System.getProperty("user.home"));
@@ -115,7 +116,7 @@ public final class PythonVenv {
   }
 
   /** Milvus Lite 2.x's engine program ({@code site-packages/milvus_lite/lib/milvus}) in {@code venv}, or null. */
-  static Path liteEngine(Path venv) {
+  static @Nullable Path liteEngine(Path venv) {
     Path lib = venv.resolve("lib");
     if (!Files.isDirectory(lib)) {
       return null;
@@ -169,10 +170,10 @@ public final class PythonVenv {
   /** The Python to create venvs with, checked to be there and 3.10 or later. */
   static String python() {
     String python = System.getProperty("reactivemilvus.test.python");
-    if (blank(python)) {
+    if (python == null || python.isBlank()) {
       python = System.getenv("REACTIVE_MILVUS_TEST_PYTHON");
     }
-    if (blank(python)) {
+    if (python == null || python.isBlank()) {
       python = "python3";
     }
     String version;
@@ -224,7 +225,7 @@ public final class PythonVenv {
     }
   }
 
-  private static boolean blank(String s) {
-    return s == null || s.isBlank();
+  private static @Nullable String nonBlank(@Nullable String s) {
+    return s == null || s.isBlank() ? null : s.trim();
   }
 }

@@ -7,28 +7,44 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A server process started with {@code setsid}, so that it leads its own process group and the whole
- * group (the server plus any children it forks) can be signalled at once.
+ * A server process for tests, started with {@code setsid} so that it leads its own process group and the
+ * whole group (the server plus any children it forks) can be signalled at once. {@link MilvusLite} runs
+ * on it; it is public so that tests starting another server (a Milvus standalone, a proxy in its own
+ * process) get the same guarantees without a copy:
+ *
+ * <pre>{@code
+ * Path dir = ServerProcess.createTempDirectory("my-server-");      // deleted at JVM exit at the latest
+ * int port = FreePorts.freePort();
+ * ServerProcess server = ServerProcess.start("my-server", List.of("my-server", "--port", "" + port),
+ *     dir, dir.resolve("server.log"), Map.of());
+ * ...
+ * server.terminate(Duration.ofSeconds(5));                        // SIGTERM, SIGKILL after 5 s
+ * ServerProcess.deleteTempDirectory(dir);
+ * }</pre>
+ *
+ * <p>{@link ServerHome} keeps the directory and the one process of a server that is stopped and started again.
  *
  * <p>Output (stdout and stderr) goes to a log file. Every live group is registered with a JVM shutdown
  * hook that SIGKILLs it (a test run that ends or is interrupted). A watchdog in the group, a shell reading
  * a pipe whose other end only this JVM holds, kills the group when the pipe closes: when the JVM dies
  * without running its hooks ({@code kill -9}, a crash), no server outlives it.
  *
- * <p>Thread-safe; {@link #terminate(long)} and {@link #kill9()} block until the group is gone.
- * Linux only (uses {@code /proc} and {@code kill}).
+ * <p>Thread-safe; {@link #terminate(Duration)} and {@link #kill9()} block until the group is gone.
+ * Linux only (uses {@code setsid}, {@code /proc} and {@code kill}).
  */
-final class ServerProcess {
+public final class ServerProcess {
 
   private static final Set<ServerProcess> LIVE = ConcurrentHashMap.newKeySet();
   private static final Set<Path> DIRS_TO_DELETE = ConcurrentHashMap.newKeySet();
@@ -64,8 +80,16 @@ final class ServerProcess {
   private static final String WATCHDOG = "exec 3<&0; ( cat <&3 >/dev/null; kill -s KILL 0 ) &"
       + " exec \"$@\" </dev/null 3<&-";
 
-  /** Starts {@code setsid command...} with output to {@code log} and a watchdog tied to this JVM. */
-  static ServerProcess start(String name, List<String> command, Path workDir, Path log, Map<String, String> env) {
+  /**
+   * Starts {@code command} in a new process group, in {@code workDir}, with stdout and stderr appended to
+   * {@code log}, {@code environment} added to this JVM's, and a watchdog tied to this JVM. Returns at once
+   * (the caller waits for the server to be ready).
+   *
+   * @param name a name for messages and the process list
+   * @throws java.io.UncheckedIOException when the process cannot be started
+   */
+  public static ServerProcess start(String name, List<String> command, Path workDir, Path log,
+      Map<String, String> environment) {
     List<String> full = new ArrayList<>();
     full.add("setsid");
     full.add("sh");
@@ -78,7 +102,7 @@ final class ServerProcess {
         .redirectErrorStream(true)
         .redirectInput(ProcessBuilder.Redirect.PIPE)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    builder.environment().putAll(env);
+    builder.environment().putAll(environment);
     try {
       ServerProcess p = new ServerProcess(name, builder.start(), log);
       LIVE.add(p);
@@ -88,46 +112,50 @@ final class ServerProcess {
     }
   }
 
-  /** Registers a directory to delete when the JVM exits (if still present). */
-  static void deleteOnExit(Path dir) {
-    DIRS_TO_DELETE.add(dir);
+  /**
+   * Creates a new temporary directory (for a server's data and logs) that a JVM shutdown hook deletes
+   * if {@link #deleteTempDirectory(Path)} has not by then.
+   *
+   * @throws java.io.UncheckedIOException when it cannot be created
+   */
+  public static Path createTempDirectory(String prefix) {
+    try {
+      Path dir = Files.createTempDirectory(prefix);
+      DIRS_TO_DELETE.add(dir);
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a temporary directory " + prefix + "*", e);
+    }
   }
 
-  /** Deletes a directory tree now (best effort) and unregisters it from the exit hook. */
-  static void deleteNow(Path dir) {
+  /** Deletes a directory tree now (best effort) and forgets it in the exit hook. */
+  public static void deleteTempDirectory(Path dir) {
     deleteRecursively(dir);
     DIRS_TO_DELETE.remove(dir);
   }
 
-  long pgid() {
+  /** The process group id (the pid of the group leader, which {@code setsid} made of the started command). */
+  public long pgid() {
     return pgid;
   }
 
-  long pid() {
-    return process.pid();
-  }
-
-  Path log() {
+  /** The log file the output goes to. */
+  public Path log() {
     return log;
   }
 
-  /** True while the direct child is running. */
-  boolean isAlive() {
+  /** True while the started command itself runs (not counting the processes it forked). */
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  /** True while any non-zombie process of the group exists. */
-  boolean groupAlive() {
-    return !groupMembers().isEmpty();
+  /** True while any live (non-zombie) process of the group exists. */
+  public boolean groupAlive() {
+    return !groupMembers(pgid).isEmpty();
   }
 
-  /** Pids of the live (non-zombie) processes whose process group is this one. */
-  List<Long> groupMembers() {
-    return groupMembers(pgid);
-  }
-
-  /** Pids of the live (non-zombie) processes of process group {@code pgid}. */
-  static List<Long> groupMembers(long pgid) {
+  /** The pids of the live (non-zombie) processes of process group {@code pgid}; reads {@code /proc}. */
+  public static List<Long> groupMembers(long pgid) {
     List<Long> members = new ArrayList<>();
     try (DirectoryStream<Path> proc = Files.newDirectoryStream(Paths.get("/proc"), "[0-9]*")) {
       for (Path dir : proc) {
@@ -153,18 +181,27 @@ final class ServerProcess {
     return members;
   }
 
-  /** SIGTERM to the group, then SIGKILL after {@code graceMillis}; waits until the group is gone. */
-  void terminate(long graceMillis) {
+  /**
+   * SIGTERM to the group, then SIGKILL when it is still there after {@code grace}; returns once the whole
+   * group is gone.
+   *
+   * @throws IllegalStateException when a process of the group survives SIGKILL
+   */
+  public void terminate(Duration grace) {
     signalGroup("TERM");
-    if (!awaitGroupGone(graceMillis)) {
+    if (!awaitGroupGone(grace.toMillis())) {
       signalGroup("KILL");
       awaitGroupGone(10_000);
     }
     finish();
   }
 
-  /** SIGKILL to the group; waits until the group is gone. */
-  void kill9() {
+  /**
+   * SIGKILL to the group (a crash); returns once the whole group is gone.
+   *
+   * @throws IllegalStateException when a process of the group survives SIGKILL
+   */
+  public void kill9() {
     signalGroup("KILL");
     awaitGroupGone(10_000);
     finish();
@@ -177,7 +214,7 @@ final class ServerProcess {
       Thread.currentThread().interrupt();
     }
     if (groupAlive()) {
-      throw new IllegalStateException(name + ": process group " + pgid + " survived SIGKILL: " + groupMembers());
+      throw new IllegalStateException(name + ": process group " + pgid + " survived SIGKILL: " + groupMembers(pgid));
     }
     LIVE.remove(this);
   }
@@ -217,13 +254,13 @@ final class ServerProcess {
     }
   }
 
-  /** Last lines of the log. */
-  String logTail(int lines) {
+  /** The last {@code lines} lines of the log. */
+  public String logTail(int lines) {
     return tail(log, lines);
   }
 
-  /** The last {@code lines} lines of a text file, or a note if it cannot be read. */
-  static String tail(Path file, int lines) {
+  /** The last {@code lines} lines of a text file, or a note saying why there are none. */
+  public static String tail(Path file, int lines) {
     try {
       if (!Files.exists(file)) {
         return "(no file " + file + ")";
@@ -235,9 +272,9 @@ final class ServerProcess {
     }
   }
 
-  /** Exit code if the direct child has exited, else null. */
-  Integer exitCode() {
-    return process.isAlive() ? null : process.exitValue();
+  /** The started command's exit code once it has exited, else empty. */
+  public OptionalInt exitCode() {
+    return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
   }
 
   static void deleteRecursively(Path dir) {

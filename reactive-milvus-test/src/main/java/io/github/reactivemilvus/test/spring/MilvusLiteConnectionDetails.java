@@ -5,6 +5,7 @@ import io.github.reactivemilvus.test.SharedMilvus;
 import io.github.reactivemilvus.test.server.LiteVersion;
 import io.github.reactivemilvus.test.server.MilvusServer;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A test server as Spring Boot connection details: declare one as a {@code @Bean} in a test configuration
@@ -56,7 +57,7 @@ public final class MilvusLiteConnectionDetails implements MilvusConnectionDetail
   }
 
   @Override
-  public String getToken() {
+  public @Nullable String getToken() {
     return server.token();
   }
 }

@@ -2,6 +2,7 @@ package io.github.reactivemilvus.test.spring;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
@@ -16,7 +17,7 @@ import org.springframework.test.context.TestContextAnnotationUtils;
 public final class MilvusLiteContextCustomizerFactory implements ContextCustomizerFactory {
 
   @Override
-  public ContextCustomizer createContextCustomizer(Class<?> testClass, List<ContextConfigurationAttributes> configAttributes) {
+  public @Nullable ContextCustomizer createContextCustomizer(Class<?> testClass, List<ContextConfigurationAttributes> configAttributes) {
     AutoConfigureMilvusLite annotation = TestContextAnnotationUtils.findMergedAnnotation(testClass, AutoConfigureMilvusLite.class);
     return annotation == null ? null : new Customizer(annotation);
   }
