@@ -36,6 +36,9 @@ import reactor.core.publisher.Flux;
  *       {@code MilvusClient} (hits decoded into {@code List<List<Hit>>}), one channel (the default
  *       {@code pool_size} 1): every call's work after the first runs on that channel's event loop.
  *   <li>{@code ours-pool2}: the same with {@code pool_size} 2: two channels, two event loops.
+ *   <li>{@code ours-parallel}: as {@code ours}, the client made with {@code
+ *       withCodecScheduler(Schedulers.parallel())}: results are decoded on Reactor's parallel
+ *       scheduler instead of the channel's event loop.
  *   <li>{@code sdk}: {@code MilvusClientV2.search(SearchReq)} (blocking) in a loop on N threads of a
  *       256-thread pool, one shared client.
  *   <li>{@code sdk-async}: the SDK's asynchronous search, {@code MilvusServiceClient.searchAsync}
@@ -115,7 +118,7 @@ final class SearchLoad implements AutoCloseable, PairedRounds.Load {
   public void start(int concurrency, Recorder recorder, Runnable onComplete) {
     AtomicInteger next = new AtomicInteger();
     switch (impl) {
-      case "ours", "ours-pool2" -> loop.flatMap(concurrency, recorder, onComplete,
+      case "ours", "ours-pool2", "ours-parallel" -> loop.flatMap(concurrency, recorder, onComplete,
           () -> client.search(searches.get(next.getAndIncrement() & (QUERIES - 1))).doOnNext(hits -> check(hits.get(0).size())));
       case "sdk" -> loop.threads(sdkThreads, concurrency, recorder, onComplete, () -> {
         SearchResp r = sdk.search(sdkSearches.get(next.getAndIncrement() & (QUERIES - 1)));
