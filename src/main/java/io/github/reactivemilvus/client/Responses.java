@@ -146,7 +146,10 @@ final class Responses {
   }
 
   static WriteResult writeResult(long batch, long firstRow, int rows, MutationResult r) {
-    return new WriteResult(batch, firstRow, rows, ids(r.getIDs()), r.getInsertCnt(), r.getUpsertCnt(), r.getDeleteCnt(),
+    IDs ids = r.getIDs();
+    List<Object> keys = ids.hasIntId() ? new IdList(ids.getIntId().getDataList())
+        : ids.hasStrId() ? new IdList(ids.getStrId().getDataList()) : List.of();
+    return new WriteResult(batch, firstRow, rows, keys, r.getInsertCnt(), r.getUpsertCnt(), r.getDeleteCnt(),
         r.getTimestamp());
   }
 

@@ -82,28 +82,49 @@ final class RowDecoder {
     String[] keys = new String[n];
     boolean[] hasValid = new boolean[n];
     boolean[] full = new boolean[n];
-    int[] compact = new int[n];
     for (int c = 0; c < n; c++) {
       FieldData fd = kept.get(c);
       keys[c] = fd.getFieldName();
       hasValid[c] = fd.getValidDataCount() > 0;
       full[c] = size(fd) == rowCount;
     }
-    List<Map<String, Object>> rows = new ArrayList<>(rowCount);
-    for (int i = 0; i < rowCount; i++) {
-      @Nullable Object[] values = new Object[n];
-      for (int c = 0; c < n; c++) {
-        FieldData fd = kept.get(c);
+    @Nullable Object[][] values = new Object[rowCount][n];
+    // column by column: a dense FloatVector column is copied in one tight loop, the others value by value
+    for (int c = 0; c < n; c++) {
+      FieldData fd = kept.get(c);
+      if (!hasValid[c] && full[c] && fd.getType() == DataType.FloatVector && fd.hasVectors()
+          && fd.getVectors().getDataCase() == VectorField.DataCase.FLOAT_VECTOR) {
+        floatVectors(fd.getVectors(), rowCount, values, c);
+        continue;
+      }
+      int compact = 0;
+      for (int i = 0; i < rowCount; i++) {
         if (hasValid[c] && !fd.getValidData(i)) {
           continue; // null
         }
         // values are full length (pymilvus and the server) or only for valid rows: accept both
-        values[c] = value(fd, full[c] ? i : compact[c]);
-        compact[c]++;
+        values[i][c] = value(fd, full[c] ? i : compact);
+        compact++;
       }
-      rows.add(new RowMap(keys, values));
+    }
+    List<Map<String, Object>> rows = new ArrayList<>(rowCount);
+    for (int i = 0; i < rowCount; i++) {
+      rows.add(new RowMap(keys, values[i]));
     }
     return rows;
+  }
+
+  /** Row {@code i}'s vector of a dense FloatVector column into {@code values[i][c]}, for every row. */
+  private static void floatVectors(VectorField v, int rowCount, @Nullable Object[][] values, int c) {
+    int dim = (int) v.getDim();
+    FloatArray data = v.getFloatVector();
+    for (int i = 0, at = 0; i < rowCount; i++) {
+      float[] f = new float[dim];
+      for (int k = 0; k < dim; k++, at++) {
+        f[k] = data.getData(at);
+      }
+      values[i][c] = f;
+    }
   }
 
   /** Values in the column (rows, or valid rows of a compact nullable column). */

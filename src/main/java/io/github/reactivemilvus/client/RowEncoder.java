@@ -645,7 +645,8 @@ final class RowEncoder {
   }
 
   static int intParam(FieldSchema f, String key, int fallback) {
-    for (KeyValuePair kv : f.getTypeParamsList()) {
+    for (int i = 0; i < f.getTypeParamsCount(); i++) { // by index: called per value, no iterator
+      KeyValuePair kv = f.getTypeParams(i);
       if (kv.getKey().equals(key)) {
         try {
           return Integer.parseInt(kv.getValue().trim());

@@ -143,15 +143,30 @@ class CollectionsAndSearchAgainstMilvusLiteTest {
     try {
       MilvusClient onCodec = client.withCodecScheduler(codec);
       Set<String> encodedOn = ConcurrentHashMap.newKeySet();
-      // the encoder reads each value with get(): the row records the thread it is read on
-      Flux<Map<String, Object>> rows = Flux.range(0, 10).map(i -> new HashMap<>(Map.<String, Object>of(
-          "id", (long) i, "v", new float[] {i, 0, 0, 0})) {
-        @Override
-        public Object get(Object key) {
-          encodedOn.add(Thread.currentThread().getName());
-          return super.get(key);
-        }
-      });
+      // the encoder reads each element of a List<Number> vector with floatValue(): the first records its thread
+      Flux<Map<String, Object>> rows = Flux.range(0, 10).map(i -> Map.<String, Object>of("id", (long) i, "v", List.<Number>of(
+          new Number() {
+            @Override
+            public float floatValue() {
+              encodedOn.add(Thread.currentThread().getName());
+              return i;
+            }
+
+            @Override
+            public double doubleValue() {
+              return floatValue();
+            }
+
+            @Override
+            public int intValue() {
+              return i;
+            }
+
+            @Override
+            public long longValue() {
+              return i;
+            }
+          }, 0f, 0f, 0f)));
       assertThat(onCodec.insert(name, rows, WriteOptions.DEFAULTS.withBatchRows(4)).count().block(WAIT)).isEqualTo(3);
       assertThat(encodedOn).isNotEmpty().allMatch(t -> t.startsWith("codec-test"));
       String decodedOn = onCodec.search(Search.builder(name).vector(new float[] {2, 0, 0, 0}).limit(3).metricType("L2")

@@ -182,6 +182,46 @@ class WireEncodingTest {
   }
 
   @Test
+  void aRowSizedByLookupsIsSizedAsByIteratingIt() {
+    RowEncoder codec = new RowEncoder(SCHEMA.toProto("c"));
+    for (Map<String, Object> row : rows(4)) {
+      assertThat(codec.estimateRowBytes(row)).isEqualTo(RowEncoder.estimateBytes(row));
+    }
+    Map<String, Object> extra = new LinkedHashMap<>(rows(1).get(0));
+    extra.put("other", "x");
+    assertThat(codec.estimateRowBytes(extra)).isEqualTo(RowEncoder.estimateBytes(extra));
+    Map<String, Object> partial = Map.of("id", 1L);
+    assertThat(codec.estimateRowBytes(partial)).isEqualTo(RowEncoder.estimateBytes(partial));
+  }
+
+  @Test
+  void rowKeysCheckedByLookupsStillReportTheKeyAtFault() {
+    Schema autoId = Schema.builder().field(Field.int64("id").primaryKey().autoId(true)).field(Field.floatVector("v", 2)).build();
+    RowEncoder codec = new RowEncoder(autoId.toProto("c"));
+    float[] v = {1, 2};
+    assertThat(codec.encodeForSending(List.of(Map.of("v", v)), 0, false)).hasSize(1);
+    assertThatThrownBy(() -> codec.encodeForSending(List.of(Map.of("v", v), Map.of("v", v, "colour", "red")), 7, false))
+        .isInstanceOf(RowConversionException.class).hasMessageContaining("row 8").hasMessageContaining("'colour'");
+    assertThatThrownBy(() -> codec.encodeForSending(List.of(Map.of("id", 3L, "v", v)), 0, false))
+        .isInstanceOf(RowConversionException.class).hasMessageContaining("'id'").hasMessageContaining("auto_id");
+    Map<String, Object> nullId = new LinkedHashMap<>();
+    nullId.put("id", null);
+    nullId.put("v", v);
+    assertThat(codec.encodeForSending(List.of(nullId), 0, false)).hasSize(1); // a null auto-id key is no value
+  }
+
+  @Test
+  void writeResultsReadTheServersKeysWithoutCopyingThem() {
+    io.github.reactivemilvus.proto.MutationResult r = io.github.reactivemilvus.proto.MutationResult.newBuilder()
+        .setIDs(IDs.newBuilder().setIntId(LongArray.newBuilder().addData(5).addData(300))).setInsertCnt(2).build();
+    WriteResult result = Responses.writeResult(0, 0, 2, r);
+    assertThat(result.ids()).isEqualTo(List.of(5L, 300L)).hasSameHashCodeAs(List.of(5L, 300L));
+    assertThatThrownBy(() -> result.ids().add(1L)).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> result.ids().set(0, 1L)).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(Responses.writeResult(0, 0, 0, io.github.reactivemilvus.proto.MutationResult.getDefaultInstance()).ids()).isEmpty();
+  }
+
+  @Test
   void aHitMadeByTheApplicationStillCopiesItsFields() {
     Map<String, Object> mine = new LinkedHashMap<>(Map.of("a", 1));
     Hit h = new Hit(1L, 0.5f, mine);

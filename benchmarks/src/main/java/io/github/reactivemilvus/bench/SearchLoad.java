@@ -76,10 +76,13 @@ final class SearchLoad implements AutoCloseable, PairedRounds.Load {
       vectors.add(v);
     }
     switch (impl) {
-      case "ours", "ours-pool2" -> {
+      case "ours", "ours-pool2", "ours-parallel" -> {
         registry = ReactiveConnections.create();
         registry.addConnection(ALIAS, Support.ourConfig(port, impl.equals("ours-pool2") ? 2 : 1)).block(Duration.ofSeconds(10));
         client = MilvusClient.of(registry, ALIAS);
+        if (impl.equals("ours-parallel")) {
+          client = client.withCodecScheduler(reactor.core.scheduler.Schedulers.parallel());
+        }
         for (float[] v : vectors) {
           searches.add(Search.builder(DataRpcs.COLLECTION).vector(v).limit(DataRpcs.TOP_K).metricType("L2").build());
         }
