@@ -76,10 +76,12 @@ final class Writes {
     return schemas.get(collection).flatMap(codec -> onCodecScheduler(
             Mono.fromCallable(() -> prepare(collection, codec, batch, first, batchIndex, options, upsert)))
         .map(send -> send.onErrorResume(SchemaCache::mayBeStale, e -> schemas.refreshed(collection, codec)
-            .flatMap(fresh -> onCodecScheduler(Mono.defer(() -> prepare(collection, fresh, batch, first, batchIndex, options, upsert))))
+            .flatMap(fresh -> onCodecScheduler(
+                Mono.defer(() -> prepare(collection, fresh, batch, first, batchIndex, options, upsert))))
             .switchIfEmpty(Mono.error(e))))
         .onErrorResume(SchemaCache::mayBeStale, e -> schemas.refreshed(collection, codec)
-            .flatMap(fresh -> onCodecScheduler(Mono.fromCallable(() -> prepare(collection, fresh, batch, first, batchIndex, options, upsert))))
+            .flatMap(fresh -> onCodecScheduler(
+                Mono.fromCallable(() -> prepare(collection, fresh, batch, first, batchIndex, options, upsert))))
             .switchIfEmpty(Mono.error(e))));
   }
 
