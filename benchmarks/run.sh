@@ -38,7 +38,7 @@ case "$MODE" in
     SEARCH=("64,256" 6 1000)
     INSERT_FLOOR=(200000 6)
     DECODE_FLOOR=(6 1000)
-    CODEC=(256 6 1000)
+    CODEC=(256 6 3000)
     ;;
   full)
     COMMON=(-f 2 -wi 5 -w 2s -i 5 -r 2s)
@@ -51,7 +51,7 @@ case "$MODE" in
     SEARCH=("64,256" 12 1000)
     INSERT_FLOOR=(1000000 8)
     DECODE_FLOOR=(12 1000)
-    CODEC=(256 12 1000)
+    CODEC=(256 12 3000)
     ;;
   *)
     echo "usage: $0 quick|full [groups]" >&2
