@@ -7,7 +7,7 @@
 #   benchmarks/run.sh quick data       # insert and search through the typed client vs the SDK (not in the default set)
 #   benchmarks/run.sh quick service    # the WebFlux service on ours / the blocking SDK / the async SDK, open loop (in full's set)
 #   benchmarks/run.sh quick floors     # insert encoding and search decoding against their protobuf floors (in full's set)
-#   benchmarks/run.sh quick codec      # search results decoded on the event loop vs on Schedulers.parallel(), 256 in flight
+#   benchmarks/run.sh quick codec      # search results decoded / insert batches encoded on the event loop vs on Schedulers.parallel(), 256 in flight
 #
 # A run of named groups keeps the other files of results/<mode>/ and writes its environment and extra
 # results to env-<groups>.txt and extra-<groups>.jsonl, so one group can be rerun beside a full run.
@@ -167,6 +167,9 @@ for g in $ONLY; do
     codec)
       # every answer the decode floor's 573 KB result (nq 10 x topK 100, id, title, 128-d vector); both clients in one JVM
       main codec-scheduler "" -Dloopback.largeSearch=true -Dbench.impls=ours,ours-parallel \
+        io.github.reactivemilvus.bench.SearchPaired "${CODEC[@]}"
+      # the write side: inserts of 1,000 rows (565 KB each) encoded on the event loop vs on parallel()
+      main codec-scheduler-insert "" -Dbench.impls=insert,insert-parallel \
         io.github.reactivemilvus.bench.SearchPaired "${CODEC[@]}"
       ;;
     footprint)

@@ -74,7 +74,7 @@ public final class SearchPaired {
           h.getValueAtPercentile(99) / 1000.0);
     }
     for (String[] pair : new String[][] {{"ours", "sdk"}, {"ours", "sdk-async"}, {"ours-pool2", "sdk"},
-        {"ours-pool2", "sdk-async"}, {"ours-parallel", "ours"}}) {
+        {"ours-pool2", "sdk-async"}, {"ours-parallel", "ours"}, {"insert-parallel", "insert"}}) {
       String ours = pair[0];
       String peer = pair[1];
       if (!rates.containsKey(peer) || !rates.containsKey(ours)) {
