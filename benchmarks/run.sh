@@ -8,6 +8,7 @@
 #   benchmarks/run.sh quick service    # the WebFlux service on ours / the blocking SDK / the async SDK, open loop (in full's set)
 #   benchmarks/run.sh quick floors     # insert encoding and search decoding against their protobuf floors (in full's set)
 #   benchmarks/run.sh quick observation  # the unary load with no observation registry / NOOP / meters / meters + tracing
+#   benchmarks/run.sh quick codec      # search results decoded / insert batches encoded on the event loop vs on Schedulers.parallel(), 256 in flight
 #
 # A run of named groups keeps the other files of results/<mode>/ and writes its environment and extra
 # results to env-<groups>.txt and extra-<groups>.jsonl, so one group can be rerun beside a full run.
@@ -38,6 +39,7 @@ case "$MODE" in
     SEARCH=("64,256" 6 1000)
     INSERT_FLOOR=(200000 6)
     DECODE_FLOOR=(6 1000)
+    CODEC=(256 6 3000)
     ;;
   full)
     COMMON=(-f 2 -wi 5 -w 2s -i 5 -r 2s)
@@ -50,6 +52,7 @@ case "$MODE" in
     SEARCH=("64,256" 12 1000)
     INSERT_FLOOR=(1000000 8)
     DECODE_FLOOR=(12 1000)
+    CODEC=(256 12 3000)
     ;;
   *)
     echo "usage: $0 quick|full [groups]" >&2
@@ -165,6 +168,14 @@ for g in $ONLY; do
       # the loopback server runs as a separate process here: the allocation counted is the client's alone
       main insert-floor "" io.github.reactivemilvus.bench.InsertFloor "${INSERT_FLOOR[@]}"
       main decode-floor "" io.github.reactivemilvus.bench.DecodeFloor "${DECODE_FLOOR[@]}"
+      ;;
+    codec)
+      # every answer the decode floor's 573 KB result (nq 10 x topK 100, id, title, 128-d vector); both clients in one JVM
+      main codec-scheduler "" -Dloopback.largeSearch=true -Dbench.impls=ours,ours-parallel \
+        io.github.reactivemilvus.bench.SearchPaired "${CODEC[@]}"
+      # the write side: inserts of 1,000 rows (565 KB each) encoded on the event loop vs on parallel()
+      main codec-scheduler-insert "" -Dbench.impls=insert,insert-parallel \
+        io.github.reactivemilvus.bench.SearchPaired "${CODEC[@]}"
       ;;
     footprint)
       jmh footprint '\.FootprintBenchmark' -f 1 -wi 0 -i 1

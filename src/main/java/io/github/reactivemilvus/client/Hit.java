@@ -15,10 +15,10 @@ import org.jspecify.annotations.Nullable;
 public record Hit(Object id, float score, Map<String, Object> fields, @Nullable Object groupValue) {
   /**
    * Copies {@code fields} into an unmodifiable map keeping their order (null values allowed, as a nullable
-   * field returns).
+   * field returns); a row the client decoded is already unmodifiable and is kept as it is.
    */
   public Hit {
-    fields = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
+    fields = fields instanceof RowMap ? fields : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(fields));
   }
 
   /** A hit of a search without group-by. */

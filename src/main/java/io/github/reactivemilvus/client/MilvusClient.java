@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
@@ -57,7 +58,8 @@ import reactor.core.scheduler.Scheduler;
  * on UNAVAILABLE and rate limiting; writes only with {@code retry_writes}). A non-success status
  * fails with {@link io.github.reactivemilvus.MilvusConnectionException} carrying the Milvus code
  * and reason, the alias and the collection. Signals arrive on the channel's callback executor;
- * row conversion runs there too, never blocking.
+ * row conversion runs there too, never blocking, unless {@link #withCodecScheduler(Scheduler)}
+ * moves it to a scheduler of the application's.
  *
  * <p>Writes, searches, queries and gets need the collection's schema: it is described once per
  * collection and cached in this client (dropping, renaming or creating a collection through this
@@ -76,7 +78,7 @@ public final class MilvusClient {
   private final SchemaCache schemas;
   private final Writes writes;
   private final Iterators iterators;
-  private final WriteClock clock = new WriteClock();
+  private final WriteClock clock;
   private final Databases databases;
   private final CollectionAdmin collectionAdmin;
   private final Indexes indexes;
@@ -85,12 +87,16 @@ public final class MilvusClient {
   private final ResourceGroups resourceGroups;
   private final Maintenance maintenance;
   private final Replication replication;
+  /** Where rows are encoded and results decoded; null: the thread that completes the call (the event loop). */
+  private final @Nullable Scheduler codecScheduler;
 
   private MilvusClient(MilvusStub stub) {
     this.stub = stub;
     this.scheduler = stub.scheduler();
+    this.codecScheduler = null;
+    this.clock = new WriteClock();
     this.schemas = new SchemaCache(this::describe);
-    this.writes = new Writes(stub, schemas, clock);
+    this.writes = new Writes(stub, schemas, clock, null);
     this.iterators = new Iterators(stub, schemas);
     this.databases = new Databases(stub);
     this.collectionAdmin = new CollectionAdmin(stub, schemas::forget);
@@ -100,6 +106,50 @@ public final class MilvusClient {
     this.resourceGroups = new ResourceGroups(stub);
     this.maintenance = new Maintenance(stub, stub.scheduler());
     this.replication = new Replication(stub);
+  }
+
+  /** {@code from}'s connection, schema cache, session timestamps and operation groups; its own codec scheduler. */
+  private MilvusClient(MilvusClient from, Scheduler codecScheduler) {
+    this.stub = from.stub;
+    this.scheduler = from.scheduler;
+    this.codecScheduler = codecScheduler;
+    this.schemas = from.schemas;
+    this.clock = from.clock;
+    this.writes = new Writes(stub, schemas, clock, codecScheduler);
+    this.iterators = from.iterators;
+    this.databases = from.databases;
+    this.collectionAdmin = from.collectionAdmin;
+    this.indexes = from.indexes;
+    this.partitions = from.partitions;
+    this.rbac = from.rbac;
+    this.resourceGroups = from.resourceGroups;
+    this.maintenance = from.maintenance;
+    this.replication = from.replication;
+  }
+
+  /**
+   * A client on the same connection, sharing this one's schema cache and session timestamps, whose
+   * row encoding and result decoding run on {@code scheduler}: each insert or upsert batch is
+   * encoded and sent from it, and each search, hybrid search and query answer is decoded on it
+   * (and its {@code Mono} completes there). This client is unchanged.
+   *
+   * <p>By default both run on the thread that asks for the batch or completes the call: the
+   * channel's event loop. That costs no thread hop and suits the usual small batches and results
+   * (a top-10 search, a few hundred rows). While the event loop encodes or decodes, though, every
+   * other call of that channel waits; with large batches or results (thousands of vectors, output
+   * fields with vectors) and many calls in flight, a scheduler such as {@code Schedulers.parallel()}
+   * keeps the event loop moving bytes and spreads the conversion over one thread per core, at the
+   * cost of a hop per batch or answer. Conversion is CPU work: a scheduler with one thread per core
+   * fits it; {@code Schedulers.boundedElastic()} works but only adds threads. Iterators keep
+   * converting on the event loop.
+   */
+  public MilvusClient withCodecScheduler(Scheduler scheduler) {
+    return new MilvusClient(this, Objects.requireNonNull(scheduler, "scheduler"));
+  }
+
+  /** {@code answer} delivered on the codec scheduler, if this client has one. */
+  private <T> Mono<T> decodeOn(Mono<T> answer) {
+    return codecScheduler == null ? answer : answer.publishOn(codecScheduler);
   }
 
   // ---- operation groups (all over this client's stub) ----
@@ -645,8 +695,8 @@ public final class MilvusClient {
   @Rpc(value = {"Search", "DescribeCollection"}, sdk = {"search", "searchAsync"})
   public Mono<List<List<Hit>>> search(Search search) {
     Objects.requireNonNull(search, "search");
-    return schemas.withSchema(search.collection, codec -> stub.call(MilvusServiceGrpc.getSearchMethod(),
-        SessionReads.apply(Requests.searchRequest(codec, search), clock))
+    return schemas.withSchema(search.collection, codec -> decodeOn(stub.call(MilvusServiceGrpc.getSearchMethod(),
+        SessionReads.apply(Requests.searchRequest(codec, search), clock)))
         .map(r -> Responses.hits(codec, r, search.groupByField, search.outputFields)));
   }
 
@@ -671,8 +721,8 @@ public final class MilvusClient {
   @Rpc(value = {"HybridSearch", "DescribeCollection"}, sdk = {"hybridSearch", "hybridSearchAsync"})
   public Mono<List<List<Hit>>> hybridSearch(HybridSearch hybrid) {
     Objects.requireNonNull(hybrid, "hybrid");
-    return schemas.withSchema(hybrid.collection, codec -> stub.call(MilvusServiceGrpc.getHybridSearchMethod(),
-        SessionReads.apply(Requests.hybridRequest(codec, hybrid), clock))
+    return schemas.withSchema(hybrid.collection, codec -> decodeOn(stub.call(MilvusServiceGrpc.getHybridSearchMethod(),
+        SessionReads.apply(Requests.hybridRequest(codec, hybrid), clock)))
         .map(r -> Responses.hits(codec, r, hybrid.groupByField, hybrid.outputFields)));
   }
 
@@ -707,8 +757,8 @@ public final class MilvusClient {
   @Rpc(value = {"Query", "DescribeCollection"}, sdk = {"query", "queryAsync"})
   public Mono<List<Map<String, Object>>> query(Query query) {
     Objects.requireNonNull(query, "query");
-    return stub.call(MilvusServiceGrpc.getQueryMethod(),
-        SessionReads.apply(Requests.queryRequest(query, query.filter, query.limit, query.offset, false), clock))
+    return decodeOn(stub.call(MilvusServiceGrpc.getQueryMethod(),
+        SessionReads.apply(Requests.queryRequest(query, query.filter, query.limit, query.offset, false), clock)))
         .map(Responses::rows);
   }
 

@@ -60,28 +60,36 @@ final class Responses {
    */
   static List<List<Hit>> hits(RowEncoder codec, SearchResults r, @Nullable String groupField, List<String> asked) {
     SearchResultData d = r.getResults();
-    List<Object> ids = ids(d.getIds());
-    int total = ids.size();
-    List<Map<String, Object>> fields = RowDecoder.decode(d.getFieldsDataList(), total);
+    IDs ids = d.getIds();
+    int total = ids.hasIntId() ? ids.getIntId().getDataCount() : ids.hasStrId() ? ids.getStrId().getDataCount() : 0;
+    FieldSchema pk = codec.primary();
+    String pkName = pk == null ? "" : pk.getName();
     List<@Nullable Object> groups = d.hasGroupByFieldValue() && RowDecoder.size(d.getGroupByFieldValue()) >= total
         ? groupValues(d.getGroupByFieldValue(), total) : null;
     boolean drop = groupField != null && !asked.contains(groupField) && !asked.contains("*");
-    List<List<Hit>> out = new ArrayList<>();
+    // each row decoded once into the map the hit keeps (RowDecoder.decodeRows); with group-by the
+    // group field may be read from the row and then removed, so those rows are plain maps
+    List<Map<String, Object>> fields = groupField == null
+        ? RowDecoder.decodeRows(d.getFieldsDataList(), total, pkName) : RowDecoder.decode(d.getFieldsDataList(), total);
+    List<List<Hit>> out = new ArrayList<>((int) Math.max(0, Math.min(d.getNumQueries(), 1024)));
     int at = 0;
     for (int q = 0; q < d.getNumQueries(); q++) {
       int n = q < d.getTopksCount() ? (int) d.getTopks(q) : 0;
-      List<Hit> list = new ArrayList<>(n);
-      FieldSchema pk = codec.primary();
+      Hit[] list = new Hit[n];
       for (int i = 0; i < n; i++, at++) {
         Map<String, Object> row = fields.get(at);
-        row.remove(pk == null ? "" : pk.getName());
-        Object group = groups != null ? groups.get(at) : groupField != null ? row.get(groupField) : null;
-        if (drop) {
-          row.remove(groupField);
+        Object group = null;
+        if (groupField != null) {
+          row.remove(pkName);
+          group = groups != null ? groups.get(at) : row.get(groupField);
+          if (drop) {
+            row.remove(groupField);
+          }
         }
-        list.add(new Hit(ids.get(at), d.getScores(at), row, group));
+        Object id = ids.hasIntId() ? (Object) ids.getIntId().getData(at) : ids.getStrId().getData(at);
+        list[i] = new Hit(id, d.getScores(at), row, group);
       }
-      out.add(List.copyOf(list));
+      out.add(List.of(list));
     }
     return List.copyOf(out);
   }
@@ -137,7 +145,10 @@ final class Responses {
   }
 
   static WriteResult writeResult(long batch, long firstRow, int rows, MutationResult r) {
-    return new WriteResult(batch, firstRow, rows, ids(r.getIDs()), r.getInsertCnt(), r.getUpsertCnt(), r.getDeleteCnt(),
+    IDs ids = r.getIDs();
+    List<Object> keys = ids.hasIntId() ? new IdList(ids.getIntId().getDataList())
+        : ids.hasStrId() ? new IdList(ids.getStrId().getDataList()) : List.of();
+    return new WriteResult(batch, firstRow, rows, keys, r.getInsertCnt(), r.getUpsertCnt(), r.getDeleteCnt(),
         r.getTimestamp());
   }
 }

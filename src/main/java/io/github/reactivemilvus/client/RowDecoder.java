@@ -2,14 +2,17 @@ package io.github.reactivemilvus.client;
 
 import io.github.reactivemilvus.proto.DataType;
 import io.github.reactivemilvus.proto.FieldData;
+import io.github.reactivemilvus.proto.FloatArray;
 import io.github.reactivemilvus.proto.ScalarField;
 import io.github.reactivemilvus.proto.VectorField;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
@@ -53,6 +56,75 @@ final class RowDecoder {
       }
     }
     return rows;
+  }
+
+  /**
+   * The rows of a search result without column {@code skip} (the primary key, which each hit gives
+   * as its id), each an unmodifiable {@link RowMap} sharing the result's field names: one array per
+   * row instead of a hash map with an entry per field, the same keys, order and values as
+   * {@link #decode} gives. With a dynamic field (whose keys differ from row to row) or a repeated
+   * field name, the maps of {@link #decode} less {@code skip} (which {@link Hit} copies).
+   */
+  static List<Map<String, Object>> decodeRows(List<FieldData> columns, int rowCount, String skip) {
+    List<FieldData> kept = new ArrayList<>(columns.size());
+    Set<String> names = new HashSet<>();
+    for (FieldData fd : columns) {
+      if (fd.getIsDynamic() || !names.add(fd.getFieldName())) {
+        List<Map<String, Object>> rows = decode(columns, rowCount);
+        rows.forEach(row -> row.remove(skip));
+        return rows;
+      }
+      if (!fd.getFieldName().equals(skip)) {
+        kept.add(fd);
+      }
+    }
+    int n = kept.size();
+    String[] keys = new String[n];
+    boolean[] hasValid = new boolean[n];
+    boolean[] full = new boolean[n];
+    for (int c = 0; c < n; c++) {
+      FieldData fd = kept.get(c);
+      keys[c] = fd.getFieldName();
+      hasValid[c] = fd.getValidDataCount() > 0;
+      full[c] = size(fd) == rowCount;
+    }
+    @Nullable Object[][] values = new Object[rowCount][n];
+    // column by column: a dense FloatVector column is copied in one tight loop, the others value by value
+    for (int c = 0; c < n; c++) {
+      FieldData fd = kept.get(c);
+      if (!hasValid[c] && full[c] && fd.getType() == DataType.FloatVector && fd.hasVectors()
+          && fd.getVectors().getDataCase() == VectorField.DataCase.FLOAT_VECTOR) {
+        floatVectors(fd.getVectors(), rowCount, values, c);
+        continue;
+      }
+      int compact = 0;
+      for (int i = 0; i < rowCount; i++) {
+        if (hasValid[c] && !fd.getValidData(i)) {
+          continue; // null
+        }
+        // values are full length (pymilvus and the server) or only for valid rows: accept both
+        values[i][c] = value(fd, full[c] ? i : compact);
+        compact++;
+      }
+    }
+    List<Map<String, Object>> rows = new ArrayList<>(rowCount);
+    for (int i = 0; i < rowCount; i++) {
+      rows.add(new RowMap(keys, values[i]));
+    }
+    return rows;
+  }
+
+  /** Row {@code i}'s vector of a dense FloatVector column into {@code values[i][c]}, for every row. */
+  private static void floatVectors(VectorField v, int rowCount, @Nullable Object[][] values, int c) {
+    int dim = (int) v.getDim();
+    FloatArray data = v.getFloatVector();
+    for (int i = 0, at = 0; i < rowCount; i++) {
+      float[] f = new float[dim];
+      for (int k = 0; k < dim; k++, at++) {
+        f[k] = data.getData(at);
+      }
+      values[i][c] = f;
+    }
   }
 
   /** Values in the column (rows, or valid rows of a compact nullable column). */
@@ -106,9 +178,10 @@ final class RowDecoder {
       int dim = (int) v.getDim();
       switch (v.getDataCase()) {
         case FLOAT_VECTOR: {
+          FloatArray data = v.getFloatVector();
           float[] f = new float[dim];
-          for (int k = 0; k < dim; k++) {
-            f[k] = v.getFloatVector().getData(i * dim + k);
+          for (int k = 0, at = i * dim; k < dim; k++) {
+            f[k] = data.getData(at + k);
           }
           return f;
         }

@@ -1,6 +1,8 @@
 package io.github.reactivemilvus.client;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
+import com.google.protobuf.UnsafeByteOperations;
 import io.github.reactivemilvus.proto.ArrayArray;
 import io.github.reactivemilvus.proto.BoolArray;
 import io.github.reactivemilvus.proto.CollectionSchema;
@@ -20,7 +22,7 @@ import io.github.reactivemilvus.proto.StructArrayFieldSchema;
 import io.github.reactivemilvus.proto.VectorField;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -44,6 +46,8 @@ final class RowEncoder {
   private final Map<String, StructArrayFieldSchema> structs = new LinkedHashMap<>();
   private final @Nullable FieldSchema primary;
   private final long collectionId;
+  /** The names of {@link #byName}, for lookups without an iterator. */
+  private final String[] fieldNames;
 
   /** An encoder for a schema not tied to a described collection (collection id 0). */
   RowEncoder(CollectionSchema schema) {
@@ -61,6 +65,7 @@ final class RowEncoder {
       }
     }
     this.primary = pk;
+    this.fieldNames = byName.keySet().toArray(new String[0]);
     for (StructArrayFieldSchema struct : schema.getStructArrayFieldsList()) {
       structs.put(struct.getName(), struct);
     }
@@ -92,6 +97,19 @@ final class RowEncoder {
    * messages. On upsert an auto-id primary key must be given; on insert it must not be.
    */
   List<FieldData> encode(List<Map<String, Object>> rows, long firstIndex, boolean upsert) {
+    return encode(rows, firstIndex, upsert, false);
+  }
+
+  /**
+   * As {@link #encode}, for a request about to be sent: FloatVector columns are written straight
+   * into their wire form ({@link #wireFloatVectors}), so they serialise to the same bytes at a
+   * fraction of the work and memory, but read as empty until serialised and parsed again.
+   */
+  List<FieldData> encodeForSending(List<Map<String, Object>> rows, long firstIndex, boolean upsert) {
+    return encode(rows, firstIndex, upsert, true);
+  }
+
+  private List<FieldData> encode(List<Map<String, Object>> rows, long firstIndex, boolean upsert, boolean wire) {
     List<FieldData> columns = new ArrayList<>();
     boolean dynamic = schema.getEnableDynamicField();
     List<FieldSchema> written = new ArrayList<>();
@@ -110,10 +128,20 @@ final class RowEncoder {
     }
     Set<String> known = new HashSet<>(byName.keySet());
     known.addAll(structs.keySet());
+    String[] knownNames = known.toArray(new String[0]);
+    List<String> guarded = new ArrayList<>(); // fields that must have no value
+    for (FieldSchema f : byName.values()) {
+      if ((f.getAutoID() && !upsert) || f.getIsFunctionOutput()) {
+        guarded.add(f.getName());
+      }
+    }
     for (int i = 0; i < rows.size(); i++) {
       Map<String, Object> row = rows.get(i);
       if (row == null) {
         throw new RowConversionException(firstIndex + i, "(row)", "a Map<String, Object>", "the row is null");
+      }
+      if (fitsByLookup(row, knownNames, guarded, dynamic)) {
+        continue;
       }
       for (String key : row.keySet()) {
         FieldSchema f = byName.get(key);
@@ -132,7 +160,7 @@ final class RowEncoder {
       }
     }
     for (FieldSchema f : written) {
-      columns.add(column(f, rows, firstIndex));
+      columns.add(column(f, rows, firstIndex, wire));
     }
     for (StructArrayFieldSchema struct : structs.values()) {
       columns.add(structColumn(struct, rows, firstIndex));
@@ -157,6 +185,47 @@ final class RowEncoder {
           .setScalars(ScalarField.newBuilder().setJsonData(JSONArray.newBuilder().addAllData(json))).build());
     }
     return columns;
+  }
+
+  /**
+   * Whether the row's keys are all fine, found by lookups alone (no iteration of the row, which
+   * for most maps makes an entry object per key): every key is a field or struct, or the collection
+   * has a dynamic field, and no field that must stay empty has a value. False sends the row through
+   * the key-by-key check, which finds and reports the fault.
+   */
+  private static boolean fitsByLookup(Map<String, Object> row, String[] known, List<String> guarded, boolean dynamic) {
+    for (int g = 0; g < guarded.size(); g++) {
+      if (row.get(guarded.get(g)) != null) {
+        return false;
+      }
+    }
+    if (dynamic) {
+      return true;
+    }
+    int found = 0;
+    for (String name : known) {
+      if (row.containsKey(name)) {
+        found++;
+      }
+    }
+    return found == row.size();
+  }
+
+  /**
+   * {@link #estimateBytes} of a row, found by lookups of the schema's fields when the row has no
+   * other key (no iteration of the row, which for most maps makes an entry object per key).
+   */
+  long estimateRowBytes(Map<String, Object> row) {
+    long n = 2;
+    int found = 0;
+    for (String name : fieldNames) {
+      Object value = row.get(name);
+      if (value != null || row.containsKey(name)) {
+        found++;
+        n += name.length() + 2L + (value == null ? 1 : estimateBytes(value));
+      }
+    }
+    return found == row.size() ? n : estimateBytes(row);
   }
 
   /** The types this client writes; a field of another type fails the batch before it is sent. */
@@ -185,7 +254,7 @@ final class RowEncoder {
     }
   }
 
-  private FieldData column(FieldSchema f, List<Map<String, Object>> rows, long firstIndex) {
+  private FieldData column(FieldSchema f, List<Map<String, Object>> rows, long firstIndex, boolean wire) {
     boolean nullable = f.getNullable() || f.hasDefaultValue();
     FieldData.Builder fd = FieldData.newBuilder().setFieldName(f.getName()).setType(f.getDataType());
     List<Object> values = new ArrayList<>(rows.size());
@@ -214,7 +283,7 @@ final class RowEncoder {
     if (valid != null) {
       fd.addAllValidData(valid);
     }
-    fill(fd, f, values);
+    fill(fd, f, values, wire);
     return fd.build();
   }
 
@@ -231,9 +300,9 @@ final class RowEncoder {
       case Int16:
         return (int) integral(v, Short.MIN_VALUE, Short.MAX_VALUE);
       case Int32:
-        return (int) integral(v, Integer.MIN_VALUE, Integer.MAX_VALUE);
+        return v instanceof Integer ? v : (Object) (int) integral(v, Integer.MIN_VALUE, Integer.MAX_VALUE);
       case Int64:
-        return integral(v, Long.MIN_VALUE, Long.MAX_VALUE);
+        return v instanceof Long ? v : (Object) integral(v, Long.MIN_VALUE, Long.MAX_VALUE); // a Long is kept, not boxed again
       case Float:
         return (float) number(v);
       case Double:
@@ -244,9 +313,9 @@ final class RowEncoder {
           throw wrong(v);
         }
         int max = intParam(f, "max_length", -1);
-        if (max >= 0 && s.getBytes(StandardCharsets.UTF_8).length > max) {
-          throw new IllegalArgumentException("a string of " + s.getBytes(StandardCharsets.UTF_8).length
-              + " UTF-8 bytes, more than max_length " + max);
+        // at most 3 UTF-8 bytes per char: only a string that might be too long is measured, none is encoded
+        if (max >= 0 && 3L * s.length() > max && utf8Length(s) > max) {
+          throw new IllegalArgumentException("a string of " + utf8Length(s) + " UTF-8 bytes, more than max_length " + max);
         }
         return s;
       }
@@ -399,10 +468,14 @@ final class RowEncoder {
   }
 
   @SuppressWarnings("unchecked")
-  private static void fill(FieldData.Builder fd, FieldSchema f, List<Object> values) {
+  private static void fill(FieldData.Builder fd, FieldSchema f, List<Object> values, boolean wire) {
     DataType type = f.getDataType();
     switch (type) {
       case FloatVector: {
+        if (wire) {
+          fd.setVectors(wireFloatVectors(intParam(f, "dim", 0), values));
+          return;
+        }
         FloatArray.Builder a = FloatArray.newBuilder();
         for (Object v : values) {
           for (float x : (float[]) v) {
@@ -506,8 +579,74 @@ final class RowEncoder {
     return s.build();
   }
 
+  /**
+   * A FloatVector column in its wire form, written once: the packed floats of a {@code FloatArray}
+   * (tag, length, little-endian floats copied in bulk) kept as the raw bytes of
+   * {@code VectorField.float_vector}. Serialising it copies the bytes as they are, where a
+   * {@code FloatArray} built float by float grows its list several times and is walked again.
+   * Readers of the message see no {@code float_vector} until it is serialised and parsed again, so
+   * this form is only for requests about to be sent.
+   */
+  static VectorField wireFloatVectors(int dim, List<Object> values) {
+    long payload = 0;
+    for (Object v : values) {
+      payload += 4L * ((float[]) v).length;
+    }
+    if (payload > Integer.MAX_VALUE - 16) {
+      throw new IllegalArgumentException("a FloatVector column of " + payload + " bytes does not fit one message");
+    }
+    int header = 1 + varintSize((int) payload);
+    byte[] bytes = new byte[header + (int) payload];
+    bytes[0] = (byte) ((FloatArray.DATA_FIELD_NUMBER << 3) | 2); // length-delimited: packed floats
+    int at = 1;
+    for (int n = (int) payload; ; n >>>= 7) {
+      if ((n & ~0x7F) == 0) {
+        bytes[at] = (byte) n;
+        break;
+      }
+      bytes[at++] = (byte) ((n & 0x7F) | 0x80);
+    }
+    FloatBuffer floats = ByteBuffer.wrap(bytes, header, (int) payload).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    for (Object v : values) {
+      floats.put((float[]) v);
+    }
+    return VectorField.newBuilder().setDim(dim).setUnknownFields(UnknownFieldSet.newBuilder()
+        .addField(VectorField.FLOAT_VECTOR_FIELD_NUMBER,
+            UnknownFieldSet.Field.newBuilder().addLengthDelimited(UnsafeByteOperations.unsafeWrap(bytes)).build())
+        .build()).build();
+  }
+
+  private static int varintSize(int n) {
+    int size = 1;
+    while ((n & ~0x7F) != 0) {
+      n >>>= 7;
+      size++;
+    }
+    return size;
+  }
+
+  /** The UTF-8 length of {@code s} as {@code String.getBytes(UTF_8)} gives it, without encoding it. */
+  static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += Character.isSurrogate(c) ? 1 : 3; // a lone surrogate is encoded as '?'
+      }
+    }
+    return n;
+  }
+
   static int intParam(FieldSchema f, String key, int fallback) {
-    for (KeyValuePair kv : f.getTypeParamsList()) {
+    for (int i = 0; i < f.getTypeParamsCount(); i++) { // by index: called per value, no iterator
+      KeyValuePair kv = f.getTypeParams(i);
       if (kv.getKey().equals(key)) {
         try {
           return Integer.parseInt(kv.getValue().trim());

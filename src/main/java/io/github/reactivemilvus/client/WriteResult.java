@@ -10,8 +10,11 @@ import java.util.List;
  */
 public record WriteResult(long batch, long firstRow, int rows, List<Object> ids, long insertCount,
     long upsertCount, long deleteCount, long timestamp) {
-  /** Copies {@code ids} into an immutable list; a null list or id throws {@link NullPointerException}. */
+  /**
+   * Copies {@code ids} into an immutable list (the keys of an answer the client decoded are already
+   * unmodifiable and kept as they are); a null list or id throws {@link NullPointerException}.
+   */
   public WriteResult {
-    ids = List.copyOf(ids);
+    ids = ids instanceof IdList ? ids : List.copyOf(ids);
   }
 }

@@ -4,33 +4,43 @@ import io.github.reactivemilvus.MilvusStub;
 import io.github.reactivemilvus.proto.FieldData;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
 import io.github.reactivemilvus.proto.MutationResult;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.util.function.Tuple2;
+import reactor.core.scheduler.Scheduler;
 
 /**
  * The batched write streams of {@link MilvusClient} (insert and upsert): rows cut into batches by
  * {@link WriteOptions}, encoded with the collection's {@link RowEncoder}, sent with at most
- * {@code maxInFlight} batches unanswered, results in stream order.
+ * {@code maxInFlight} batches unanswered, results in stream order. Each batch is encoded and sent
+ * from the thread that asks for it (the row source's, then the event loop that answered the batch
+ * before), or from the codec scheduler when the client has one.
  */
 final class Writes {
   private static final Logger LOG = LoggerFactory.getLogger(Writes.class);
   private final MilvusStub stub;
   private final SchemaCache schemas;
   private final WriteClock clock;
+  /** Where each batch is encoded and sent from; null: the thread that asks for the batch. */
+  private final @Nullable Scheduler codecScheduler;
 
-  Writes(MilvusStub stub, SchemaCache schemas, WriteClock clock) {
+  Writes(MilvusStub stub, SchemaCache schemas, WriteClock clock, @Nullable Scheduler codecScheduler) {
     this.stub = stub;
     this.schemas = schemas;
     this.clock = clock;
+    this.codecScheduler = codecScheduler;
+  }
+
+  /** {@code work} run on the codec scheduler, if there is one. */
+  private <T> Mono<T> onCodecScheduler(Mono<T> work) {
+    return codecScheduler == null ? work : work.subscribeOn(codecScheduler);
   }
 
   /**
@@ -45,8 +55,9 @@ final class Writes {
     Objects.requireNonNull(options, "options");
     return schemas.get(collection).flatMapMany(first -> Flux.defer(() -> {
       AtomicLong batches = new AtomicLong();
-      Flux<Mono<WriteResult>> prepared = rows.index().bufferUntil(batchCut(options), true)
-          .concatMap(batch -> following(collection, batch, batches.getAndIncrement(), options, upsert));
+      AtomicLong rowsBefore = new AtomicLong(); // the stream index of each batch's first row (batches are mapped in order)
+      Flux<Mono<WriteResult>> prepared = rows.bufferUntil(batchCut(first, options), true)
+          .concatMap(batch -> following(collection, batch, rowsBefore.getAndAdd(batch.size()), batches.getAndIncrement(), options, upsert));
       return SettlingWrites.send(prepared, send -> send, options.maxInFlight(), late -> {
         LOG.warn("{} into '{}': batch {} (rows {} to {}) was written after the stream was cancelled", upsert ? "upsert" : "insert",
             collection, late.batch(), late.firstRow(), late.firstRow() + late.rows() - 1);
@@ -60,14 +71,17 @@ final class Writes {
    * anew when encoding or sending fails in a way a changed collection explains
    * ({@link SchemaCache#mayBeStale}) and the server's collection is now another one.
    */
-  private Mono<Mono<WriteResult>> following(String collection, List<Tuple2<Long, Map<String, Object>>> batch, long batchIndex,
+  private Mono<Mono<WriteResult>> following(String collection, List<Map<String, Object>> batch, long first, long batchIndex,
       WriteOptions options, boolean upsert) {
-    return schemas.get(collection).flatMap(codec -> Mono.fromCallable(() -> prepare(collection, codec, batch, batchIndex, options, upsert))
+    return schemas.get(collection).flatMap(codec -> onCodecScheduler(
+            Mono.fromCallable(() -> prepare(collection, codec, batch, first, batchIndex, options, upsert)))
         .map(send -> send.onErrorResume(SchemaCache::mayBeStale, e -> schemas.refreshed(collection, codec)
-            .flatMap(fresh -> prepare(collection, fresh, batch, batchIndex, options, upsert))
+            .flatMap(fresh -> onCodecScheduler(
+                Mono.defer(() -> prepare(collection, fresh, batch, first, batchIndex, options, upsert))))
             .switchIfEmpty(Mono.error(e))))
         .onErrorResume(SchemaCache::mayBeStale, e -> schemas.refreshed(collection, codec)
-            .map(fresh -> prepare(collection, fresh, batch, batchIndex, options, upsert))
+            .flatMap(fresh -> onCodecScheduler(
+                Mono.fromCallable(() -> prepare(collection, fresh, batch, first, batchIndex, options, upsert))))
             .switchIfEmpty(Mono.error(e))));
   }
 
@@ -89,10 +103,10 @@ final class Writes {
   }
 
   /** Cuts before the row that would exceed the row or byte budget of the batch being filled. */
-  private static Predicate<Tuple2<Long, Map<String, Object>>> batchCut(WriteOptions options) {
+  private static Predicate<Map<String, Object>> batchCut(RowEncoder codec, WriteOptions options) {
     long[] state = new long[2]; // rows, bytes of the batch being filled (one subscription)
-    return indexed -> {
-      long size = RowEncoder.estimateBytes(indexed.getT2());
+    return row -> {
+      long size = codec.estimateRowBytes(row);
       if (state[0] > 0 && (state[0] + 1 > options.batchRows() || state[1] + size > options.batchBytes())) {
         state[0] = 1;
         state[1] = size;
@@ -105,12 +119,9 @@ final class Writes {
   }
 
   /** Encodes the batch now (a row that does not fit throws here) and returns its send, not yet subscribed. */
-  private Mono<WriteResult> prepare(String collection, RowEncoder codec, List<Tuple2<Long, Map<String, Object>>> batch,
+  private Mono<WriteResult> prepare(String collection, RowEncoder codec, List<Map<String, Object>> rows, long first,
       long batchIndex, WriteOptions options, boolean upsert) {
-    long first = batch.get(0).getT1();
-    List<Map<String, Object>> rows = new ArrayList<>(batch.size());
-    batch.forEach(t -> rows.add(t.getT2()));
-    List<FieldData> columns = codec.encode(rows, first, upsert);
+    List<FieldData> columns = codec.encodeForSending(rows, first, upsert);
     Mono<MutationResult> call = upsert
         ? stub.call(MilvusServiceGrpc.getUpsertMethod(), Requests.upsertRequest(collection, options.partition(), columns, rows.size()))
         : stub.call(MilvusServiceGrpc.getInsertMethod(), Requests.insertRequest(collection, options.partition(), columns, rows.size()));

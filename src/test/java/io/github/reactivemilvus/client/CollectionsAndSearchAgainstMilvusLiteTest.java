@@ -14,7 +14,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -23,6 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 /** The typed client's collection, index, search, query, get and delete operations on Milvus Lite. */
@@ -127,6 +131,58 @@ class CollectionsAndSearchAgainstMilvusLiteTest {
     List<List<Hit>> filtered = client.search(Search.builder(name).vector(q1).limit(5).filter("tag == \"odd\"")
         .consistency(ConsistencyLevel.STRONG).build()).block(WAIT);
     assertThat(filtered.get(0)).extracting(Hit::id).containsExactlyElementsOf(bruteForce(vectors, q1, 5, i -> i % 2 == 1));
+  }
+
+  @Test
+  void aChosenCodecSchedulerEncodesTheWritesAndDecodesTheResults() {
+    String name = collection("codec");
+    Schema schema = Schema.builder().field(Field.int64("id").primaryKey()).field(Field.floatVector("v", 4)).build();
+    client.createCollection(name, schema, List.of(IndexParam.builder("v").indexType("FLAT").metricType("L2").build())).block(WAIT);
+    client.loadCollection(name).block(WAIT);
+    Scheduler codec = Schedulers.newSingle("codec-test");
+    try {
+      MilvusClient onCodec = client.withCodecScheduler(codec);
+      Set<String> encodedOn = ConcurrentHashMap.newKeySet();
+      // the encoder reads each element of a List<Number> vector with floatValue(): the first records its thread
+      Flux<Map<String, Object>> rows = Flux.range(0, 10).map(i -> Map.<String, Object>of("id", (long) i, "v", List.<Number>of(
+          new Number() {
+            @Override
+            public float floatValue() {
+              encodedOn.add(Thread.currentThread().getName());
+              return i;
+            }
+
+            @Override
+            public double doubleValue() {
+              return floatValue();
+            }
+
+            @Override
+            public int intValue() {
+              return i;
+            }
+
+            @Override
+            public long longValue() {
+              return i;
+            }
+          }, 0f, 0f, 0f)));
+      assertThat(onCodec.insert(name, rows, WriteOptions.DEFAULTS.withBatchRows(4)).count().block(WAIT)).isEqualTo(3);
+      assertThat(encodedOn).isNotEmpty().allMatch(t -> t.startsWith("codec-test"));
+      String decodedOn = onCodec.search(Search.builder(name).vector(new float[] {2, 0, 0, 0}).limit(3).metricType("L2")
+          .outputFields("v").consistency(ConsistencyLevel.STRONG).build()).map(hits -> {
+            assertThat(hits.get(0)).hasSize(3).first().extracting(Hit::id).isEqualTo(2L); // 1 and 3 tie
+            assertThat((float[]) hits.get(0).get(0).fields().get("v")).containsExactly(2, 0, 0, 0);
+            return Thread.currentThread().getName();
+          }).block(WAIT);
+      assertThat(decodedOn).startsWith("codec-test");
+      // the client it was made from still decodes on the thread completing the call
+      String plainOn = client.search(Search.builder(name).vector(new float[] {2, 0, 0, 0}).limit(3).metricType("L2")
+          .consistency(ConsistencyLevel.STRONG).build()).map(hits -> Thread.currentThread().getName()).block(WAIT);
+      assertThat(plainOn).doesNotStartWith("codec-test");
+    } finally {
+      codec.dispose();
+    }
   }
 
   static List<Object> bruteForce(List<float[]> vectors, float[] q, int k, java.util.function.IntPredicate keep) {

@@ -38,7 +38,7 @@ class CoverageTableTest {
   private static final Set<String> NOT_OPERATIONS = Set.of("MilvusClient.alias", "MilvusClient.forgetSchema",
       "MilvusClient.of", "Maintenance.withTimer", "MilvusClient.databases", "MilvusClient.collectionAdmin",
       "MilvusClient.indexes", "MilvusClient.partitions", "MilvusClient.rbac", "MilvusClient.resourceGroups",
-      "MilvusClient.maintenance", "MilvusClient.replication");
+      "MilvusClient.maintenance", "MilvusClient.replication", "MilvusClient.withCodecScheduler");
 
   /** RPCs left to {@code MilvusStub.call}, and why. */
   static final Map<String, String> RAW_ONLY = Map.ofEntries(

@@ -69,12 +69,12 @@ public final class SearchPaired {
               "p50us", h.getValueAtPercentile(50) / 1000.0,
               "p99us", h.getValueAtPercentile(99) / 1000.0,
               "p999us", h.getValueAtPercentile(99.9) / 1000.0));
-      System.out.printf(Locale.ROOT, "concurrency %d: %-9s %,10.0f searches/s (median), %.1f us CPU per search, p50 %.0f us, p99 %.0f us%n",
+      System.out.printf(Locale.ROOT, "concurrency %d: %-13s %,10.0f searches/s (median), %.1f us CPU per search, p50 %.0f us, p99 %.0f us%n",
           concurrency, impl, PairedRounds.Spread.of(rates.get(impl)).median(), PairedRounds.Spread.of(cpu.get(impl)).median(), h.getValueAtPercentile(50) / 1000.0,
           h.getValueAtPercentile(99) / 1000.0);
     }
     for (String[] pair : new String[][] {{"ours", "sdk"}, {"ours", "sdk-async"}, {"ours-pool2", "sdk"},
-        {"ours-pool2", "sdk-async"}}) {
+        {"ours-pool2", "sdk-async"}, {"ours-parallel", "ours"}, {"insert-parallel", "insert"}}) {
       String ours = pair[0];
       String peer = pair[1];
       if (!rates.containsKey(peer) || !rates.containsKey(ours)) {
