@@ -506,6 +506,11 @@ public final class ReactiveConnections implements AutoCloseable {
      * headers are added: a header an interceptor sets is sent as it set it (the alias's {@code authorization},
      * {@code dbname} and {@code identifier} only fill in what is missing). An observation, when there is an
      * observation registry, is around them, so its {@code traceparent} is in the headers they see.
+     *
+     * <p>The insert and upsert requests of {@code MilvusClient} carry their FloatVector columns already in
+     * their wire form (in {@code VectorField}'s unknown fields, which saves a copy per batch): an interceptor
+     * that reads the vectors of a request parses them with {@code VectorField.parseFrom(field.getVectors()
+     * .toByteString())}; one that only forwards the message, or reads other fields, needs nothing.
      */
     public Builder interceptors(List<? extends ClientInterceptor> interceptors) {
       List<ClientInterceptor> copy = List.copyOf(Objects.requireNonNull(interceptors, "interceptors"));
@@ -516,7 +521,8 @@ public final class ReactiveConnections implements AutoCloseable {
     /**
      * Interceptors per alias, after (inside) the registry's {@link #interceptors}: {@code byAlias} is asked
      * with the alias's name each time the alias connects; null or an empty list means none. A function that
-     * throws fails that connect with a {@link FailureKind#CLIENT} error.
+     * throws fails that connect with a {@link FailureKind#CLIENT} error. What they see of insert and upsert
+     * requests: as for {@link #interceptors}.
      */
     public Builder aliasInterceptors(Function<String, ? extends @Nullable List<? extends ClientInterceptor>> byAlias) {
       this.aliasInterceptors = Objects.requireNonNull(byAlias, "byAlias");

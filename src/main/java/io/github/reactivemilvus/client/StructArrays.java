@@ -70,7 +70,7 @@ final class StructArrays {
         if (vector) {
           vectors.addData(vectorsOf(sub, name, elements));
         } else {
-          arrays.addData(scalarsOf(sub.getElementType(), name, elements));
+          arrays.addData(scalarsOf(sub.getElementType(), name, elements, RowEncoder.intParam(sub, "max_length", -1)));
         }
       }
       if (vector) {
@@ -126,7 +126,7 @@ final class StructArrays {
     return out;
   }
 
-  private static ScalarField scalarsOf(DataType type, String name, List<Object> elements) {
+  private static ScalarField scalarsOf(DataType type, String name, List<Object> elements, int maxLength) {
     ScalarField.Builder s = ScalarField.newBuilder();
     try {
       switch (type) {
@@ -177,6 +177,10 @@ final class StructArrays {
           for (Object e : elements) {
             if (!(e instanceof String str)) {
               throw new IllegalArgumentException("a " + Json.typeName(e));
+            }
+            if (maxLength >= 0 && RowEncoder.utf8Length(str) > maxLength) {
+              throw new IllegalArgumentException("a string of " + RowEncoder.utf8Length(str) + " UTF-8 bytes, more than max_length "
+                  + maxLength);
             }
             a.addData(str);
           }

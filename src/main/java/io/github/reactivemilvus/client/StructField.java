@@ -131,8 +131,9 @@ public final class StructField {
     /**
      * Adds a sub-field (not null): a scalar (Bool, Int8 to Int64, Float, Double, VarChar) or a vector
      * (FloatVector, Float16Vector, BFloat16Vector, Int8Vector, BinaryVector) that is neither primary,
-     * partition nor clustering key, auto-id, nullable, nor has a default value. Anything else, or a second
-     * sub-field of the same name, throws {@link IllegalArgumentException} naming the struct and sub-field.
+     * partition nor clustering key, auto-id, nullable, nor has a default value, with no {@code max_capacity}
+     * or element type of its own. Anything else, or a second sub-field of the same name, throws
+     * {@link IllegalArgumentException} naming the struct and sub-field.
      */
     public Builder field(Field field) {
       Objects.requireNonNull(field, "field");
@@ -146,6 +147,10 @@ public final class StructField {
       }
       if (p.getNullable() || p.hasDefaultValue()) {
         throw new IllegalArgumentException(where + " cannot be nullable nor have a default value");
+      }
+      if (field.typeParams().containsKey(MAX_CAPACITY) || field.elementType() != DataType.None) {
+        throw new IllegalArgumentException(where + " cannot have its own max_capacity or element type: the struct's "
+            + maxCapacity + " applies to every sub-field");
       }
       if (field.name().contains("[") || field.name().contains("]")) {
         throw new IllegalArgumentException(where + " must not contain '[' or ']'");

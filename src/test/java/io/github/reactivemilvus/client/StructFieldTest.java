@@ -244,6 +244,13 @@ class StructFieldTest {
         .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(RowConversionException.class)
             .hasMessageContaining("row 2").hasMessageContaining("5 structs, more than max_capacity 4"))
         .verify(WAIT);
+    List<Map<String, Object>> longText = rows();
+    longText.get(1).put("chunks", List.of(chunk("x".repeat(65), 1, List.of(1.0, 1.0))));
+    StepVerifier.create(client.insert("c", Flux.fromIterable(longText)))
+        .expectErrorSatisfies(e -> assertThat(e).isInstanceOf(RowConversionException.class)
+            .hasMessageContaining("row 1").hasMessageContaining("sub-field 'text'")
+            .hasMessageContaining("65 UTF-8 bytes, more than max_length 64"))
+        .verify(WAIT);
     assertThat(SCRIPT.requests()).noneMatch(InsertRequest.class::isInstance);
   }
 
@@ -267,6 +274,10 @@ class StructFieldTest {
     assertThatThrownBy(() -> StructField.builder("s", 3).field(Field.int64("k")).field(Field.varChar("k", 3)))
         .hasMessageContaining("duplicate sub-field 'k' of struct field 's'");
     assertThatThrownBy(() -> StructField.builder("s", 3).typeParam("max_capacity", "9")).hasMessageContaining("builder(name, maxCapacity)");
+    assertThatThrownBy(() -> StructField.builder("s", 3).field(Field.int64("k").typeParam("max_capacity", "100")))
+        .hasMessageContaining("sub-field 'k' of struct field 's' cannot have its own max_capacity");
+    assertThatThrownBy(() -> StructField.builder("s", 3).field(Field.int64("k").elementType(DataType.Int64, 100)))
+        .hasMessageContaining("cannot have its own max_capacity or element type");
     assertThatThrownBy(() -> StructField.builder("s", 3).field(Field.floatVector("v", 0))).hasMessageContaining("dim must be positive");
     assertThatThrownBy(() -> Schema.builder().field(Field.int64("id").primaryKey()).field(Field.floatVector("v", 2))
         .structField(StructField.builder("v", 2).field(Field.int64("k")))).hasMessageContaining("duplicate field 'v'");

@@ -103,12 +103,41 @@ public final class ServerProcess {
         .redirectInput(ProcessBuilder.Redirect.PIPE)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(environment);
+    Process process;
     try {
-      ServerProcess p = new ServerProcess(name, builder.start(), log);
-      LIVE.add(p);
-      return p;
+      process = builder.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start " + name + ": " + String.join(" ", full), e);
+      // the program only: the arguments may hold a password or a token
+      throw new UncheckedIOException("cannot start " + name + " (" + command.get(0) + ")", e);
+    }
+    awaitOwnGroup(process);
+    ServerProcess p = new ServerProcess(name, process, log);
+    LIVE.add(p);
+    return p;
+  }
+
+  /**
+   * Waits (up to 5 s) until {@code setsid} has made the process the leader of its own group, so that a
+   * stop right after the start signals the group instead of finding it empty; returns at once when the
+   * process has ended.
+   */
+  private static void awaitOwnGroup(Process process) {
+    Path stat = Paths.get("/proc", Long.toString(process.pid()), "stat");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (process.isAlive() && System.nanoTime() < deadline) {
+      try {
+        String line = Files.readString(stat);
+        String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" "); // state, ppid, pgrp, ...
+        if (Long.parseLong(fields[2]) == process.pid()) {
+          return;
+        }
+        Thread.sleep(1);
+      } catch (IOException | RuntimeException e) {
+        return; // gone between the check and the read
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 

@@ -42,6 +42,33 @@ class ServerProcessTest {
   }
 
   @Test
+  void aStopRightAfterTheStartFindsTheServerInItsOwnGroupAndEndsIt() throws Exception {
+    Path dir = ServerProcess.createTempDirectory("server-process-test-");
+    try {
+      for (int i = 0; i < 5; i++) {
+        ServerProcess server = ServerProcess.start("quick", List.of("sleep", "300"), dir, dir.resolve(i + ".log"), Map.of());
+        assertThat(ServerProcess.groupMembers(server.pgid())).as("the group exists when start returns").isNotEmpty();
+        server.terminate(Duration.ofMillis(500));
+        assertThat(server.groupAlive()).isFalse();
+      }
+    } finally {
+      ServerProcess.deleteTempDirectory(dir);
+    }
+  }
+
+  @Test
+  void aProgramThatCannotStartIsNamedWithoutItsArguments() {
+    Path dir = ServerProcess.createTempDirectory("server-process-test-");
+    try {
+      assertThatThrownBy(() -> ServerProcess.start("absent", List.of("/nonexistent/server", "--password", "s3cret"),
+          dir.resolve("missing-dir"), dir.resolve("out.log"), Map.of()))
+          .hasMessageContaining("cannot start absent (/nonexistent/server)").hasMessageNotContaining("s3cret");
+    } finally {
+      ServerProcess.deleteTempDirectory(dir);
+    }
+  }
+
+  @Test
   void kill9EndsTheGroupAtOnce() throws Exception {
     Path dir = ServerProcess.createTempDirectory("server-process-test-");
     try {
