@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
@@ -37,6 +38,15 @@ import reactor.core.scheduler.Scheduler;
  * be a synchronous failure inside {@code start} on a dead transport, and starting the next waiter
  * there would nest one call per queued call (see {@link CallLimiter}). Listeners are never called
  * under this call's lock or the limiter's.
+ *
+ * <p>Cancels from this side. The caller's own {@link #cancel} is ordered with its other operations
+ * (a {@link ClientCall} is not thread-safe), but {@link #abort} and {@link #expire} come from other
+ * threads (shutdown, the deadline sweeper). For a method whose client sends one message, grpc-java
+ * keeps the framed request in its MessageFramer until {@code halfClose}, and a cancel in between
+ * leaves that buffer unreleased; so such a cancel that finds the request between
+ * {@code sendMessage} and the end of {@code halfClose} is handed to the sending thread, which applies
+ * it as soon as {@code halfClose} returns (or {@code sendMessage} throws). A cancel that comes before
+ * the request is sent makes the send and half-close no-ops: the call closes with the cancel.
  */
 @Internal
 final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Waiter {
@@ -70,6 +80,25 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
   private boolean cancelRequested;
   private @Nullable String cancelMessage;
   private @Nullable Throwable cancelCause;
+  /** Whether the cancel asked for while starting came from the owner (abort, expire) rather than the caller. */
+  private boolean cancelRequestedByOwner;
+
+  /** Marks the span from the single request's {@code sendMessage} to the end of its {@code halfClose}. */
+  private static final Object FRAMING = new Object();
+  /** An owner's cancel went to the real call: sending and half-closing are no-ops from then on. */
+  private static final Object CANCELLED_BY_OWNER = new Object();
+  @SuppressWarnings("rawtypes")
+  private static final AtomicReferenceFieldUpdater<LimitedCall, Object> REQUEST =
+      AtomicReferenceFieldUpdater.newUpdater(LimitedCall.class, Object.class, "request");
+  /**
+   * Null, {@link #FRAMING}, {@link #CANCELLED_BY_OWNER} or a {@link PendingCancel}: only used for
+   * methods whose client sends one message (see the class comment).
+   */
+  private volatile @Nullable Object request;
+  private final boolean oneRequest;
+
+  /** An owner's cancel that waits for the request's half-close. */
+  private record PendingCancel(@Nullable String message, @Nullable Throwable cause) { }
 
   LimitedCall(Channel next, CallLimiter limiter, CallOwner owner, String alias, MethodDescriptor<Q, R> method,
       CallOptions options, boolean sweptDeadline, Scheduler timer) {
@@ -81,6 +110,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
     this.options = options;
     this.sweptDeadline = sweptDeadline;
     this.timer = timer;
+    this.oneRequest = method.getType().clientSendsOneMessage();
   }
 
   @Override
@@ -227,12 +257,18 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
     }
     drain(call);
     boolean cancelNow;
+    boolean fromOwner;
     synchronized (lock) {
       starting = false;
       cancelNow = cancelRequested;
+      fromOwner = cancelRequestedByOwner;
     }
     if (cancelNow) {
-      call.cancel(cancelMessage, cancelCause);
+      if (fromOwner) {
+        cancelFromOwner(call, cancelMessage, cancelCause);
+      } else {
+        call.cancel(cancelMessage, cancelCause);
+      }
     }
   }
 
@@ -318,15 +354,81 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
 
   @Override
   public void sendMessage(Q message) {
-    if (passThrough || !buffer(() -> started().sendMessage(message))) {
-      started().sendMessage(message);
+    if (passThrough || !buffer(() -> sendToReal(message))) {
+      sendToReal(message);
     }
   }
 
   @Override
   public void halfClose() {
-    if (passThrough || !buffer(() -> started().halfClose())) {
-      started().halfClose();
+    if (passThrough || !buffer(this::halfCloseReal)) {
+      halfCloseReal();
+    }
+  }
+
+  private void sendToReal(Q message) {
+    ClientCall<Q, R> call = started();
+    if (!oneRequest) {
+      call.sendMessage(message);
+      return;
+    }
+    Object state = request;
+    if (state == CANCELLED_BY_OWNER || state == null && !REQUEST.compareAndSet(this, null, FRAMING)) {
+      return; // an owner's cancel came first: the call closes with it
+    }
+    try {
+      call.sendMessage(message);
+    } catch (RuntimeException | Error e) {
+      endRequest(call);
+      throw e;
+    }
+  }
+
+  private void halfCloseReal() {
+    ClientCall<Q, R> call = started();
+    if (!oneRequest) {
+      call.halfClose();
+      return;
+    }
+    // a half-close without a message opens the span here; after an owner's cancel it is a no-op
+    if (request == CANCELLED_BY_OWNER || request == null && !REQUEST.compareAndSet(this, null, FRAMING)) {
+      return;
+    }
+    try {
+      call.halfClose();
+    } finally {
+      endRequest(call);
+    }
+  }
+
+  /** Ends the request's span on the sending thread, applying an owner's cancel that waited for it. */
+  private void endRequest(ClientCall<Q, R> call) {
+    if (REQUEST.compareAndSet(this, FRAMING, null)) {
+      return;
+    }
+    // only this thread leaves a pending cancel, so a plain read and write are enough
+    if (request instanceof PendingCancel pending) {
+      request = CANCELLED_BY_OWNER;
+      call.cancel(pending.message(), pending.cause());
+    }
+  }
+
+  /** An owner's cancel of the started call: at once, or handed to the thread framing the request. */
+  private void cancelFromOwner(ClientCall<Q, R> call, @Nullable String message, @Nullable Throwable cause) {
+    for (;;) {
+      Object state = request;
+      if (state == null) {
+        if (REQUEST.compareAndSet(this, null, CANCELLED_BY_OWNER)) {
+          call.cancel(message, cause);
+          return;
+        }
+      } else if (state == FRAMING) {
+        if (REQUEST.compareAndSet(this, FRAMING, new PendingCancel(message, cause))) {
+          return;
+        }
+      } else {
+        return; // cancelled already, or a cancel waits for the half-close
+      }
     }
   }
 
@@ -355,6 +457,10 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
 
   @Override
   public void cancel(@Nullable String message, @Nullable Throwable cause) {
+    cancel(message, cause, false);
+  }
+
+  private void cancel(@Nullable String message, @Nullable Throwable cause, boolean fromOwner) {
     ClientCall<Q, R> call;
     boolean started;
     synchronized (lock) {
@@ -363,14 +469,21 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
       if (call == null) {
         cancelled = true;
       } else if (starting) {
-        cancelRequested = true;
-        cancelMessage = message;
-        cancelCause = cause;
+        if (!cancelRequested || !fromOwner) { // the caller's cancel wins over an owner's
+          cancelRequested = true;
+          cancelRequestedByOwner = fromOwner;
+          cancelMessage = message;
+          cancelCause = cause;
+        }
         return;
       }
     }
     if (call != null) {
-      call.cancel(message, cause);
+      if (fromOwner) {
+        cancelFromOwner(call, message, cause);
+      } else {
+        call.cancel(message, cause);
+      }
       return;
     }
     if (!started) {
@@ -388,7 +501,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
   void abort(Status status) {
     // decided in one step: a permit granted between a check and the abort must not let the call run on
     if (!abortIfWaiting(status)) {
-      cancel(status.getDescription(), status.getCause());
+      cancel(status.getDescription(), status.getCause(), true);
     }
   }
 
@@ -399,7 +512,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
   void expire(Status status) {
     expiredStatus = status;
     if (!abortIfWaiting(status.withCause(new LocalCauses.PermitWaitExpired(status.getDescription(), status.getCause())))) {
-      cancel(status.getDescription(), status.getCause());
+      cancel(status.getDescription(), status.getCause(), true);
     }
   }
 

@@ -94,6 +94,8 @@ final class CallFakes {
   static final class FakeChannel extends Channel {
     final List<FakeCall> calls = new ArrayList<>();
     Consumer<FakeCall> onStart = call -> { };
+    /** Runs inside each call's sendMessage, before the message is recorded (it may throw). */
+    Consumer<FakeCall> onSend = call -> { };
     RuntimeException newCallFails;
 
     @Override
@@ -159,6 +161,9 @@ final class CallFakes {
 
     @Override
     public void halfClose() {
+      if (cancelled) {
+        throw new IllegalStateException("call was cancelled");
+      }
       ops.add("halfClose");
     }
 
@@ -167,6 +172,7 @@ final class CallFakes {
       if (cancelled) {
         throw new IllegalStateException("call was cancelled");
       }
+      channel.onSend.accept(this);
       ops.add("send " + message);
     }
 

@@ -1,6 +1,7 @@
 package io.github.reactivemilvus.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.reactivemilvus.internal.CallFakes.FakeCall;
 import io.github.reactivemilvus.internal.CallFakes.FakeChannel;
@@ -273,6 +274,107 @@ class LimitedCallTest {
     call.expire(expired);
     assertThat(channel.call(0).cancelled).isTrue();
     assertThat(listener.onlyClose()).isSameAs(expired);
+    assertNoPermitHeld();
+  }
+
+  @Test
+  void anOwnersCancelBetweenTheRequestAndItsHalfCloseWaitsForTheHalfClose() {
+    // grpc-java keeps a unary request in its framer until halfClose: a cancel in between would leak it
+    LimitedCall<String, String> call = newCall();
+    RecordingListener listener = startOnly(call);
+    call.request(2);
+    call.sendMessage("x");
+    Status expired = Status.DEADLINE_EXCEEDED.withDescription("default deadline");
+
+    call.expire(expired);
+    assertThat(channel.call(0).ops).containsExactly("start", "request 2", "send x");
+    assertThat(listener.closes).isEmpty();
+
+    call.halfClose();
+    assertThat(channel.call(0).ops).containsExactly("start", "request 2", "send x", "halfClose", "cancel");
+    assertThat(listener.onlyClose()).isSameAs(expired);
+    assertNoPermitHeld();
+  }
+
+  @Test
+  void anOwnersCancelBeforeTheRequestMakesTheSendAndHalfCloseNoOps() {
+    LimitedCall<String, String> call = newCall();
+    RecordingListener listener = startOnly(call);
+    call.request(2);
+
+    call.abort(Status.UNAVAILABLE.withDescription("shutting down"));
+    call.sendMessage("x");
+    call.halfClose();
+
+    assertThat(channel.call(0).ops).containsExactly("start", "request 2", "cancel");
+    assertThat(listener.onlyClose().getCode()).isEqualTo(Status.Code.CANCELLED);
+    assertNoPermitHeld();
+  }
+
+  @Test
+  void anOwnersCancelThatArrivesWhileTheRequestIsSentIsAppliedWhenTheSendThrows() {
+    List<LimitedCall<String, String>> self = new ArrayList<>();
+    IllegalStateException sendFailure = new IllegalStateException("framing failed");
+    channel.onSend = fake -> {
+      self.get(0).abort(Status.UNAVAILABLE.withDescription("shutting down"));
+      assertThat(fake.cancelled).as("not cancelled concurrently with the send").isFalse();
+      throw sendFailure;
+    };
+    LimitedCall<String, String> call = newCall();
+    self.add(call);
+    RecordingListener listener = startOnly(call);
+
+    assertThatThrownBy(() -> call.sendMessage("x")).isSameAs(sendFailure);
+    assertThat(channel.call(0).ops).containsExactly("start", "cancel");
+    assertThat(listener.onlyClose().getCode()).isEqualTo(Status.Code.CANCELLED);
+    assertNoPermitHeld();
+  }
+
+  @Test
+  void twoOwnerCancelsDuringTheRequestCancelTheRealCallOnce() {
+    LimitedCall<String, String> call = newCall();
+    RecordingListener listener = startOnly(call);
+    call.sendMessage("x");
+    Status expired = Status.DEADLINE_EXCEEDED.withDescription("default deadline");
+
+    call.expire(expired);
+    call.abort(Status.UNAVAILABLE.withDescription("shutting down"));
+    call.halfClose();
+
+    assertThat(channel.call(0).ops).containsExactly("start", "send x", "halfClose", "cancel");
+    assertThat(listener.onlyClose()).isSameAs(expired);
+    assertNoPermitHeld();
+  }
+
+  @Test
+  void theCallersOwnCancelBetweenTheRequestAndItsHalfCloseGoesToTheRealCallAtOnce() {
+    // the caller orders its own operations (a ClientCall is not thread-safe): nothing to wait for
+    LimitedCall<String, String> call = newCall();
+    RecordingListener listener = startOnly(call);
+    call.sendMessage("x");
+
+    call.cancel("caller gave up", null);
+    assertThat(channel.call(0).ops).containsExactly("start", "send x", "cancel");
+    assertThat(listener.onlyClose().getCode()).isEqualTo(Status.Code.CANCELLED);
+    assertNoPermitHeld();
+  }
+
+  @Test
+  void anOwnersCancelOfAQueuedCallWhoseReplayedRequestAwaitsItsHalfCloseWaitsForIt() {
+    startUnary(newCall());
+    List<LimitedCall<String, String>> waitingRef = new ArrayList<>();
+    LimitedCall<String, String> waiting = newCall();
+    waitingRef.add(waiting);
+    RecordingListener listener = startOnly(waiting);
+    waiting.sendMessage("x"); // buffered: the half-close comes after the grant
+    channel.call(0).close(Status.OK);
+    channel.onStart = fake -> waitingRef.get(0).abort(Status.UNAVAILABLE.withDescription("shutting down"));
+
+    grants.runAll();
+    assertThat(channel.call(1).ops).containsExactly("start", "send x");
+    waiting.halfClose();
+    assertThat(channel.call(1).ops).containsExactly("start", "send x", "halfClose", "cancel");
+    assertThat(listener.onlyClose().getCode()).isEqualTo(Status.Code.CANCELLED);
     assertNoPermitHeld();
   }
 
