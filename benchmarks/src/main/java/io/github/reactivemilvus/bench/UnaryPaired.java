@@ -59,10 +59,14 @@ public final class UnaryPaired {
               "sliceMs", sliceMs,
               "medianCallsPerSec", PairedRounds.Spread.of(results.rates().get(impl)).median(),
               "medianCpuUsPerCall", PairedRounds.Spread.of(results.cpu().get(impl)).median(),
+              "medianBytesPerCall", PairedRounds.Spread.of(results.alloc().get(impl)).median(),
               "callsPerSec", results.rates().get(impl),
               "p50us", h.getValueAtPercentile(50) / 1000.0,
               "p99us", h.getValueAtPercentile(99) / 1000.0,
               "p999us", h.getValueAtPercentile(99.9) / 1000.0));
+      // bytes allocated per call in the whole JVM: unlike time, not disturbed by the machine's other load
+      System.out.printf(Locale.ROOT, "concurrency %d: %s CPU per call %.2f us, bytes per call %.0f%n", concurrency, impl,
+          PairedRounds.Spread.of(results.cpu().get(impl)).median(), PairedRounds.Spread.of(results.alloc().get(impl)).median());
     }
     for (String peer : List.of("grpc-direct", "grpc", "sdk", "ours-channel", "ours-chains", "ours-raw", "grpc-flatmap")) {
       if (!results.rates().containsKey(peer) || !results.rates().containsKey("ours")) {
