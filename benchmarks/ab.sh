@@ -16,9 +16,9 @@ n=0
 for v in A B B A A B B A; do
   n=$((n + 1))
   jar="$A"; [[ "$v" == B ]] && jar="$B"
-  echo "== run $n $v $(basename "$jar") $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/ab.log"
+  echo "== run $n $v $(basename "$jar") $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/ab.txt"
   "$JAVA" -Xms2g -Xmx2g -Dbench.impls=ours,grpc-direct -Dbench.extra="$OUT/extra-$n-$v.jsonl" \
-    -cp "$jar" io.github.reactivemilvus.bench.UnaryPaired 1,256 "$ROUNDS" 1000 | grep '^concurrency' | tee -a "$OUT/ab.log"
+    -cp "$jar" io.github.reactivemilvus.bench.UnaryPaired 1,256 "$ROUNDS" 1000 | grep '^concurrency' | tee -a "$OUT/ab.txt"
 done
-echo "== end $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/ab.log"
+echo "== end $(date -u +%T) load $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/ab.txt"
 python3 "$(dirname "$0")/ab_summary.py" "$OUT" | tee "$OUT/summary.txt"
