@@ -4,6 +4,7 @@ import io.github.reactivemilvus.MilvusStub;
 import io.github.reactivemilvus.proto.FieldSchema;
 import io.github.reactivemilvus.proto.MilvusServiceGrpc;
 import io.github.reactivemilvus.proto.QueryRequest;
+import io.github.reactivemilvus.proto.SearchRequest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,6 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The paged reads of {@link MilvusClient}: the query iterator (pages in primary key order) and
@@ -80,40 +82,107 @@ final class Iterators {
     if (search.vectors.size() != 1) {
       return Flux.error(new IllegalArgumentException("searchIterator takes one query vector, got " + search.vectors.size()));
     }
-    if (search.metricType.isEmpty()) {
-      return Flux.error(new IllegalArgumentException("searchIterator needs the metric type (L2, IP or COSINE)"));
-    }
     if (pageSize <= 0 || pageSize > 16_384) {
       return Flux.error(new IllegalArgumentException("pageSize must be 1 to 16384, was " + pageSize));
     }
     if (search.offset != 0) {
       return Flux.error(new IllegalArgumentException("searchIterator does not support an offset"));
     }
+    return schemas.get(search.collection).flatMapMany(codec -> probe(codec, search)
+        .flatMapMany(probe -> probe.token().isEmpty()
+            ? pagesByRange(codec, search, pageSize)
+            : pagesOnTheServer(codec, search, pageSize, probe.sessionTs())));
+  }
+
+  /**
+   * Asks the server for a one-hit page of a server-side iterator, as pymilvus does: a server with
+   * Search Iterator V2 (Milvus 2.5.8+) answers with a token, and its session timestamp pins every
+   * page to one snapshot; any other server answers a plain search, without a token.
+   */
+  private Mono<IteratorProbe> probe(RowEncoder codec, Search search) {
+    SearchRequest request = serverIteratorRequest(codec, search.toBuilder().limit(1).build(), 1, null, 0);
+    return stub.call(MilvusServiceGrpc.getSearchMethod(), request).map(r -> new IteratorProbe(
+        r.getResults().hasSearchIteratorV2Results() ? r.getResults().getSearchIteratorV2Results().getToken() : "",
+        r.getSessionTs()));
+  }
+
+  private record IteratorProbe(String token, long sessionTs) {}
+
+  /** The server keeps the iterator: each page sends its token and the last page's worst score. */
+  private Flux<Hit> pagesOnTheServer(RowEncoder codec, Search search, int pageSize, long sessionTs) {
+    Search page = search.toBuilder().limit(pageSize).build();
+    Flux<Hit> hits = Paging.<ServerCursor, Hit>flux(new ServerCursor("", Float.NaN), cursor -> {
+      SearchRequest request = serverIteratorRequest(codec, page, pageSize, cursor, sessionTs);
+      return stub.call(MilvusServiceGrpc.getSearchMethod(), request).map(r -> {
+        List<Hit> list = Responses.hits(codec, r).get(0);
+        if (list.isEmpty()) {
+          return new Paging.Page<ServerCursor, Hit>(list, null);
+        }
+        if (!r.getResults().hasSearchIteratorV2Results() || r.getResults().getSearchIteratorV2Results().getToken().isEmpty()) {
+          throw new IllegalStateException("the server stopped answering with a search iterator token for collection '"
+              + search.collection + "'");
+        }
+        var info = r.getResults().getSearchIteratorV2Results();
+        // the token is the iterator's for its whole life: the first page's is kept
+        String token = cursor.token().isEmpty() ? info.getToken() : cursor.token();
+        return new Paging.Page<>(list, new ServerCursor(token, info.getLastBound()));
+      });
+    });
+    return hits.take(search.limit, true);
+  }
+
+  /** The iterator's parameters as pymilvus sends them; the first page has no token and no bound. */
+  private static SearchRequest serverIteratorRequest(RowEncoder codec, Search search, int batchSize,
+      @Nullable ServerCursor cursor, long sessionTs) {
+    SearchRequest.Builder b = Requests.searchRequest(codec, search).toBuilder()
+        .addSearchParams(Requests.kv("iterator", "True"))
+        .addSearchParams(Requests.kv("search_iter_v2", "True"))
+        .addSearchParams(Requests.kv("search_iter_batch_size", Integer.toString(batchSize)))
+        .addSearchParams(Requests.kv("collection_id", Long.toString(codec.collectionId())));
+    if (cursor != null && !cursor.token().isEmpty()) {
+      b.addSearchParams(Requests.kv("search_iter_last_bound", Float.toString(cursor.lastBound())))
+          .addSearchParams(Requests.kv("search_iter_id", cursor.token()));
+    }
+    if (sessionTs > 0) {
+      b.setGuaranteeTimestamp(sessionTs);
+    }
+    return b.build();
+  }
+
+  private record ServerCursor(String token, float lastBound) {}
+
+  /**
+   * Without a server-side iterator: each next page is a range search from the last page's worst
+   * score, excluding the keys already returned at that score.
+   */
+  private Flux<Hit> pagesByRange(RowEncoder codec, Search search, int pageSize) {
+    if (search.metricType.isEmpty()) {
+      return Flux.error(new IllegalArgumentException("searchIterator needs the metric type (L2, IP or COSINE) on a server"
+          + " without the server-side search iterator (Milvus before 2.5.8, Milvus Lite)"));
+    }
     boolean smallerIsBetter = search.metricType.equalsIgnoreCase("L2") || search.metricType.equalsIgnoreCase("HAMMING")
         || search.metricType.equalsIgnoreCase("JACCARD");
-    return schemas.get(search.collection).flatMapMany(codec -> {
-      FieldSchema pk = codec.requirePrimary();
-      Flux<Hit> hits = Paging.<SearchCursor, Hit>flux(null, cursor -> {
-        Search.Builder page = search.toBuilder().limit(pageSize).offset(0);
-        if (cursor != null) {
-          page.filter(Requests.and(search.filter, pk.getName() + " not in " + Requests.listLiteral(pk, cursor.idsAtBound)));
-          page.param("range_filter", cursor.bound);
-          // the caller's radius still bounds the far side; without one, the pages run to the end
-          page.param("radius", search.params.getOrDefault("radius", smallerIsBetter ? Float.MAX_VALUE : -Float.MAX_VALUE));
+    FieldSchema pk = codec.requirePrimary();
+    Flux<Hit> hits = Paging.<SearchCursor, Hit>flux(null, cursor -> {
+      Search.Builder page = search.toBuilder().limit(pageSize).offset(0);
+      if (cursor != null) {
+        page.filter(Requests.and(search.filter, pk.getName() + " not in " + Requests.listLiteral(pk, cursor.idsAtBound)));
+        page.param("range_filter", cursor.bound);
+        // the caller's radius still bounds the far side; without one, the pages run to the end
+        page.param("radius", search.params.getOrDefault("radius", smallerIsBetter ? Float.MAX_VALUE : -Float.MAX_VALUE));
+      }
+      return stub.call(MilvusServiceGrpc.getSearchMethod(), Requests.searchRequest(codec, page.build())).map(r -> {
+        List<Hit> list = Responses.hits(codec, r).get(0);
+        if (list.size() < pageSize) {
+          return new Paging.Page<SearchCursor, Hit>(list, null);
         }
-        return stub.call(MilvusServiceGrpc.getSearchMethod(), Requests.searchRequest(codec, page.build())).map(r -> {
-          List<Hit> list = Responses.hits(codec, r).get(0);
-          if (list.size() < pageSize) {
-            return new Paging.Page<SearchCursor, Hit>(list, null);
-          }
-          float bound = list.get(list.size() - 1).score();
-          List<Object> ids = new ArrayList<>(cursor != null && cursor.bound == bound ? cursor.idsAtBound : List.of());
-          list.stream().filter(h -> h.score() == bound).forEach(h -> ids.add(h.id()));
-          return new Paging.Page<>(list, new SearchCursor(bound, ids));
-        });
+        float bound = list.get(list.size() - 1).score();
+        List<Object> ids = new ArrayList<>(cursor != null && cursor.bound == bound ? cursor.idsAtBound : List.of());
+        list.stream().filter(h -> h.score() == bound).forEach(h -> ids.add(h.id()));
+        return new Paging.Page<>(list, new SearchCursor(bound, ids));
       });
-      return hits.take(search.limit, true);
     });
+    return hits.take(search.limit, true);
   }
 
   private record SearchCursor(float bound, List<Object> idsAtBound) {}

@@ -813,11 +813,18 @@ public final class MilvusClient {
 
   /**
    * The hits of one query vector in pages of {@code pageSize}, best first, up to {@code limit}
-   * of the search: each next page is a range search starting at the last page's worst score
-   * (excluding the keys already returned at that score), fetched only when downstream asks for
-   * more; cancelling stops paging. The metric must be given ({@link Search.Builder#metricType}).
+   * of the search, each page fetched only when downstream asks for more; cancelling stops paging
+   * and cancels the page in flight.
+   *
+   * <p>Which iterator runs is decided per subscription by one probe search of one hit (as pymilvus
+   * decides): a server with the server-side Search Iterator V2 (Milvus 2.5.8 and later) keeps the
+   * iterator, every page carries its token and the last page's worst score, and all pages read the
+   * snapshot of the probe's session timestamp; the iterator ends at the first empty page. Any other
+   * server (Milvus before 2.5.8, Milvus Lite) gets range searches: each next page starts at the last
+   * page's worst score, excluding the keys already returned at that score, and the metric must be
+   * given ({@link Search.Builder#metricType}).
    */
-  @Rpc(value = {"Search", "DescribeCollection"}, sdk = "searchIterator")
+  @Rpc(value = {"Search", "DescribeCollection"}, sdk = {"searchIterator", "searchIteratorV2"})
   public Flux<Hit> searchIterator(Search search, int pageSize) {
     return iterators.searchIterator(search, pageSize);
   }

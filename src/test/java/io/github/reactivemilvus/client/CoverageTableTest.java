@@ -87,8 +87,7 @@ class CoverageTableTest {
 
   /** MilvusClientV2 operations without a typed counterpart here, and why. */
   static final Map<String, String> SDK_NOT_TYPED = Map.of(
-      "updateUser", "sets a user description, a field the protocol of milvus-sdk-java 2.6.22 (built against here) lacks",
-      "searchIteratorV2", "searchIterator pages by the primary key on every server; the server-side iterator (2.5.8+) is not used yet");
+      "updateUser", "sets a user description, a field the protocol of milvus-sdk-java 2.6.22 (built against here) lacks");
 
   record Op(String name, List<String> rpcs, List<String> sdk) { }
 

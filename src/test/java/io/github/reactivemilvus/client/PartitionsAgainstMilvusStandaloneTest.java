@@ -80,6 +80,10 @@ class PartitionsAgainstMilvusStandaloneTest {
     List<List<Hit>> hits = client.search(Search.builder(collection).vector(vector(100)).limit(10).metricType("L2")
         .partitions(partition).consistency(ConsistencyLevel.STRONG).build()).block(WAIT);
     assertThat(hits.get(0)).extracting(Hit::id).containsExactly(4L, 3L, 2L, 1L, 0L);
+    // 2.3.5 predates the server-side search iterator: after its probe, range searches page through
+    assertThat(client.searchIterator(Search.builder(collection).vector(vector(100)).limit(10).metricType("L2")
+        .partitions(partition).consistency(ConsistencyLevel.STRONG).build(), 2).map(Hit::id).collectList().block(WAIT))
+        .containsExactly(4L, 3L, 2L, 1L, 0L);
 
     partitions.release(collection, List.of(partition)).block(WAIT);
     assertThat(awaitLoadState(partition, LoadState.NOT_LOAD)).isEqualTo(LoadState.NOT_LOAD);

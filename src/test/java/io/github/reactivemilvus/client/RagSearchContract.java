@@ -195,6 +195,16 @@ abstract class RagSearchContract {
   }
 
   @Test
+  void theSearchIteratorPagesThroughTheHitsOfOneSearchInOrder() {
+    List<Hit> listed = client().search(search().annsField("dense").vector(dense(3)).metricType("COSINE").limit(12).build())
+        .block(WAIT).get(0);
+    // no test server has the server-side iterator: its probe is answered by a plain search, then range searches page
+    List<Hit> paged = client().searchIterator(search().annsField("dense").vector(dense(3)).metricType("COSINE").limit(12)
+        .build(), 5).collectList().block(WAIT);
+    assertThat(paged).extracting(Hit::id).containsExactlyElementsOf(listed.stream().map(Hit::id).toList());
+  }
+
+  @Test
   void aSingleVectorSearchStreamsItsHits() {
     Search s = search().annsField("dense").vector(dense(6)).limit(4).outputFields("doc").build();
     List<Hit> streamed = client().searchHits(s).collectList().block(WAIT);
