@@ -88,25 +88,27 @@ final class Iterators {
     if (search.offset != 0) {
       return Flux.error(new IllegalArgumentException("searchIterator does not support an offset"));
     }
-    return schemas.get(search.collection).flatMapMany(codec -> probe(codec, search)
+    // the probe sends the collection's id: a collection re-created meanwhile is described again
+    return schemas.withSchema(search.collection, codec -> probe(codec, search))
         .flatMapMany(probe -> probe.token().isEmpty()
-            ? pagesByRange(codec, search, pageSize)
-            : pagesOnTheServer(codec, search, pageSize, probe.sessionTs())));
+            ? pagesByRange(probe.codec(), search, pageSize)
+            // pinned to the probe's snapshot; a server that gives no session timestamp gets the client's clock
+            : pagesOnTheServer(probe.codec(), search, pageSize, probe.sessionTs() > 0 ? probe.sessionTs() : clientTimestamp()));
   }
 
   /**
    * Asks the server for a one-hit page of a server-side iterator, as pymilvus does: a server with
-   * Search Iterator V2 (Milvus 2.5.8+) answers with a token, and its session timestamp pins every
+   * Search Iterator V2 answers with a token, and its session timestamp pins every
    * page to one snapshot; any other server answers a plain search, without a token.
    */
   private Mono<IteratorProbe> probe(RowEncoder codec, Search search) {
     SearchRequest request = serverIteratorRequest(codec, search.toBuilder().limit(1).build(), 1, null, 0);
-    return stub.call(MilvusServiceGrpc.getSearchMethod(), request).map(r -> new IteratorProbe(
+    return stub.call(MilvusServiceGrpc.getSearchMethod(), request).map(r -> new IteratorProbe(codec,
         r.getResults().hasSearchIteratorV2Results() ? r.getResults().getSearchIteratorV2Results().getToken() : "",
         r.getSessionTs()));
   }
 
-  private record IteratorProbe(String token, long sessionTs) {}
+  private record IteratorProbe(RowEncoder codec, String token, long sessionTs) {}
 
   /** The server keeps the iterator: each page sends its token and the last page's worst score. */
   private Flux<Hit> pagesOnTheServer(RowEncoder codec, Search search, int pageSize, long sessionTs) {
@@ -143,7 +145,7 @@ final class Iterators {
       b.addSearchParams(Requests.kv("search_iter_last_bound", Float.toString(cursor.lastBound())))
           .addSearchParams(Requests.kv("search_iter_id", cursor.token()));
     }
-    if (sessionTs > 0) {
+    if (sessionTs > 0) { // the probe itself reads the latest data
       b.setGuaranteeTimestamp(sessionTs);
     }
     return b.build();
@@ -158,7 +160,7 @@ final class Iterators {
   private Flux<Hit> pagesByRange(RowEncoder codec, Search search, int pageSize) {
     if (search.metricType.isEmpty()) {
       return Flux.error(new IllegalArgumentException("searchIterator needs the metric type (L2, IP or COSINE) on a server"
-          + " without the server-side search iterator (Milvus before 2.5.8, Milvus Lite)"));
+          + " without the server-side search iterator (Search Iterator V2)"));
     }
     boolean smallerIsBetter = search.metricType.equalsIgnoreCase("L2") || search.metricType.equalsIgnoreCase("HAMMING")
         || search.metricType.equalsIgnoreCase("JACCARD");

@@ -817,10 +817,11 @@ public final class MilvusClient {
    * and cancels the page in flight.
    *
    * <p>Which iterator runs is decided per subscription by one probe search of one hit (as pymilvus
-   * decides): a server with the server-side Search Iterator V2 (Milvus 2.5.8 and later) keeps the
-   * iterator, every page carries its token and the last page's worst score, and all pages read the
-   * snapshot of the probe's session timestamp; the iterator ends at the first empty page. Any other
-   * server (Milvus before 2.5.8, Milvus Lite) gets range searches: each next page starts at the last
+   * decides): a server with the server-side Search Iterator V2 (Milvus 2.5 and later; pymilvus names
+   * 2.5.2) keeps the iterator, every page carries its token and the last page's worst score, and all
+   * pages read the snapshot of the probe's session timestamp (the client's clock when the server
+   * gives none); the iterator ends at the first empty page. Any other server (Milvus before 2.5,
+   * Milvus Lite) gets range searches: each next page starts at the last
    * page's worst score, excluding the keys already returned at that score, and the metric must be
    * given ({@link Search.Builder#metricType}).
    */

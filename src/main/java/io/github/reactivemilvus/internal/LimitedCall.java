@@ -41,12 +41,14 @@ import reactor.core.scheduler.Scheduler;
  *
  * <p>Cancels from this side. The caller's own {@link #cancel} is ordered with its other operations
  * (a {@link ClientCall} is not thread-safe), but {@link #abort} and {@link #expire} come from other
- * threads (shutdown, the deadline sweeper). For a method whose client sends one message, grpc-java
- * keeps the framed request in its MessageFramer until {@code halfClose}, and a cancel in between
- * leaves that buffer unreleased; so such a cancel that finds the request between
- * {@code sendMessage} and the end of {@code halfClose} is handed to the sending thread, which applies
- * it as soon as {@code halfClose} returns (or {@code sendMessage} throws). A cancel that comes before
- * the request is sent makes the send and half-close no-ops: the call closes with the cancel.
+ * threads (shutdown, the deadline sweeper), and must neither enter the real call while the caller is
+ * in it nor cut a request short: for a method whose client sends one message, grpc-java keeps the
+ * framed request in its MessageFramer until {@code halfClose}, and a cancel in between leaves that
+ * buffer unreleased. So such a cancel that finds the caller in {@code sendMessage} or
+ * {@code halfClose} (for a one-message method: anywhere from the start of {@code sendMessage} to the
+ * end of {@code halfClose}) is handed to the caller's thread, which applies it as soon as that
+ * returns or throws. After a cancel from either side, sending and half-closing are no-ops (the call
+ * closes with the cancel), and the other side's cancel does not reach the real call again.
  */
 @Internal
 final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Waiter {
@@ -83,17 +85,17 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
   /** Whether the cancel asked for while starting came from the owner (abort, expire) rather than the caller. */
   private boolean cancelRequestedByOwner;
 
-  /** Marks the span from the single request's {@code sendMessage} to the end of its {@code halfClose}. */
+  /**
+   * The caller is in {@code sendMessage} or {@code halfClose}; for a one-message method, from the
+   * start of {@code sendMessage} to the end of {@code halfClose}.
+   */
   private static final Object FRAMING = new Object();
-  /** An owner's cancel went to the real call: sending and half-closing are no-ops from then on. */
-  private static final Object CANCELLED_BY_OWNER = new Object();
+  /** A cancel went to the real call: sending and half-closing are no-ops from then on. */
+  private static final Object CANCELLED = new Object();
   @SuppressWarnings("rawtypes")
   private static final AtomicReferenceFieldUpdater<LimitedCall, Object> REQUEST =
       AtomicReferenceFieldUpdater.newUpdater(LimitedCall.class, Object.class, "request");
-  /**
-   * Null, {@link #FRAMING}, {@link #CANCELLED_BY_OWNER} or a {@link PendingCancel}: only used for
-   * methods whose client sends one message (see the class comment).
-   */
+  /** Null, {@link #FRAMING}, {@link #CANCELLED} or a {@link PendingCancel} (see the class comment). */
   private volatile @Nullable Object request;
   private final boolean oneRequest;
 
@@ -267,7 +269,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
       if (fromOwner) {
         cancelFromOwner(call, cancelMessage, cancelCause);
       } else {
-        call.cancel(cancelMessage, cancelCause);
+        cancelByCaller(call, cancelMessage, cancelCause);
       }
     }
   }
@@ -368,30 +370,23 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
 
   private void sendToReal(Q message) {
     ClientCall<Q, R> call = started();
-    if (!oneRequest) {
-      call.sendMessage(message);
-      return;
+    if (!enterRequest()) {
+      return; // cancelled: the call closes with the cancel
     }
-    Object state = request;
-    if (state == CANCELLED_BY_OWNER || state == null && !REQUEST.compareAndSet(this, null, FRAMING)) {
-      return; // an owner's cancel came first: the call closes with it
-    }
+    boolean sent = false;
     try {
       call.sendMessage(message);
-    } catch (RuntimeException | Error e) {
-      endRequest(call);
-      throw e;
+      sent = true;
+    } finally {
+      if (!sent || !oneRequest) { // a one-message request stays open until its half-close
+        endRequest(call);
+      }
     }
   }
 
   private void halfCloseReal() {
     ClientCall<Q, R> call = started();
-    if (!oneRequest) {
-      call.halfClose();
-      return;
-    }
-    // a half-close without a message opens the span here; after an owner's cancel it is a no-op
-    if (request == CANCELLED_BY_OWNER || request == null && !REQUEST.compareAndSet(this, null, FRAMING)) {
+    if (!enterRequest()) {
       return;
     }
     try {
@@ -401,24 +396,34 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
     }
   }
 
-  /** Ends the request's span on the sending thread, applying an owner's cancel that waited for it. */
+  /** The caller enters the real call; false when a cancel went to it first. */
+  private boolean enterRequest() {
+    Object state = request; // read once: a cancel may change it any moment
+    if (state == null) {
+      // only a cancel moves it away from null meanwhile
+      return REQUEST.compareAndSet(this, null, FRAMING);
+    }
+    return state != CANCELLED; // already inside a one-message request (sent, not yet half-closed)
+  }
+
+  /** The caller leaves the real call, applying an owner's cancel that waited for it. */
   private void endRequest(ClientCall<Q, R> call) {
     if (REQUEST.compareAndSet(this, FRAMING, null)) {
       return;
     }
     // only this thread leaves a pending cancel, so a plain read and write are enough
     if (request instanceof PendingCancel pending) {
-      request = CANCELLED_BY_OWNER;
+      request = CANCELLED;
       call.cancel(pending.message(), pending.cause());
     }
   }
 
-  /** An owner's cancel of the started call: at once, or handed to the thread framing the request. */
+  /** An owner's cancel of the started call: at once, or handed to the caller's thread while it is in the call. */
   private void cancelFromOwner(ClientCall<Q, R> call, @Nullable String message, @Nullable Throwable cause) {
     for (;;) {
       Object state = request;
       if (state == null) {
-        if (REQUEST.compareAndSet(this, null, CANCELLED_BY_OWNER)) {
+        if (REQUEST.compareAndSet(this, null, CANCELLED)) {
           call.cancel(message, cause);
           return;
         }
@@ -427,8 +432,18 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
           return;
         }
       } else {
-        return; // cancelled already, or a cancel waits for the half-close
+        return; // cancelled already, or a cancel waits for the caller
       }
+    }
+  }
+
+  /**
+   * The caller's cancel of the started call: at once (it is ordered with the caller's own sends), but
+   * not again after an owner's cancel reached the real call, which it would enter at the same time.
+   */
+  private void cancelByCaller(ClientCall<Q, R> call, @Nullable String message, @Nullable Throwable cause) {
+    if (REQUEST.getAndSet(this, CANCELLED) != CANCELLED) {
+      call.cancel(message, cause);
     }
   }
 
@@ -482,7 +497,7 @@ final class LimitedCall<Q, R> extends ClientCall<Q, R> implements CallLimiter.Wa
       if (fromOwner) {
         cancelFromOwner(call, message, cause);
       } else {
-        call.cancel(message, cause);
+        cancelByCaller(call, message, cause);
       }
       return;
     }

@@ -46,6 +46,7 @@ class SearchIteratorRequestTest {
   private static final long SESSION_TS = 4242L;
   private final List<SearchRequest> searches = new CopyOnWriteArrayList<>();
   private volatile boolean serverSideIterator = true;
+  private volatile long collectionId = 1;
   private Server server;
   private ReactiveConnections registry;
   private MilvusClient client;
@@ -117,6 +118,16 @@ class SearchIteratorRequestTest {
   }
 
   @Test
+  void aCollectionReCreatedSinceItsSchemaWasCachedIsDescribedAgainAndTheProbeSentWithItsNewId() {
+    assertThat(client.searchIterator(search(2), 2).count().block(WAIT)).isEqualTo(2);
+    collectionId = 2; // dropped and created again elsewhere: the proxy refuses the old id
+    searches.clear();
+
+    assertThat(client.searchIterator(search(2), 2).map(Hit::id).collectList().block(WAIT)).containsExactly(1L, 2L);
+    assertThat(searches).extracting(r -> params(r).get("collection_id")).containsExactly("1", "2", "2");
+  }
+
+  @Test
   void aServerWithoutItGetsRangeSearchesAfterTheProbe() {
     serverSideIterator = false;
     List<Object> ids = client.searchIterator(search(100), 10).map(Hit::id).collectList().block(WAIT);
@@ -153,7 +164,7 @@ class SearchIteratorRequestTest {
               .addTypeParams(KeyValuePair.newBuilder().setKey("dim").setValue("2")))
           .build();
       response.onNext(DescribeCollectionResponse.newBuilder().setStatus(Status.getDefaultInstance())
-          .setCollectionName(request.getCollectionName()).setCollectionID(1).setSchema(schema).build());
+          .setCollectionName(request.getCollectionName()).setCollectionID(collectionId).setSchema(schema).build());
       response.onCompleted();
     }
 
@@ -161,6 +172,12 @@ class SearchIteratorRequestTest {
     public void search(SearchRequest request, StreamObserver<SearchResults> response) {
       searches.add(request);
       Map<String, String> params = params(request);
+      if (params.containsKey("collection_id") && Long.parseLong(params.get("collection_id")) != collectionId) {
+        response.onNext(SearchResults.newBuilder().setStatus(Status.newBuilder().setCode(1100)
+            .setReason("collection id not consistent: the alias or database may have been changed")).build());
+        response.onCompleted();
+        return;
+      }
       int topk = Integer.parseInt(params.get("topk"));
       boolean v2 = serverSideIterator && "True".equals(params.get("search_iter_v2"));
       float after = v2 && params.containsKey("search_iter_last_bound") ? Float.parseFloat(params.get("search_iter_last_bound")) : 0f;

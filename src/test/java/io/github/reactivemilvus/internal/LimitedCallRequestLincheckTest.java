@@ -16,13 +16,14 @@ import org.junit.jupiter.api.Test;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Lincheck explores the interleavings of a unary call's caller (send, then half-close, on one thread)
- * with the owner's cancels from other threads ({@link LimitedCall#expire} by the deadline sweeper,
+ * Lincheck explores the interleavings of a unary call's caller (send, then half-close, or its own
+ * cancel before the send or after the half-close, as UnaryCalls does, all on one thread) with the
+ * owner's cancels from other threads ({@link LimitedCall#expire} by the deadline sweeper,
  * {@link LimitedCall#abort} by a shutdown) over one running {@link LimitedCall}, and checks:
  * the real call is never entered by two threads at once (a grpc-java call is not thread-safe), it is
  * never cancelled between its request and the end of its half-close (grpc-java would keep the framed
  * request unreleased), it is cancelled at most once, and a cancel is never lost: once the caller has
- * finished, a call an owner cancelled has been cancelled and closed, exactly once.
+ * finished, a cancelled call has been cancelled and closed, exactly once.
  */
 public class LimitedCallRequestLincheckTest {
   private final RealCall real = new RealCall();
@@ -32,6 +33,7 @@ public class LimitedCallRequestLincheckTest {
   // the caller's own progress: touched only by the caller's operations (one thread) and the validation
   private boolean sent;
   private boolean halfClosed;
+  private boolean callerCancelled;
 
   public LimitedCallRequestLincheckTest() {
     Channel next = new Channel() {
@@ -131,7 +133,7 @@ public class LimitedCallRequestLincheckTest {
 
   @Operation(nonParallelGroup = "caller")
   public void send() {
-    if (!sent) {
+    if (!sent && !callerCancelled) {
       sent = true;
       call.sendMessage("x");
     }
@@ -142,6 +144,14 @@ public class LimitedCallRequestLincheckTest {
     if (sent && !halfClosed) {
       halfClosed = true;
       call.halfClose();
+    }
+  }
+
+  @Operation(nonParallelGroup = "caller")
+  public void callerCancel() {
+    if (!sent || halfClosed) { // never inside its own request, as UnaryCalls publishes the call only after it
+      callerCancelled = true;
+      call.cancel("caller gave up", null);
     }
   }
 
@@ -165,10 +175,11 @@ public class LimitedCallRequestLincheckTest {
     if (real.cancels.get() > 1) {
       throw new IllegalStateException("the real call was cancelled " + real.cancels.get() + " times");
     }
-    if (ownerCancelled.get() && real.cancels.get() != 1) {
-      throw new IllegalStateException("an owner's cancel was lost");
+    boolean cancelled = ownerCancelled.get() || callerCancelled;
+    if (cancelled && real.cancels.get() != 1) {
+      throw new IllegalStateException("a cancel was lost");
     }
-    if (closes.get() != (ownerCancelled.get() ? 1 : 0)) {
+    if (closes.get() != (cancelled ? 1 : 0)) {
       throw new IllegalStateException("the caller heard " + closes.get() + " closes");
     }
   }

@@ -12,6 +12,7 @@ import io.grpc.CallOptions;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -355,6 +356,41 @@ class LimitedCallTest {
 
     call.cancel("caller gave up", null);
     assertThat(channel.call(0).ops).containsExactly("start", "send x", "cancel");
+    assertThat(listener.onlyClose().getCode()).isEqualTo(Status.Code.CANCELLED);
+    assertNoPermitHeld();
+  }
+
+  @Test
+  void theCallersCancelAfterAnOwnersCancelDoesNotReachTheRealCallAgain() {
+    LimitedCall<String, String> call = newCall();
+    RecordingListener listener = startUnary(call);
+
+    call.expire(Status.DEADLINE_EXCEEDED.withDescription("default deadline"));
+    call.cancel("caller gave up", null);
+
+    assertThat(channel.call(0).ops).containsExactly("start", "request 2", "send x", "halfClose", "cancel");
+    assertThat(listener.onlyClose().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    assertNoPermitHeld();
+  }
+
+  @Test
+  void anOwnersCancelDuringAStreamingSendIsAppliedWhenTheSendReturns() {
+    MethodDescriptor<String, String> streaming = CallFakes.METHOD.toBuilder()
+        .setType(MethodDescriptor.MethodType.CLIENT_STREAMING).build();
+    LimitedCall<String, String> call = new LimitedCall<>(channel, limiter, owner, "a", streaming, CallOptions.DEFAULT,
+        false, timer);
+    RecordingListener listener = startOnly(call);
+    call.sendMessage("a");
+    channel.onSend = fake -> {
+      call.abort(Status.UNAVAILABLE.withDescription("shutting down"));
+      assertThat(fake.cancelled).as("not cancelled while the caller is in the call").isFalse();
+    };
+
+    call.sendMessage("b");
+    assertThat(channel.call(0).ops).containsExactly("start", "send a", "send b", "cancel");
+    call.sendMessage("c"); // after the cancel: a no-op, the call closed with it
+    call.halfClose();
+    assertThat(channel.call(0).ops).containsExactly("start", "send a", "send b", "cancel");
     assertThat(listener.onlyClose().getCode()).isEqualTo(Status.Code.CANCELLED);
     assertNoPermitHeld();
   }
