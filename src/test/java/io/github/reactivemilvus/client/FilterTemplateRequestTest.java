@@ -3,19 +3,13 @@ package io.github.reactivemilvus.client;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.reactivemilvus.ReactiveConnections;
 import io.github.reactivemilvus.proto.CollectionSchema;
-import io.github.reactivemilvus.proto.ConnectRequest;
-import io.github.reactivemilvus.proto.ConnectResponse;
 import io.github.reactivemilvus.proto.DataType;
-import io.github.reactivemilvus.proto.DescribeCollectionRequest;
-import io.github.reactivemilvus.proto.DescribeCollectionResponse;
 import io.github.reactivemilvus.proto.FieldData;
 import io.github.reactivemilvus.proto.FieldSchema;
 import io.github.reactivemilvus.proto.IDs;
 import io.github.reactivemilvus.proto.KeyValuePair;
 import io.github.reactivemilvus.proto.LongArray;
-import io.github.reactivemilvus.proto.MilvusServiceGrpc;
 import io.github.reactivemilvus.proto.QueryRequest;
 import io.github.reactivemilvus.proto.QueryResults;
 import io.github.reactivemilvus.proto.ScalarField;
@@ -24,15 +18,11 @@ import io.github.reactivemilvus.proto.SearchResultData;
 import io.github.reactivemilvus.proto.SearchResults;
 import io.github.reactivemilvus.proto.Status;
 import io.github.reactivemilvus.proto.TemplateValue;
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,25 +34,20 @@ import org.junit.jupiter.api.Test;
  * {@code expr_template_values} with its type. Also the top-level group-by and range parameters.
  */
 class FilterTemplateRequestTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = FakeCollectionServer.WAIT;
   private final List<SearchRequest> searches = new CopyOnWriteArrayList<>();
   private final List<QueryRequest> queries = new CopyOnWriteArrayList<>();
-  private Server server;
-  private ReactiveConnections registry;
+  private final Fake fake = new Fake();
   private MilvusClient client;
 
   @BeforeEach
   void start() throws Exception {
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new Fake()).build().start();
-    registry = ReactiveConnections.builder().environment(Map.of()).build();
-    registry.addConnection("fake", Map.of("uri", "http://127.0.0.1:" + server.getPort())).block(WAIT);
-    client = MilvusClient.of(registry, "fake");
+    client = fake.start();
   }
 
   @AfterEach
   void stop() throws Exception {
-    registry.close();
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    fake.close();
   }
 
   @Test
@@ -109,26 +94,12 @@ class FilterTemplateRequestTest {
         .doesNotContain("group_by_field");
   }
 
-  /** Connect, DescribeCollection (id, v: 2-dim float vector, tag), and recorded Search and Query. */
-  private final class Fake extends MilvusServiceGrpc.MilvusServiceImplBase {
+  /** Recorded Search and Query, on the collection of {@link FakeCollectionServer} with a VarChar {@code tag}. */
+  private final class Fake extends FakeCollectionServer {
     @Override
-    public void connect(ConnectRequest request, StreamObserver<ConnectResponse> response) {
-      response.onNext(ConnectResponse.newBuilder().setStatus(Status.getDefaultInstance()).build());
-      response.onCompleted();
-    }
-
-    @Override
-    public void describeCollection(DescribeCollectionRequest request, StreamObserver<DescribeCollectionResponse> response) {
-      CollectionSchema schema = CollectionSchema.newBuilder().setName(request.getCollectionName())
-          .addFields(FieldSchema.newBuilder().setFieldID(100).setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
-          .addFields(FieldSchema.newBuilder().setFieldID(101).setName("v").setDataType(DataType.FloatVector)
-              .addTypeParams(KeyValuePair.newBuilder().setKey("dim").setValue("2")))
-          .addFields(FieldSchema.newBuilder().setFieldID(102).setName("tag").setDataType(DataType.VarChar)
-              .addTypeParams(KeyValuePair.newBuilder().setKey("max_length").setValue("16")))
-          .build();
-      response.onNext(DescribeCollectionResponse.newBuilder().setStatus(Status.getDefaultInstance())
-          .setCollectionName(request.getCollectionName()).setCollectionID(1).setSchema(schema).build());
-      response.onCompleted();
+    void moreFields(CollectionSchema.Builder schema) {
+      schema.addFields(FieldSchema.newBuilder().setFieldID(102).setName("tag").setDataType(DataType.VarChar)
+          .addTypeParams(KeyValuePair.newBuilder().setKey("max_length").setValue("16")));
     }
 
     @Override

@@ -2,33 +2,20 @@ package io.github.reactivemilvus.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.reactivemilvus.ReactiveConnections;
-import io.github.reactivemilvus.proto.CollectionSchema;
-import io.github.reactivemilvus.proto.ConnectRequest;
-import io.github.reactivemilvus.proto.ConnectResponse;
-import io.github.reactivemilvus.proto.DataType;
-import io.github.reactivemilvus.proto.DescribeCollectionRequest;
-import io.github.reactivemilvus.proto.DescribeCollectionResponse;
-import io.github.reactivemilvus.proto.FieldSchema;
 import io.github.reactivemilvus.proto.IDs;
 import io.github.reactivemilvus.proto.KeyValuePair;
 import io.github.reactivemilvus.proto.LongArray;
-import io.github.reactivemilvus.proto.MilvusServiceGrpc;
 import io.github.reactivemilvus.proto.SearchIteratorV2Results;
 import io.github.reactivemilvus.proto.SearchRequest;
 import io.github.reactivemilvus.proto.SearchResultData;
 import io.github.reactivemilvus.proto.SearchResults;
 import io.github.reactivemilvus.proto.Status;
-import io.grpc.Server;
-import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,27 +29,22 @@ import reactor.test.StepVerifier;
  * The fallback on real servers is {@code IteratorsAgainstMilvusLiteTest}.
  */
 class SearchIteratorRequestTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = FakeCollectionServer.WAIT;
   private static final long SESSION_TS = 4242L;
   private final List<SearchRequest> searches = new CopyOnWriteArrayList<>();
   private volatile boolean serverSideIterator = true;
   private volatile long collectionId = 1;
-  private Server server;
-  private ReactiveConnections registry;
+  private final Fake fake = new Fake();
   private MilvusClient client;
 
   @BeforeEach
   void start() throws Exception {
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)).addService(new Fake()).build().start();
-    registry = ReactiveConnections.builder().environment(Map.of()).build();
-    registry.addConnection("fake", Map.of("uri", "http://127.0.0.1:" + server.getPort())).block(WAIT);
-    client = MilvusClient.of(registry, "fake");
+    client = fake.start();
   }
 
   @AfterEach
   void stop() throws Exception {
-    registry.close();
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    fake.close();
   }
 
   private static Search search(int limit) {
@@ -148,24 +130,11 @@ class SearchIteratorRequestTest {
         .verify(WAIT);
   }
 
-  /** Connect, DescribeCollection (id, v: 2-dim float vector), and Search over seven hits. */
-  private final class Fake extends MilvusServiceGrpc.MilvusServiceImplBase {
+  /** Search over seven hits, on the collection of {@link FakeCollectionServer} under a changeable id. */
+  private final class Fake extends FakeCollectionServer {
     @Override
-    public void connect(ConnectRequest request, StreamObserver<ConnectResponse> response) {
-      response.onNext(ConnectResponse.newBuilder().setStatus(Status.getDefaultInstance()).build());
-      response.onCompleted();
-    }
-
-    @Override
-    public void describeCollection(DescribeCollectionRequest request, StreamObserver<DescribeCollectionResponse> response) {
-      CollectionSchema schema = CollectionSchema.newBuilder().setName(request.getCollectionName())
-          .addFields(FieldSchema.newBuilder().setFieldID(100).setName("id").setDataType(DataType.Int64).setIsPrimaryKey(true))
-          .addFields(FieldSchema.newBuilder().setFieldID(101).setName("v").setDataType(DataType.FloatVector)
-              .addTypeParams(KeyValuePair.newBuilder().setKey("dim").setValue("2")))
-          .build();
-      response.onNext(DescribeCollectionResponse.newBuilder().setStatus(Status.getDefaultInstance())
-          .setCollectionName(request.getCollectionName()).setCollectionID(collectionId).setSchema(schema).build());
-      response.onCompleted();
+    long collectionId() {
+      return collectionId;
     }
 
     @Override
