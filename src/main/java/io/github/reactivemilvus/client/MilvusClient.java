@@ -813,8 +813,8 @@ public final class MilvusClient {
 
   /**
    * The hits of one query vector in pages of {@code pageSize}, best first, up to {@code limit}
-   * of the search, each page fetched only when downstream asks for more; cancelling stops paging
-   * and cancels the page in flight.
+   * of the search (default 10, as for a search: set it to the total wanted), each page fetched only
+   * when downstream asks for more; cancelling stops paging and cancels the page in flight.
    *
    * <p>Which iterator runs is decided per subscription by one probe search of one hit (as pymilvus
    * decides): a server with the server-side Search Iterator V2 (Milvus 2.5 and later; pymilvus names
