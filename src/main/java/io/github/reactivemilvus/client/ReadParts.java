@@ -24,20 +24,6 @@ final class ReadParts {
   int groupSize;
   @Nullable Boolean strictGroupSize;
 
-  ReadParts copy() {
-    ReadParts c = new ReadParts();
-    c.filter = filter;
-    c.filterParams.putAll(filterParams);
-    c.outputFields = outputFields;
-    c.partitions = partitions;
-    c.consistency = consistency;
-    c.offset = offset;
-    c.groupByField = groupByField;
-    c.groupSize = groupSize;
-    c.strictGroupSize = strictGroupSize;
-    return c;
-  }
-
   void filter(String filter) {
     this.filter = Objects.requireNonNull(filter, "filter");
   }

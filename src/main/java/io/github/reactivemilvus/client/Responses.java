@@ -60,8 +60,8 @@ final class Responses {
    */
   static List<List<Hit>> hits(RowEncoder codec, SearchResults r, @Nullable String groupField, List<String> asked) {
     SearchResultData d = r.getResults();
-    IDs ids = d.getIds();
-    int total = ids.hasIntId() ? ids.getIntId().getDataCount() : ids.hasStrId() ? ids.getStrId().getDataCount() : 0;
+    List<Object> ids = ids(d.getIds());
+    int total = ids.size();
     FieldSchema pk = codec.primary();
     String pkName = pk == null ? "" : pk.getName();
     List<@Nullable Object> groups = d.hasGroupByFieldValue() && RowDecoder.size(d.getGroupByFieldValue()) >= total
@@ -86,22 +86,17 @@ final class Responses {
             row.remove(groupField);
           }
         }
-        Object id = ids.hasIntId() ? (Object) ids.getIntId().getData(at) : ids.getStrId().getData(at);
-        list[i] = new Hit(id, d.getScores(at), row, group);
+        list[i] = new Hit(ids.get(at), d.getScores(at), row, group);
       }
       out.add(List.of(list));
     }
     return List.copyOf(out);
   }
 
+  /** The keys of an answer, int or string, over the message's own column (see {@link IdList}). */
   static List<Object> ids(IDs ids) {
-    List<Object> out = new ArrayList<>();
-    if (ids.hasIntId()) {
-      out.addAll(ids.getIntId().getDataList());
-    } else if (ids.hasStrId()) {
-      out.addAll(ids.getStrId().getDataList());
-    }
-    return out;
+    return ids.hasIntId() ? new IdList(ids.getIntId().getDataList())
+        : ids.hasStrId() ? new IdList(ids.getStrId().getDataList()) : List.of();
   }
 
   static Map<String, String> toMap(List<KeyValuePair> pairs) {
@@ -145,10 +140,7 @@ final class Responses {
   }
 
   static WriteResult writeResult(long batch, long firstRow, int rows, MutationResult r) {
-    IDs ids = r.getIDs();
-    List<Object> keys = ids.hasIntId() ? new IdList(ids.getIntId().getDataList())
-        : ids.hasStrId() ? new IdList(ids.getStrId().getDataList()) : List.of();
-    return new WriteResult(batch, firstRow, rows, keys, r.getInsertCnt(), r.getUpsertCnt(), r.getDeleteCnt(),
+    return new WriteResult(batch, firstRow, rows, ids(r.getIDs()), r.getInsertCnt(), r.getUpsertCnt(), r.getDeleteCnt(),
         r.getTimestamp());
   }
 }

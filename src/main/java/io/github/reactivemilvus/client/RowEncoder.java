@@ -46,8 +46,10 @@ final class RowEncoder {
   private final Map<String, StructArrayFieldSchema> structs = new LinkedHashMap<>();
   private final @Nullable FieldSchema primary;
   private final long collectionId;
-  /** The names of {@link #byName}, for lookups without an iterator. */
-  private final String[] fieldNames;
+  /** The names of the fields and the struct fields: a row's keys must be among them unless it has dynamic fields. */
+  private final Set<String> known;
+  /** {@link #known} as an array, for lookups without an iterator. */
+  private final String[] knownNames;
 
   /** An encoder for a schema not tied to a described collection (collection id 0). */
   RowEncoder(CollectionSchema schema) {
@@ -65,10 +67,13 @@ final class RowEncoder {
       }
     }
     this.primary = pk;
-    this.fieldNames = byName.keySet().toArray(new String[0]);
     for (StructArrayFieldSchema struct : schema.getStructArrayFieldsList()) {
       structs.put(struct.getName(), struct);
     }
+    Set<String> names = new HashSet<>(byName.keySet());
+    names.addAll(structs.keySet());
+    this.known = Set.copyOf(names);
+    this.knownNames = names.toArray(new String[0]);
   }
 
   /** The id of the collection described (0 when not from a description). */
@@ -126,9 +131,6 @@ final class RowEncoder {
             + ", which this client cannot write (nothing of the batch was sent)");
       }
     }
-    Set<String> known = new HashSet<>(byName.keySet());
-    known.addAll(structs.keySet());
-    String[] knownNames = known.toArray(new String[0]);
     List<String> guarded = new ArrayList<>(); // fields that must have no value
     for (FieldSchema f : byName.values()) {
       if ((f.getAutoID() && !upsert) || f.getIsFunctionOutput()) {
@@ -218,7 +220,7 @@ final class RowEncoder {
   long estimateRowBytes(Map<String, Object> row) {
     long n = 2;
     int found = 0;
-    for (String name : fieldNames) {
+    for (String name : knownNames) {
       Object value = row.get(name);
       if (value != null || row.containsKey(name)) {
         found++;
@@ -645,8 +647,13 @@ final class RowEncoder {
   }
 
   static int intParam(FieldSchema f, String key, int fallback) {
-    for (int i = 0; i < f.getTypeParamsCount(); i++) { // by index: called per value, no iterator
-      KeyValuePair kv = f.getTypeParams(i);
+    return intParam(f.getTypeParamsList(), key, fallback);
+  }
+
+  /** As {@link #intParam(FieldSchema, String, int)}, from type parameters. */
+  static int intParam(List<KeyValuePair> params, String key, int fallback) {
+    for (int i = 0; i < params.size(); i++) { // by index: called per value, no iterator
+      KeyValuePair kv = params.get(i);
       if (kv.getKey().equals(key)) {
         try {
           return Integer.parseInt(kv.getValue().trim());

@@ -58,6 +58,7 @@ final class StructArrays {
       boolean vector = sub.getDataType() == DataType.ArrayOfVector;
       ArrayArray.Builder arrays = ArrayArray.newBuilder().setElementType(sub.getElementType());
       int dim = RowEncoder.intParam(sub, "dim", 0);
+      int maxLength = RowEncoder.intParam(sub, "max_length", -1);
       VectorArray.Builder vectors = VectorArray.newBuilder().setDim(dim).setElementType(sub.getElementType());
       for (int row = 0; row < values.size(); row++) {
         List<Object> elements = new ArrayList<>();
@@ -70,7 +71,7 @@ final class StructArrays {
         if (vector) {
           vectors.addData(vectorsOf(sub, name, elements));
         } else {
-          arrays.addData(scalarsOf(sub.getElementType(), name, elements, RowEncoder.intParam(sub, "max_length", -1)));
+          arrays.addData(scalarsOf(sub.getElementType(), name, elements, maxLength));
         }
       }
       if (vector) {
@@ -95,7 +96,7 @@ final class StructArrays {
         return max;
       }
     }
-    return RowEncoder.intParam(FieldSchema.newBuilder().addAllTypeParams(schema.getTypeParamsList()).build(), "max_capacity", -1);
+    return RowEncoder.intParam(schema.getTypeParamsList(), "max_capacity", -1);
   }
 
   private static List<Map<?, ?>> structs(StructArrayFieldSchema schema, @Nullable Object v, int max) {

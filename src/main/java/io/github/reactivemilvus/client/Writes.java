@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -73,15 +74,13 @@ final class Writes {
    */
   private Mono<Mono<WriteResult>> following(String collection, List<Map<String, Object>> batch, long first, long batchIndex,
       WriteOptions options, boolean upsert) {
-    return schemas.get(collection).flatMap(codec -> onCodecScheduler(
-            Mono.fromCallable(() -> prepare(collection, codec, batch, first, batchIndex, options, upsert)))
+    Function<RowEncoder, Mono<Mono<WriteResult>>> prepared =
+        codec -> onCodecScheduler(Mono.fromCallable(() -> prepare(collection, codec, batch, first, batchIndex, options, upsert)));
+    return schemas.get(collection).flatMap(codec -> prepared.apply(codec)
         .map(send -> send.onErrorResume(SchemaCache::mayBeStale, e -> schemas.refreshed(collection, codec)
-            .flatMap(fresh -> onCodecScheduler(
-                Mono.defer(() -> prepare(collection, fresh, batch, first, batchIndex, options, upsert))))
+            .flatMap(fresh -> prepared.apply(fresh).flatMap(Function.identity()))
             .switchIfEmpty(Mono.error(e))))
-        .onErrorResume(SchemaCache::mayBeStale, e -> schemas.refreshed(collection, codec)
-            .flatMap(fresh -> onCodecScheduler(
-                Mono.fromCallable(() -> prepare(collection, fresh, batch, first, batchIndex, options, upsert))))
+        .onErrorResume(SchemaCache::mayBeStale, e -> schemas.refreshed(collection, codec).flatMap(prepared)
             .switchIfEmpty(Mono.error(e))));
   }
 

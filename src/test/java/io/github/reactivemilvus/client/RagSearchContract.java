@@ -198,6 +198,7 @@ abstract class RagSearchContract {
   void theSearchIteratorPagesThroughTheHitsOfOneSearchInOrder() {
     List<Hit> listed = client().search(search().annsField("dense").vector(dense(3)).metricType("COSINE").limit(12).build())
         .block(WAIT).get(0);
+    assertThat(listed).as("the fixture's 12 documents").hasSize(12);
     // no test server has the server-side iterator: its probe is answered by a plain search, then range searches page
     List<Hit> paged = client().searchIterator(search().annsField("dense").vector(dense(3)).metricType("COSINE").limit(12)
         .build(), 5).collectList().block(WAIT);

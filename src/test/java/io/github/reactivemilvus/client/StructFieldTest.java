@@ -22,7 +22,6 @@ import io.github.reactivemilvus.testing.FaultServer;
 import io.github.reactivemilvus.testing.ScriptedRpcs;
 import io.github.reactivemilvus.testing.TestVenv;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,8 +73,13 @@ class StructFieldTest {
 
   @AfterAll
   static void stop() {
-    registry.close();
-    server.close();
+    // a failed start leaves nulls: its own error is the one to see
+    if (registry != null) {
+      registry.close();
+    }
+    if (server != null) {
+      server.close();
+    }
   }
 
   @BeforeEach
@@ -293,23 +297,28 @@ class StructFieldTest {
     Path specFile = Files.createTempFile("struct-spec", ".json");
     Path script = Files.createTempFile("pymilvus_struct_requests", ".py");
     Path err = Files.createTempFile("struct-spec", ".err");
+    Path out = Files.createTempFile("struct-spec", ".out");
+    Process p = null;
     try (var in = StructFieldTest.class.getResourceAsStream("/differential/pymilvus_struct_requests.py")) {
       Files.write(script, in.readAllBytes());
       JSON.writeValue(specFile.toFile(), spec);
-      Process p = new ProcessBuilder(TestVenv.executable("python").toString(), script.toString(), specFile.toString())
-          .redirectError(err.toFile()).start();
-      byte[] out = p.getInputStream().readAllBytes();
+      // output to files, so that the wait below bounds a Python that hangs
+      p = new ProcessBuilder(TestVenv.executable("python").toString(), script.toString(), specFile.toString())
+          .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
       if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-        p.destroyForcibly();
-        throw new IllegalStateException("pymilvus failed: " + new String(out, StandardCharsets.UTF_8) + Files.readString(err));
+        throw new IllegalStateException("pymilvus failed: " + Files.readString(out) + Files.readString(err));
       }
-      JsonNode node = JSON.readTree(out);
+      JsonNode node = JSON.readTree(out.toFile());
       return new Reference(Base64.getDecoder().decode(node.get("create").asText()),
           Base64.getDecoder().decode(node.get("insert").asText()), node.path("decoded").toString());
     } finally {
+      if (p != null) {
+        p.destroyForcibly();
+      }
       Files.deleteIfExists(specFile);
       Files.deleteIfExists(script);
       Files.deleteIfExists(err);
+      Files.deleteIfExists(out);
     }
   }
 }

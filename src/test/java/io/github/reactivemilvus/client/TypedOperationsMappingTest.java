@@ -104,8 +104,13 @@ class TypedOperationsMappingTest {
 
   @AfterAll
   static void stop() {
-    registry.close();
-    server.close();
+    // a failed start leaves nulls: its own error is the one to see
+    if (registry != null) {
+      registry.close();
+    }
+    if (server != null) {
+      server.close();
+    }
   }
 
   @BeforeEach

@@ -196,6 +196,7 @@ public final class MilvusStandaloneServer implements AutoCloseable {
     }
     kill9();
     int before = port;
+    port = -1; // read again from the configuration the restarted server writes
     run(timeout);
     if (port != before) {
       throw new IllegalStateException("the proxy came back on port " + port + ", not " + before);

@@ -27,7 +27,7 @@ public final class TcpRelay implements AutoCloseable {
   public static final Tap PASS = (buf, n) -> true;
 
   private final String name;
-  private final List<Closeable> sockets = new CopyOnWriteArrayList<>();
+  private final CopyOnWriteArrayList<Closeable> sockets = new CopyOnWriteArrayList<>();
   private final List<Thread> threads = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
@@ -103,13 +103,17 @@ public final class TcpRelay implements AutoCloseable {
 
   /** A socket {@link #close()} closes. */
   public void track(Socket socket) {
-    if (!sockets.contains(socket)) {
-      sockets.add(socket);
+    sockets.addIfAbsent(socket);
+    if (closed) {
+      closeQuietly(socket); // tracked after close() went through the list
     }
   }
 
   /** Starts a daemon thread that {@link #close()} joins. */
   public void thread(String threadName, Runnable body) {
+    if (closed) {
+      return; // a client accepted as close() ran: its sockets are closed already
+    }
     Thread t = new Thread(body, threadName);
     t.setDaemon(true);
     threads.add(t);
@@ -118,7 +122,10 @@ public final class TcpRelay implements AutoCloseable {
 
   private static void pump(Socket from, Socket to, Tap tap) {
     byte[] buf = new byte[16 * 1024];
-    try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+    // the streams are not closed here: closing one closes its socket, and a dead link must not send a FIN
+    try {
+      InputStream in = from.getInputStream();
+      OutputStream out = to.getOutputStream();
       int n;
       while ((n = in.read(buf)) >= 0) {
         if (tap.pass(buf, n)) {

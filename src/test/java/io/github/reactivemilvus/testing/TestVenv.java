@@ -103,15 +103,16 @@ public final class TestVenv {
     } catch (IOException e) {
       throw new IllegalStateException("cannot create a log file for " + script, e);
     }
+    Process process = null;
+    boolean finished = false;
     try {
-      Process process = new ProcessBuilder("bash", script.toString(), venv.toString())
+      process = new ProcessBuilder("bash", script.toString(), venv.toString())
           .directory(projectDir().toFile())
           .redirectErrorStream(true)
           .redirectOutput(log.toFile())
           .start();
-      boolean done = process.waitFor(INSTALL_TIMEOUT_MINUTES, TimeUnit.MINUTES);
-      if (!done) {
-        process.destroyForcibly();
+      finished = process.waitFor(INSTALL_TIMEOUT_MINUTES, TimeUnit.MINUTES);
+      if (!finished) {
         throw new IllegalStateException(script.getFileName() + " did not finish within "
             + INSTALL_TIMEOUT_MINUTES + " min; output tail:\n" + ServerProcess.tail(log, 40));
       }
@@ -125,6 +126,11 @@ public final class TestVenv {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while installing the test servers", e);
     } finally {
+      if (process != null && !finished) {
+        // timed out or interrupted: the script's pip runs as its child
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+      }
       try {
         Files.deleteIfExists(log);
       } catch (IOException ignored) {

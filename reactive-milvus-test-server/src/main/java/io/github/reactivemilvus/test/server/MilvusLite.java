@@ -171,8 +171,8 @@ public final class MilvusLite implements MilvusServer {
     }
     try {
       launch(dataDir);
-    } catch (IllegalStateException e) {
-      if (!String.valueOf(e.getMessage()).contains("Lock")) {
+    } catch (ExitedBeforeReady e) {
+      if (!e.dataDirLocked) {
         throw e;
       }
       launch(newDataDir());
@@ -230,8 +230,10 @@ public final class MilvusLite implements MilvusServer {
       if (!started.isAlive()) {
         String tail = started.logTail(30);
         kill9();
-        throw new IllegalStateException(description() + " exited with code " + started.exitCode().orElse(-1) + " before accepting"
-            + " connections on port " + port + "; output:\n" + tail);
+        // the server's own output is the only word on why it stopped: a killed predecessor's lock on the data
+        // directory is read from there, once, and carried as a flag
+        throw new ExitedBeforeReady(description() + " exited with code " + started.exitCode().orElse(-1) + " before accepting"
+            + " connections on port " + port + "; output:\n" + tail, tail.contains("Lock"));
       }
       if (FreePorts.isListening(port)) {
         // 3.2.2 logs once its gRPC server is serving; 2.5.1 logs nothing at level ERROR
@@ -246,6 +248,17 @@ public final class MilvusLite implements MilvusServer {
     stop();
     throw new IllegalStateException(description() + " did not accept connections on port " + port + " within "
         + options.startTimeout + "; output:\n" + tail);
+  }
+
+  /** The server process ended before it accepted connections; whether its log names a lock on the data directory. */
+  private static final class ExitedBeforeReady extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+    final boolean dataDirLocked;
+
+    ExitedBeforeReady(String message, boolean dataDirLocked) {
+      super(message);
+      this.dataDirLocked = dataDirLocked;
+    }
   }
 
   private static void sleep(long millis) {

@@ -108,11 +108,7 @@ public final class PythonVenv {
 
   /** True when the venv holds the release: the marker, or (a venv made by other means) its server program. */
   static boolean isComplete(Path venv, LiteVersion version) {
-    if (Files.isRegularFile(venv.resolve(MARKER))) {
-      return true;
-    }
-    return version == LiteVersion.V3_2_2 ? Files.isExecutable(venv.resolve("bin").resolve("milvus-lite"))
-        : liteEngine(venv) != null;
+    return Files.isRegularFile(venv.resolve(MARKER)) || isCompleteProgram(venv, version);
   }
 
   /** Milvus Lite 2.x's engine program ({@code site-packages/milvus_lite/lib/milvus}) in {@code venv}, or null. */
@@ -180,8 +176,13 @@ public final class PythonVenv {
     try {
       Process p = new ProcessBuilder(python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])")
           .redirectErrorStream(true).start();
+      // a few bytes of output fit the pipe: waiting first keeps the timeout in force
+      boolean done = p.waitFor(30, TimeUnit.SECONDS);
+      if (!done) {
+        p.destroyForcibly();
+      }
       version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      if (!done || p.exitValue() != 0) {
         throw new IllegalStateException("'" + python + "' does not run: " + version);
       }
     } catch (IOException e) {
@@ -207,10 +208,12 @@ public final class PythonVenv {
   }
 
   private static void run(List<String> command, Path log, String failure) {
+    Process started = null;
     try {
       Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      started = p;
       if (!p.waitFor(INSTALL_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
+        destroyWithDescendants(p);
         throw new IllegalStateException(failure + ": not done within " + INSTALL_TIMEOUT_MINUTES + " minutes; output:\n"
             + ServerProcess.tail(log, 40));
       }
@@ -220,9 +223,17 @@ public final class PythonVenv {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + command, e);
     } catch (InterruptedException e) {
+      if (started != null) {
+        destroyWithDescendants(started); // before the caller deletes the venv it writes into
+      }
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted: " + failure, e);
     }
+  }
+
+  private static void destroyWithDescendants(Process p) {
+    p.descendants().forEach(ProcessHandle::destroyForcibly);
+    p.destroyForcibly();
   }
 
   private static @Nullable String nonBlank(@Nullable String s) {

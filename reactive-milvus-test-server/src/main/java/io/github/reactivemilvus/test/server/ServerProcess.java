@@ -242,6 +242,11 @@ public final class ServerProcess {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    try {
+      process.getOutputStream().close(); // the watchdog's pipe: its group is gone, and the descriptor goes too
+    } catch (IOException ignored) {
+      // closing
+    }
     if (groupAlive()) {
       throw new IllegalStateException(name + ": process group " + pgid + " survived SIGKILL: " + groupMembers(pgid));
     }
